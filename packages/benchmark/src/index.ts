@@ -1,0 +1,4 @@
+export * from "./decimal.js"
+export * from "./rounding.js"
+export * from "./errors.js"
+export * from "./derivation.js"
