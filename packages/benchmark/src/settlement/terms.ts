@@ -1,0 +1,56 @@
+import type { Decimal } from "decimal.js"
+
+/**
+ * The terms a year is settled under (MODEL.md §6, methodology.md §1.9–1.11, §2.1, §3).
+ * One shape expresses MSSP's tracks, REACH's corridors and commercial tiered contracts.
+ * Rates are decimals (0.02 = 2 %); shares of the benchmark are of the total benchmark B.
+ */
+
+/** Minimum savings / loss rate: a fixed share of B, or MSSP's variable table by assigned members. */
+export type CorridorRate =
+  | { readonly kind: "fixed"; readonly rate: Decimal }
+  | { readonly kind: "mssp-variable" }
+
+/**
+ * A marginal band on the gap as a share of B (like tax brackets): the part of the gap
+ * between `from` and `to` is shared at `share`. `to` absent means no upper end.
+ * Commercial: 0–2 % → 0, 2–5 % → 50 %, > 5 % → 75 %; REACH Global: < 25 % → 100 %, …
+ */
+export interface Band {
+  readonly from: Decimal
+  readonly to?: Decimal
+  readonly share: Decimal
+}
+
+export type SavingsRate =
+  | { readonly kind: "flat"; readonly rate: Decimal }
+  | { readonly kind: "bands"; readonly bands: ReadonlyArray<Band> }
+
+export type LossRate =
+  | { readonly kind: "flat"; readonly rate: Decimal }
+  /** MSSP ENHANCED: 1 − savingsRate × qualityScore, bounded to [min, max]; `failedQuality` when the quality standard is not met. */
+  | { readonly kind: "quality-linked"; readonly savingsRate: Decimal; readonly min: Decimal; readonly max: Decimal; readonly failedQuality: Decimal }
+  | { readonly kind: "bands"; readonly bands: ReadonlyArray<Band> }
+
+/** Loss limit: the lesser of the shares given (MSSP BASIC: % of ACO participant revenue vs % of benchmark). */
+export interface LossLimit {
+  readonly shareOfBenchmark?: Decimal
+  readonly shareOfRevenue?: Decimal
+}
+
+export interface SettlementTerms {
+  /** Name shown in reports: "MSSP ENHANCED", "AQC-style tiered". */
+  readonly name: string
+  readonly msr: CorridorRate
+  /** Absent: one-sided (no shared losses). */
+  readonly mlr?: CorridorRate
+  /** MSSP shares from the first dollar once the corridor is met; many commercial contracts only share the gap beyond it. */
+  readonly sharingBasis: "first-dollar" | "beyond-corridor"
+  readonly savingsRate: SavingsRate
+  /** Savings cap as a share of B (MSSP BASIC 10 %, ENHANCED 20 %); absent = uncapped. */
+  readonly savingsCap?: Decimal
+  /** Sequestration applied to savings before the cap (MSSP 2 %); 0 for none. */
+  readonly sequestration: Decimal
+  readonly lossRate?: LossRate
+  readonly lossLimit?: LossLimit
+}

@@ -1,0 +1,103 @@
+import type { ConvergenceCaps, RiskCaps, Rounding, SettlementTerms, TrendPolicy } from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
+
+/**
+ * A contract as the engine runs it: one scenario with one policy overlay applied, every
+ * default filled in and every per-year list expanded to the contract's length. The scenario
+ * file (scenario/) is what people write; this is what the engine and the Monte Carlo kernel read.
+ */
+
+export interface ExperienceRecord {
+  readonly entity: string
+  readonly group?: string
+  readonly segment?: string
+  readonly year: number
+  readonly memberMonths: Decimal
+  readonly cost: Decimal
+  readonly riskScore: Decimal
+}
+
+export type Rebasing =
+  /** "Trending": the provider baseline is fixed at contract start and trended forward. */
+  | { readonly kind: "none" }
+  /** Each year's provider baseline is the previous year's realised risk-adjusted PMPM. */
+  | { readonly kind: "annual" }
+  /** Reset every `every` years (agreement periods) from the latest realised years, weights oldest first. */
+  | { readonly kind: "periodic"; readonly every: number; readonly weights: ReadonlyArray<Decimal> }
+  /** Every year, the weighted average of the latest realised years, weights oldest first. */
+  | { readonly kind: "rolling"; readonly weights: ReadonlyArray<Decimal> }
+  /** Every year, alpha × last realised + (1 − alpha) × previous provider baseline trended. */
+  | { readonly kind: "partial"; readonly alpha: Decimal }
+
+export interface RebasingPolicy {
+  readonly rebasing: Rebasing
+  /** MSSP-style prior savings adjustment added at each rebase: share × average per-capita savings since the last rebase, capped at cap × peer baseline. */
+  readonly savingsCredit?: { readonly share: Decimal; readonly cap: Decimal }
+  /** At a rebase the glide path continues (year index of the contract) or restarts at its first weight. */
+  readonly glidePathOnRebase: "continue" | "restart"
+}
+
+/** Planned path of an entity over the contract years (index 0 = contract year 1). */
+export interface EntityProjection {
+  /** Savings level below counterfactual cost per contract year: actual = counterfactual × (1 − savings). */
+  readonly savings: ReadonlyArray<Decimal>
+  /** Annual growth of member months. */
+  readonly memberGrowth: Decimal
+  /** Annual change of the risk score (0.01 = +1 % a year). */
+  readonly riskDrift: Decimal
+}
+
+/** Monte Carlo assumptions (MODEL.md §8); plain numbers because they feed the float kernel only. */
+export interface StochasticAssumptions {
+  /** sd of the market trend shock per year, log scale. */
+  readonly marketTrendSd: number
+  /** sd of one member-year's cost, log scale; an entity-year draws N(0, memberCostSd / √members). */
+  readonly memberCostSd: number
+  /** sd of achieved savings around the plan, absolute. */
+  readonly savingsSd: number
+  /** sd of the risk score drift shock per year. */
+  readonly riskDriftSd: number
+}
+
+export interface ContractModel {
+  readonly scenarioName: string
+  readonly policyName: string
+  readonly policyDescription: string
+  /** Every entity of the market, in file order. */
+  readonly entities: ReadonlyArray<string>
+  readonly provider: string
+  /** Peer group members; includes the provider when `peerIncludesProvider`. */
+  readonly peers: ReadonlyArray<string>
+  readonly peerIncludesProvider: boolean
+  /** Historical experience rows (years before the contract), groups and segments kept as given. */
+  readonly experience: ReadonlyArray<ExperienceRecord>
+  readonly startYear: number
+  readonly years: number
+  /** Baseline years (ascending) and their weights (sum 1). */
+  readonly baselineYears: ReadonlyArray<number>
+  readonly baselineWeights: ReadonlyArray<Decimal>
+  /** Trend that brings each baseline year to the last baseline year. */
+  readonly historicalTrend: TrendPolicy
+  /** Provider weight λ per contract year (length = years); 1 = all provider, 0 = all peer. */
+  readonly glidePath: ReadonlyArray<Decimal>
+  readonly convergenceCaps: ConvergenceCaps
+  /** Trend from the baseline reference year to each contract year. */
+  readonly trend: TrendPolicy
+  readonly riskCaps: RiskCaps
+  /** Discount per contract year (length = years), 0 for none. */
+  readonly discount: ReadonlyArray<Decimal>
+  readonly rounding: Rounding
+  /** Peer component: follows the provider's reference years ("with-rebase"), refreshed every year from the peers' last realised year ("annual"), or fixed at contract start ("fixed"). */
+  readonly peerRefresh: "with-rebase" | "annual" | "fixed"
+  readonly rebasing: RebasingPolicy
+  readonly settlement: SettlementTerms
+  /** Quality per contract year: score (drives quality-linked loss rates) and savings multiplier. */
+  readonly quality: ReadonlyArray<{ readonly score: Decimal; readonly savingsMultiplier: Decimal; readonly meetsStandard: boolean }>
+  /** Market-wide cost trend per contract year (length = years). */
+  readonly marketTrend: ReadonlyArray<Decimal>
+  /** Projection per entity (every entity has one; defaults filled in). */
+  readonly projection: ReadonlyMap<string, EntityProjection>
+  /** Annual rate to discount yearly results to contract start; absent = no present value. */
+  readonly presentValueRate?: Decimal
+  readonly stochastic: StochasticAssumptions
+}
