@@ -1,0 +1,2 @@
+export * from "./msr.js"
+export * from "./tracks.js"
