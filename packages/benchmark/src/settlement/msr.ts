@@ -1,6 +1,6 @@
 import type { Decimal } from "decimal.js"
 import { dec, min, ONE, ZERO } from "../decimal.js"
-import { derive, explained, quantity, type Explained } from "../derivation.js"
+import { derive, exactText, explained, quantity, type Explained } from "../derivation.js"
 import { invalid } from "../errors.js"
 import type { CorridorRate } from "./terms.js"
 
@@ -59,7 +59,7 @@ const MSR_SOURCE = "42 CFR 425.604(b), 425.605(b), 425.110(b)(3); methodology.md
 export const msspMsr = (assignedMembers: Decimal): Explained<Decimal> => {
   if (!assignedMembers.isFinite()) throw invalid(MSR_RULE, "assignedMembers", "must be a finite number")
   if (assignedMembers.lt(500)) {
-    throw invalid(MSR_RULE, "assignedMembers", `must be at least 500 for the MSSP variable MSR table (got ${assignedMembers.toFixed()})`)
+    throw invalid(MSR_RULE, "assignedMembers", `must be at least 500 for the MSSP variable MSR table (got ${exactText(assignedMembers)})`)
   }
   const hit = [...MSSP_MSR_TABLE].reverse().find((r) => assignedMembers.gte(r.nLo))
   // Unreachable: the first row starts at 500 and we rejected anything below it.
@@ -71,7 +71,7 @@ export const msspMsr = (assignedMembers: Decimal): Explained<Decimal> => {
       derive({
         rule: MSR_RULE,
         label: "Minimum savings rate (MSSP variable table)",
-        formula: `MSR = ${hit.msrLo.mul(100).toFixed()} % for n ≥ ${hit.nLo}`,
+        formula: `MSR = ${exactText(hit.msrLo.mul(100))} % for n ≥ ${hit.nLo}`,
         inputs,
         output: quantity("MSR", hit.msrLo, "rate"),
         source: MSR_SOURCE,
@@ -82,7 +82,7 @@ export const msspMsr = (assignedMembers: Decimal): Explained<Decimal> => {
   const span = dec(hit.nHi - hit.nLo)
   const position = min(ONE, assignedMembers.sub(hit.nLo).div(span))
   const msr = hit.msrLo.add(hit.msrHi.sub(hit.msrLo).mul(position))
-  const notes = [`row ${hit.nLo}–${hit.nHi}: ${hit.msrLo.mul(100).toFixed()} % → ${hit.msrHi.mul(100).toFixed()} %`, `row source: ${hit.source}`]
+  const notes = [`row ${hit.nLo}–${hit.nHi}: ${exactText(hit.msrLo.mul(100))} % → ${exactText(hit.msrHi.mul(100))} %`, `row source: ${hit.source}`]
   if (position.eq(ONE) && assignedMembers.gt(hit.nHi)) notes.push("fractional count past the row's high end: high-end rate kept")
   return explained(
     msr,
@@ -126,7 +126,7 @@ export const corridorRate = (corridor: CorridorRate, assignedMembers: Decimal, w
     )
   }
   if (!corridor.rate.isFinite() || corridor.rate.lt(ZERO) || corridor.rate.gte(ONE)) {
-    throw invalid(rule, which, `must be a fixed rate in [0, 1) (got ${corridor.rate.toFixed()})`)
+    throw invalid(rule, which, `must be a fixed rate in [0, 1) (got ${exactText(corridor.rate)})`)
   }
   return explained(
     corridor.rate,

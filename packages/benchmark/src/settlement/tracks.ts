@@ -90,3 +90,33 @@ export const msspTrack = (track: MsspTrack, options?: MsspTrackOptions): Settlem
     lossLimit: BASIC_LOSS_LIMITS[track]
   }
 }
+
+/** ACO REACH risk arrangements (methodology.md §2.1). */
+export type ReachOption = "global" | "professional"
+
+const band = (from: string, to: string | undefined, share: string) => ({ from: dec(from), ...(to === undefined ? {} : { to: dec(to) }), share: dec(share) })
+
+/**
+ * REACH risk corridors PY2023–2025 as marginal bands on the gap (share of the benchmark the ACO
+ * keeps), the same bands for savings and losses, from the first dollar with no MSR/MLR:
+ * Global < 25 % → 100 %, 25–35 % → 50 %, 35–50 % → 25 %, > 50 % → 10 %;
+ * Professional < 5 % → 50 %, 5–10 % → 35 %, 10–15 % → 15 %, > 15 % → 5 %.
+ * The benchmark discount, quality withhold and sequestration are not part of these terms
+ * (the discount belongs to the benchmark; sequestration 0 here).
+ */
+export const reachTerms = (option: ReachOption): SettlementTerms => {
+  if (option !== "global" && option !== "professional") throw invalid("settlement.reach", "option", `must be "global" or "professional" (got ${String(option)})`)
+  const bands =
+    option === "global"
+      ? [band("0", "0.25", "1"), band("0.25", "0.35", "0.5"), band("0.35", "0.5", "0.25"), band("0.5", undefined, "0.1")]
+      : [band("0", "0.05", "0.5"), band("0.05", "0.1", "0.35"), band("0.1", "0.15", "0.15"), band("0.15", undefined, "0.05")]
+  return {
+    name: option === "global" ? "ACO REACH Global" : "ACO REACH Professional",
+    msr: { kind: "fixed", rate: dec(0) },
+    mlr: { kind: "fixed", rate: dec(0) },
+    sharingBasis: "first-dollar",
+    savingsRate: { kind: "bands", bands },
+    sequestration: dec(0),
+    lossRate: { kind: "bands", bands }
+  }
+}
