@@ -1,0 +1,172 @@
+import type { Decimal } from "decimal.js"
+import type { ConvergenceCaps } from "./benchmarkTerms.js"
+import { convergence } from "./blend.js"
+import { ONE, ZERO } from "./decimal.js"
+import { derive, explained, quantity, type Derivation, type Explained } from "./derivation.js"
+import { invalid } from "./errors.js"
+import { describeRounding, round, type Rounding } from "./rounding.js"
+
+/**
+ * A contract year's benchmark PMPM (MODEL.md §3), in this order:
+ * blend → (+ savings credit) → × trend factor → × risk ratio → × (1 − discount) → round.
+ * Only the last step rounds; every intermediate is exact.
+ */
+
+export interface ContractYearBenchmark {
+  readonly providerBaseline: Decimal
+  readonly peerBaseline: Decimal
+  readonly adjustment: Decimal
+  readonly blended: Decimal
+  /** Savings credit added at a rebase (MODEL.md §4), 0 when none was given. */
+  readonly savingsCredit: Decimal
+  /** blended + savingsCredit: the figure the trend applies to. */
+  readonly beforeTrend: Decimal
+  readonly trendFactor: Decimal
+  readonly trended: Decimal
+  readonly riskRatio: Decimal
+  readonly riskAdjusted: Decimal
+  readonly discount: Decimal
+  readonly discounted: Decimal
+  /** The rounded benchmark PMPM. */
+  readonly benchmarkPmpm: Decimal
+}
+
+const passThrough = (rule: string, label: string, name: string, given: Explained<Decimal>): Derivation =>
+  derive({
+    rule,
+    label,
+    formula: `${name} as derived`,
+    inputs: [],
+    output: quantity(name, given.value, "pmpm"),
+    steps: [given.derivation]
+  })
+
+export const contractYearBenchmark = (args: {
+  readonly providerBaseline: Explained<Decimal>
+  readonly peerBaseline: Explained<Decimal>
+  readonly providerWeight: Decimal
+  readonly caps: ConvergenceCaps
+  /** What the convergence caps are shares of; the peer baseline unless given (MSSP: national per capita). */
+  readonly capBasis?: Decimal
+  /** Prior savings credit added to the blended baseline before trend (MODEL.md §4, 42 CFR 425.658). */
+  readonly savingsCredit?: Explained<Decimal>
+  readonly trendFactor: Explained<Decimal>
+  readonly riskRatio: Explained<Decimal>
+  readonly discount: Decimal
+  readonly rounding: Rounding
+}): Explained<ContractYearBenchmark> => {
+  const rule = "benchmark.contractYear"
+  const factor = args.trendFactor.value
+  const ratio = args.riskRatio.value
+  const { discount, rounding } = args
+  if (!factor.isFinite() || !factor.gt(ZERO)) throw invalid(rule, "trendFactor", "must be positive")
+  if (!ratio.isFinite() || !ratio.gt(ZERO)) throw invalid(rule, "riskRatio", "must be positive")
+  if (!discount.isFinite() || discount.isNegative() || discount.gte(ONE))
+    throw invalid(rule, "discount", `must be in [0, 1), got ${discount.toFixed()}`)
+  if (!Number.isInteger(rounding.places) || rounding.places < 0)
+    throw invalid(rule, "rounding.places", `must be a whole number ≥ 0, got ${rounding.places}`)
+  const credit = args.savingsCredit?.value ?? ZERO
+  if (!credit.isFinite() || credit.isNegative()) throw invalid(rule, "savingsCredit", "must be a finite, non-negative PMPM")
+
+  const blend = convergence({
+    providerBaseline: args.providerBaseline.value,
+    peerBaseline: args.peerBaseline.value,
+    providerWeight: args.providerWeight,
+    caps: args.caps,
+    ...(args.capBasis !== undefined ? { capBasis: args.capBasis } : {})
+  })
+  const blended = blend.value.blended
+  const beforeTrend = blended.add(credit)
+  const trended = beforeTrend.mul(factor)
+  const riskAdjusted = trended.mul(ratio)
+  const discounted = riskAdjusted.mul(ONE.sub(discount))
+  const benchmarkPmpm = round(discounted, rounding)
+
+  const steps: Array<Derivation> = [
+    passThrough("benchmark.providerBaseline", "Provider baseline", "provider baseline B_P", args.providerBaseline),
+    passThrough("benchmark.peerBaseline", "Peer baseline", "peer baseline B_R", args.peerBaseline),
+    blend.derivation
+  ]
+  if (args.savingsCredit !== undefined)
+    steps.push(
+      derive({
+        rule: "benchmark.savingsCredit",
+        label: "Blended baseline plus savings credit",
+        formula: "blended + credit",
+        inputs: [quantity("blended baseline", blended, "pmpm"), quantity("savings credit", credit, "pmpm")],
+        output: quantity("baseline before trend", beforeTrend, "pmpm"),
+        source: "42 CFR 425.658 (prior savings adjustment); MODEL.md §4",
+        steps: [args.savingsCredit.derivation]
+      })
+    )
+  steps.push(
+    derive({
+      rule: "benchmark.trend",
+      label: "Trended benchmark",
+      formula: "trended = baseline × F",
+      inputs: [quantity("baseline before trend", beforeTrend, "pmpm"), quantity("trend factor", factor, "factor")],
+      output: quantity("trended benchmark", trended, "pmpm"),
+      steps: [args.trendFactor.derivation]
+    }),
+    derive({
+      rule: "benchmark.risk",
+      label: "Risk-adjusted benchmark",
+      formula: "risk-adjusted = trended × risk ratio",
+      inputs: [quantity("trended benchmark", trended, "pmpm"), quantity("risk ratio", ratio, "factor")],
+      output: quantity("risk-adjusted benchmark", riskAdjusted, "pmpm"),
+      steps: [args.riskRatio.derivation]
+    }),
+    derive({
+      rule: "benchmark.discount",
+      label: "Discounted benchmark",
+      formula: "discounted = risk-adjusted × (1 − discount)",
+      inputs: [quantity("risk-adjusted benchmark", riskAdjusted, "pmpm"), quantity("discount", discount, "rate")],
+      output: quantity("discounted benchmark", discounted, "pmpm"),
+      source: "ACO REACH Global discount (3.5 % → 4 % in PY2025); MODEL.md §3.4",
+      notes: discount.isZero() ? ["no discount"] : []
+    }),
+    derive({
+      rule: "benchmark.rounding",
+      label: "Benchmark PMPM",
+      formula: `round(discounted, ${describeRounding(rounding)})`,
+      inputs: [quantity("discounted benchmark", discounted, "pmpm")],
+      output: quantity("benchmark PMPM", benchmarkPmpm, "pmpm"),
+      rounded: { from: discounted, rounding },
+      notes: [`rounded to ${describeRounding(rounding)}; every earlier step is exact`]
+    })
+  )
+  return explained(
+    {
+      providerBaseline: args.providerBaseline.value,
+      peerBaseline: args.peerBaseline.value,
+      adjustment: blend.value.adjustment,
+      blended,
+      savingsCredit: credit,
+      beforeTrend,
+      trendFactor: factor,
+      trended,
+      riskRatio: ratio,
+      riskAdjusted,
+      discount,
+      discounted,
+      benchmarkPmpm
+    },
+    derive({
+      rule,
+      label: "Contract-year benchmark PMPM",
+      formula: "round((B_P + adj + credit) × F × risk ratio × (1 − discount))",
+      inputs: [
+        quantity("provider weight λ", args.providerWeight, "weight"),
+        quantity("blended baseline", blended, "pmpm"),
+        ...(args.savingsCredit !== undefined ? [quantity("savings credit", credit, "pmpm")] : []),
+        quantity("trend factor", factor, "factor"),
+        quantity("risk ratio", ratio, "factor"),
+        quantity("discount", discount, "rate")
+      ],
+      output: quantity("benchmark PMPM", benchmarkPmpm, "pmpm"),
+      rounded: { from: discounted, rounding },
+      source: "MODEL.md §3 (blend, trend, risk, discount, rounding)",
+      steps
+    })
+  )
+}
