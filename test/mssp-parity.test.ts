@@ -25,6 +25,10 @@ describe("MSSP PY2023 PUF parity", () => {
     expect(summary.rows).toBe(453)
   })
 
+  it("finds every printed ABtotExp within $1 of ABtotBnchmk − BnchmkMinExp, the expenditure settled on", () => {
+    expect(ids(results.filter((r) => /differs from ABtotExp/.test(r.explanation)))).toEqual([])
+  })
+
   it("reproduces EarnSaveLoss within $1 for 313 of 313 savings rows", () => {
     const savings = results.filter((r) => r.reportedOutcome === "savings")
     expect(savings).toHaveLength(313)

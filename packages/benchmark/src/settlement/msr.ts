@@ -47,7 +47,7 @@ export const MSSP_MSR_TABLE: ReadonlyArray<MsrTableRow> = [
 ]
 
 const MSR_RULE = "settlement.msr.mssp-variable"
-const MSR_SOURCE = "42 CFR 425.604(b), 425.605(b), 425.110(b)(3); methodology.md §1.9"
+const MSR_SOURCE = "42 CFR 425.604(b), 425.605(b)(1), 425.110(b)(3); methodology.md §1.9"
 
 /**
  * MSSP's variable minimum savings rate for `assignedMembers` assigned beneficiaries:
@@ -106,7 +106,7 @@ export const msspMsr = (assignedMembers: Decimal): Explained<Decimal> => {
 
 /**
  * Resolve a corridor (MSR or MLR) to a rate: fixed, or MSSP's variable table by members.
- * MSSP's variable MLR is the same table as the MSR (425.610(b): MLR = −MSR).
+ * MSSP's variable MLR is the same table as the MSR (425.605(b)(2)(i)(C), 425.610(b)(1)(iii): MLR = −MSR).
  */
 export const corridorRate = (corridor: CorridorRate, assignedMembers: Decimal, which: "MSR" | "MLR"): Explained<Decimal> => {
   const rule = which === "MSR" ? "settlement.msr" : "settlement.mlr"

@@ -173,7 +173,7 @@ const flatLossRate = (lossRate: Exclude<LossRate, { kind: "bands" }>, input: Set
         formula: "loss rate = flat rate of the terms",
         inputs: [],
         output: quantity("loss rate", lossRate.rate, "rate"),
-        source: "42 CFR 425.605(d)(1)(iii)–(v) (BASIC C–E: 30 %)"
+        source: "42 CFR 425.605(d)(1)(iii)–(v)(C) (BASIC C–E: 30 %)"
       })
     )
   }
@@ -183,7 +183,7 @@ const flatLossRate = (lossRate: Exclude<LossRate, { kind: "bands" }>, input: Set
     quantity("floor", lossRate.min, "rate"),
     quantity("ceiling", lossRate.max, "rate")
   ]
-  const source = "42 CFR 425.610(d)(2), (d)(4); methodology.md §1.10"
+  const source = "42 CFR 425.610(f) (1 − final sharing rate, bounded [40 %, 75 %]); methodology.md §1.10"
   if (!input.meetsQualityStandard) {
     return explained(
       lossRate.failedQuality,
@@ -278,7 +278,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
       formula: "savings iff gross > 0 and gross/B ≥ MSR; losses iff two-sided, gross < 0 and −gross/B ≥ MLR",
       inputs: [quantity("rate", rate, "rate"), quantity("MSR", msr.value, "rate"), ...(mlr ? [quantity("MLR", mlr.value, "rate")] : [])],
       output: quantity("qualifies (1 savings, −1 loss, 0 none)", outcome === "savings" ? ONE : outcome === "loss" ? ONE.neg() : ZERO, "count"),
-      source: "42 CFR 425.605(b), 425.610(b); MODEL.md §6",
+      source: "42 CFR 425.605(b)(3)–(4), 425.610(b); MODEL.md §6",
       notes: [corridorNote]
     })
   )
@@ -304,7 +304,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
       })
     )
     if (!input.meetsQualityStandard) {
-      const note = "quality standard not met: no shared savings (42 CFR 425.605(d)(1)(i)(B), 425.512)"
+      const note = "quality standard not met: no shared savings (42 CFR 425.605(c)(2), 425.512)"
       notes.push(note)
       steps.push(
         derive({
@@ -313,7 +313,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
           formula: "no savings when the quality performance standard is not met",
           inputs: [quantity("basis", basis, "money")],
           output: quantity("shared savings", ZERO, "money"),
-          source: "42 CFR 425.605(d), 425.512",
+          source: "42 CFR 425.605(c)(2), 425.610(c), 425.512",
           notes: [note]
         })
       )
@@ -337,7 +337,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
           formula: "after quality = shared × quality multiplier",
           inputs: [quantity("shared", shared.amount, "money"), quantity("quality multiplier", input.qualityMultiplier, "factor")],
           output: quantity("after quality", afterQuality, "money"),
-          source: "42 CFR 425.605(d)(1)(i)–(v) (alternative quality standard: rate × quality score)",
+          source: "42 CFR 425.605(d)(1), 425.512 (alternative quality standard: rate × quality score; methodology.md §1.10)",
           notes: [`final sharing rate ${pct(sharingRate)}`]
         })
       )
@@ -367,7 +367,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
             formula: "shared savings = min(after sequestration, cap × B)",
             inputs: [quantity("after sequestration", afterSequestration, "money"), quantity("cap", terms.savingsCap, "rate"), quantity("benchmark B", B, "money")],
             output: quantity("shared savings", sharedSavings, "money"),
-            source: "42 CFR 425.605(d)(1) (BASIC 10 %), 425.610(e) (ENHANCED 20 %)",
+            source: "42 CFR 425.605(d)(1)(i)–(v)(B)(2) (BASIC 10 %), 425.610(e)(2) (ENHANCED 20 %)",
             notes: [note]
           })
         )
@@ -442,7 +442,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
           formula: "limited = min(shared, least of share × B and share × revenue)",
           inputs: limitInputs,
           output: quantity("limited", limited, "money"),
-          source: "42 CFR 425.605(d)(1)(iii)–(v) (BASIC: min(% revenue, % benchmark)), 425.610(d)(3) (ENHANCED 15 %)",
+          source: "42 CFR 425.605(d)(1)(iii)–(v)(D) (BASIC: min(% revenue, % benchmark)), 425.610(g) (ENHANCED 15 %)",
           notes: limitNotes
         })
       )
@@ -472,7 +472,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
           formula: "owed = max(0, limited + disaster adjustment)",
           inputs: [quantity("limited", limited, "money"), quantity("disaster adjustment", input.disasterAdjustment, "money")],
           output: quantity("shared losses", sharedLosses, "money"),
-          source: "42 CFR 425.605(f), 425.610(i) (extreme and uncontrollable circumstances); PUF DisAdj",
+          source: "42 CFR 425.605(f) and its ENHANCED counterpart in 425.610 (extreme and uncontrollable circumstances, after rate and limit); PUF DisAdj",
           notes: disasterNotes
         })
       )

@@ -11,11 +11,11 @@ export const MSSP_TRACKS: ReadonlyArray<MsspTrack> = ["basic-a", "basic-b", "bas
  * The symmetric MSR/MLR a two-sided preset elects when the caller does not say:
  * 1.0 %, the most common election among PY2023 two-sided ACOs (80 of the 302 two-sided
  * rows of the PY2023 PUF print MinSavPerc 1.00 %; 0 %, 0.5 %, 1.5 %, 2 % and the variable
- * table are the other choices of 425.605(b)(1)/425.610(b)(1)).
+ * table are the other choices of 425.605(b)(2)(i) and 425.610(b)(1)).
  */
 export const MSSP_DEFAULT_TWO_SIDED_CORRIDOR: CorridorRate = { kind: "fixed", rate: dec("0.01") }
 
-/** The fixed symmetric elections 425.605(b)(1)(ii) allows (the variable table is the other choice). */
+/** The fixed symmetric elections 425.605(b)(2)(i)(A)–(B) allows (the variable table is the other choice). */
 export const MSSP_FIXED_CORRIDOR_ELECTIONS = [dec(0), dec("0.005"), dec("0.01"), dec("0.015"), dec("0.02")] as const
 
 /** 2 % Medicare sequestration, applied to shared savings before the cap (methodology.md §1.11, PUF-verified). */
@@ -30,7 +30,7 @@ const TRACK_NAMES: Record<MsspTrack, string> = {
   enhanced: "MSSP ENHANCED"
 }
 
-/** BASIC C–E loss limits (425.605(d)(1)(iii)–(v)): the lesser of a share of ACO participant FFS revenue and of the benchmark. */
+/** BASIC C–E loss limits (425.605(d)(1)(iii)–(v)(D)): the lesser of a share of ACO participant FFS revenue and of the benchmark. */
 const BASIC_LOSS_LIMITS = {
   "basic-c": { shareOfRevenue: dec("0.02"), shareOfBenchmark: dec("0.01") },
   "basic-d": { shareOfRevenue: dec("0.04"), shareOfBenchmark: dec("0.02") },
