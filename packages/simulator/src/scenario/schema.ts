@@ -1,0 +1,459 @@
+import { ONE, ZERO } from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
+import { Schema } from "effect"
+import {
+  AnyDecimal,
+  ContractLength,
+  type DecimalInput,
+  DecimalPlaces,
+  DiscountRate,
+  EntityId,
+  Flag,
+  FreeText,
+  GroupId,
+  LabelId,
+  NonNegative,
+  NonNegativeFloat,
+  Positive,
+  PositiveInt,
+  Rate,
+  RoundingModeField,
+  SavingsLevel,
+  Share,
+  Text,
+  Weight,
+  Year,
+  oneOf,
+  optional,
+  orNull,
+  perYear,
+  required,
+  withDefault
+} from "./fields.js"
+
+/**
+ * The scenario file, defined once: decoding, encoding and the JSON Schema all come from
+ * these definitions. Words follow MODEL.md (baseline, glide path, trend, rebasing,
+ * settlement). docs/scenario-reference.md documents every field.
+ */
+
+const label = (text: string) => ({ [LabelId]: text })
+
+const nonEmpty = <A, I>(schema: Schema.Schema<A, I>, what: string) =>
+  Schema.NonEmptyArray(schema).annotations(label(`a non-empty list of ${what}`))
+
+// ---------------------------------------------------------------- market
+
+export const Entity = Schema.Struct({
+  id: required(EntityId, "Identifier of the entity, used by experience rows, contract.provider, contract.peers and projection.entities."),
+  name: optional(Text, "Display name. Default: the id."),
+  groups: optional(
+    Schema.Array(GroupId),
+    "Groups (e.g. primary care groups) of the entity. Experience rows that name a group must name one listed here."
+  )
+}).annotations(label("an entity { id, name?, groups? }"))
+
+export const Market = Schema.Struct({
+  entities: required(
+    nonEmpty(Entity, "entities"),
+    "Every provider organisation of the market (health systems, ACOs). Any entity can be the provider, a peer, or both."
+  )
+}).annotations(label("a market { entities }"))
+
+// ---------------------------------------------------------------- experience
+
+export const ExperienceRow = Schema.Struct({
+  entity: required(EntityId, "Entity the row belongs to (a market.entities id)."),
+  group: optional(GroupId, "Group of the entity (one of its `groups`); rows without a group are the entity as a whole."),
+  segment: optional(Text, "Population segment (ESRD, disabled, aged/dual, age band…); kept as given."),
+  year: required(Year, "Calendar year of the experience; history, so before contract.startYear."),
+  memberMonths: required(Positive, "Member months (MM) of the row, > 0."),
+  cost: required(NonNegative, "Total cost of the row in dollars, ≥ 0 (PMPM = cost / memberMonths)."),
+  riskScore: withDefault(Positive, "Average risk score of the row's members, > 0. Default 1.", () => ONE)
+}).annotations(label("an experience row { entity, year, memberMonths, cost, … }"))
+
+export const ExperienceCsv = Schema.Struct({
+  csv: required(
+    Text,
+    "Path of a CSV file of experience rows, relative to the scenario file. Header: entity,year,memberMonths,cost and optionally riskScore,group,segment."
+  )
+}).annotations(label("{ csv: path }"))
+
+export const Experience = Schema.Union(Schema.Array(ExperienceRow), ExperienceCsv).annotations(
+  label("a list of experience rows or { csv: path }")
+)
+
+// ---------------------------------------------------------------- contract
+
+export const Baseline = Schema.Struct({
+  years: required(nonEmpty(Year, "years"), "Baseline years, ascending and contiguous, all before the contract start (e.g. [2022, 2023, 2024])."),
+  weights: required(
+    nonEmpty(Weight, "weights"),
+    'Weight of each baseline year, oldest first, summing to 1 (MSSP first agreement 0.1/0.3/0.6, renewals "1/3" each).'
+  )
+}).annotations(label("a baseline { years, weights }"))
+
+export const Contract = Schema.Struct({
+  provider: required(EntityId, "The contracting provider (a market.entities id)."),
+  peers: required(
+    nonEmpty(EntityId, "entity ids"),
+    "The peer group. It includes the provider when the provider is listed (the issue brief's $431 peer figure includes System A)."
+  ),
+  startYear: required(Year, "First calendar year of the contract."),
+  years: required(ContractLength, "Number of contract years; every per-year list has this many entries."),
+  baseline: required(Baseline, "The baseline years and their weights (MODEL.md §2).")
+}).annotations(label("a contract { provider, peers, startYear, years, baseline }"))
+
+// ---------------------------------------------------------------- benchmark
+
+export const GlidePath = Schema.Union(
+  Schema.Struct({
+    providerWeights: required(nonEmpty(Share, "weights"), "Provider weight λ per contract year (1 = all provider history, 0 = all peer).")
+  }),
+  Schema.Struct({
+    from: required(Share, "Provider weight λ in the first contract year."),
+    to: required(Share, "Provider weight λ in the last contract year; the years between step linearly.")
+  }),
+  Schema.Struct({ constant: required(Share, "The same provider weight λ every contract year.") })
+).annotations(label("a glide path { providerWeights } or { from, to } or { constant }"))
+
+type NonEmptyList<A> = readonly [A, ...Array<A>]
+
+/** A trend spec as decoded (rates per calendar year are keyed by the year as text). */
+export type TrendSpecDocument =
+  | { readonly kind: "fixed"; readonly rate: Decimal }
+  | { readonly kind: "schedule"; readonly rates: { readonly [year: string]: Decimal } }
+  | { readonly kind: "observed"; readonly source: "peers" | "market" }
+  | { readonly kind: "blend"; readonly parts: NonEmptyList<{ readonly weight: Decimal; readonly trend: TrendSpecDocument }> }
+
+export type TrendSpecInput =
+  | { readonly kind: "fixed"; readonly rate: DecimalInput }
+  | { readonly kind: "schedule"; readonly rates: { readonly [year: string]: DecimalInput } }
+  | { readonly kind: "observed"; readonly source: "peers" | "market" }
+  | { readonly kind: "blend"; readonly parts: NonEmptyList<{ readonly weight: DecimalInput; readonly trend: TrendSpecInput }> }
+
+const ScheduleYear = Schema.String.pipe(Schema.pattern(/^\d{4}$/)).annotations(label("a four-digit calendar year"))
+
+const kindField = <const K extends string>(kind: K, description: string) => required(Schema.Literal(kind), description)
+
+const trendKinds = <Extra extends Schema.Struct.Fields>(extra: Extra) => {
+  const fixed = Schema.Struct({
+    kind: kindField("fixed", "fixed: the same growth rate every year."),
+    rate: required(Rate, "The annual growth rate (0.04 = 4 %)."),
+    ...extra
+  })
+  const schedule = Schema.Struct({
+    kind: kindField("schedule", "schedule: a growth rate per calendar year grown into."),
+    rates: required(
+      Schema.Record({ key: ScheduleYear, value: Rate }),
+      'Rate per calendar year grown INTO ({ 2025: "0.04" } takes 2024 dollars to 2025); every year needed must be listed.'
+    ),
+    ...extra
+  })
+  const observed = Schema.Struct({
+    kind: kindField("observed", "observed: the realised risk-adjusted PMPM growth of the peer group or of the whole market."),
+    source: required(oneOf("peers", "market"), "Whose realised growth: the peer group's or the whole market's."),
+    ...extra
+  })
+  const blend = Schema.Struct({
+    kind: kindField("blend", "blend: a weighted sum of other trends (MSSP: 2/3 national-regional + 1/3 ACPT)."),
+    parts: required(nonEmpty(TrendPart, "{ weight, trend } parts"), "The blended trends and their weights (summing to 1)."),
+    ...extra
+  })
+  return [fixed, schedule, observed, blend] as const
+}
+
+const TrendPart: Schema.Schema<
+  { readonly weight: Decimal; readonly trend: TrendSpecDocument },
+  { readonly weight: DecimalInput; readonly trend: TrendSpecInput }
+> = Schema.Struct({
+  weight: required(Weight, "Weight of this part, in [0, 1]; the parts' weights sum to 1."),
+  trend: required(
+    Schema.suspend((): Schema.Schema<TrendSpecDocument, TrendSpecInput> => TrendSpec),
+    "The trend of this part (fixed, schedule, observed or another blend; no cap, floor or deduction here)."
+  )
+}).annotations(label("a blend part { weight, trend }"))
+
+export const TrendSpec: Schema.Schema<TrendSpecDocument, TrendSpecInput> = Schema.Union(...trendKinds({})).annotations({
+  identifier: "TrendSpec",
+  description: "Where a year's growth rate comes from: fixed, schedule, observed or blend.",
+  ...label("a trend { kind: fixed | schedule | observed | blend, … }")
+})
+
+const trendGuards = {
+  deduction: optional(Rate, 'Subtracted from each year\'s rate before cap and floor ("market trend − 0.5 %" is deduction "0.005").'),
+  cap: optional(Rate, "Highest annual rate allowed, applied after the deduction."),
+  floor: optional(Rate, "Lowest annual rate allowed, applied after the deduction.")
+}
+
+/** A trend with its per-year guard rails, written flat: { kind: fixed, rate: "0.04", cap: "0.05" }. */
+export const TrendPolicy = Schema.Union(...trendKinds(trendGuards)).annotations(
+  label("a trend { kind: fixed | schedule | observed | blend, … }")
+)
+
+export const ConvergenceCaps = Schema.Struct({
+  up: optional(orNull(Share), "Upward convergence adjustment at most this share of the peer baseline (MSSP 2024+: 0.05). Absent or null: no cap."),
+  down: optional(orNull(Share), "Downward adjustment at most this share of the peer baseline (MSSP 2024+: 0.015). Absent or null: no cap."),
+  noNegative: withDefault(Flag, "true: a negative convergence adjustment is not applied at all (MSSP CY2024 rule). Default false.", () => false)
+}).annotations(label("convergence caps { up, down, noNegative }"))
+
+export const RiskCaps = Schema.Struct({
+  capUp: optional(orNull(NonNegative), "Risk ratio RS_k / RS_base at most 1 + capUp (MSSP 2019–2023: 0.03). Absent or null: no cap."),
+  capDown: optional(orNull(Share), "Risk ratio at least 1 − capDown. Absent or null: no floor (MSSP).")
+}).annotations(label("risk caps { capUp, capDown }"))
+
+export const RoundingTerms = Schema.Struct({
+  places: withDefault(DecimalPlaces, "Decimal places of the final benchmark PMPM. Default 2 (cents).", () => 2),
+  mode: withDefault(RoundingModeField, "Rounding mode. Default half-up.", () => "half-up" as const)
+}).annotations(label("rounding { places, mode }"))
+
+export const Rebasing = Schema.Union(
+  Schema.Struct({ kind: kindField("none", 'none ("trending"): the provider baseline is fixed at contract start and trended forward.') }),
+  Schema.Struct({ kind: kindField("annual", "annual: each year's provider baseline is the previous year's realised risk-adjusted PMPM.") }),
+  Schema.Struct({
+    kind: kindField("periodic", "periodic: reset at the start of each agreement period from the latest realised years."),
+    every: required(PositiveInt, "Agreement period length in years (MSSP: 5)."),
+    weights: required(nonEmpty(Weight, "weights"), "Weights of the latest realised years at a reset, oldest first, summing to 1.")
+  }),
+  Schema.Struct({
+    kind: kindField("rolling", "rolling: every year, the weighted average of the latest realised years."),
+    weights: required(nonEmpty(Weight, "weights"), "Weights of the latest realised years, oldest first, summing to 1.")
+  }),
+  Schema.Struct({
+    kind: kindField("partial", "partial: alpha × last realised + (1 − alpha) × previous provider baseline trended."),
+    alpha: required(Share, "Weight of the last realised year, in [0, 1].")
+  })
+).annotations(label("a rebasing { kind: none | annual | periodic | rolling | partial, … }"))
+
+export const SavingsCredit = Schema.Struct({
+  share: required(Share, "Share of the average per-capita savings since the last rebase added back (MSSP prior savings adjustment: 0.5)."),
+  cap: required(NonNegative, "The credit is at most this share of the peer baseline (MSSP: 0.05).")
+}).annotations(label("a savings credit { share, cap }"))
+
+export const Benchmark = Schema.Struct({
+  glidePath: withDefault(
+    GlidePath,
+    "Provider weight λ per contract year (MODEL.md §3.1). Default { constant: 1 }: the provider's own history only.",
+    () => ({ constant: ONE })
+  ),
+  convergenceCaps: withDefault(
+    ConvergenceCaps,
+    "Limits on the convergence adjustment (1 − λ)(B_R − B_P), as shares of the peer baseline. Default: none.",
+    () => ({ noNegative: false })
+  ),
+  trend: required(TrendPolicy, "Trend from the last baseline year to each contract year (MODEL.md §3.2)."),
+  historicalTrend: optional(TrendPolicy, "Trend that brings each baseline year to the last baseline year (MODEL.md §2). Default: the same as trend."),
+  risk: withDefault(RiskCaps, "Caps on the risk ratio (MODEL.md §3.3). Default: uncapped.", () => ({})),
+  discount: withDefault(
+    perYear(DiscountRate),
+    "Discount off the benchmark, REACH-style: one value for every year or a list per contract year. Default 0.",
+    () => ZERO
+  ),
+  rounding: withDefault(RoundingTerms, "Rounding of the final benchmark PMPM. Default cents, half-up.", () => ({
+    places: 2,
+    mode: "half-up" as const
+  })),
+  peerRefresh: withDefault(
+    oneOf("with-rebase", "annual", "fixed"),
+    "Peer component: follows the provider's reference years (with-rebase), refreshed every year from the peers' last realised year (annual), or fixed at contract start (fixed). Default with-rebase.",
+    () => "with-rebase" as const
+  ),
+  rebasing: withDefault(Rebasing, "How the provider baseline is reset during the contract (MODEL.md §4). Default { kind: none }.", () => ({
+    kind: "none" as const
+  })),
+  savingsCredit: optional(orNull(SavingsCredit), "Credit added at each rebase for savings achieved (MSSP prior savings adjustment). Absent or null: none."),
+  glidePathOnRebase: withDefault(
+    oneOf("continue", "restart"),
+    "At a rebase the glide path continues with the contract year (continue) or restarts at its first weight (restart). Default continue.",
+    () => "continue" as const
+  )
+}).annotations(label("benchmark terms { trend, … }"))
+
+// ---------------------------------------------------------------- settlement
+
+export const SETTLEMENT_PRESETS = ["mssp-basic-a", "mssp-basic-b", "mssp-basic-c", "mssp-basic-d", "mssp-basic-e", "mssp-enhanced"] as const
+export type SettlementPreset = (typeof SETTLEMENT_PRESETS)[number]
+
+export const CorridorRate = Schema.Union(
+  oneOf("mssp-variable"),
+  Schema.Struct({ fixed: required(Share, "The fixed rate as a share of the benchmark (0.02 = 2 %).") })
+).annotations(label('"mssp-variable" or { fixed: rate }'))
+
+export const Band = Schema.Struct({
+  from: required(NonNegative, "Lower end of the band, as a share of the benchmark."),
+  to: optional(orNull(NonNegative), "Upper end of the band; absent or null: no upper end."),
+  share: required(Share, "Share of the part of the gap inside this band.")
+}).annotations(label("a band { from, to, share }"))
+
+const Bands = Schema.Struct({
+  bands: required(nonEmpty(Band, "bands"), "Marginal bands on the gap as a share of the benchmark, like tax brackets, ascending.")
+}).annotations(label("{ bands }"))
+
+export const SavingsRateTerms = Schema.Union(Share, Bands).annotations(label("a sharing rate (decimal) or { bands }"))
+
+export const QualityLinkedLossRate = Schema.Struct({
+  savingsRate: required(Share, "Savings rate s in 1 − s × quality score (MSSP ENHANCED: 0.75)."),
+  min: required(Share, "Lowest loss rate (MSSP ENHANCED: 0.40)."),
+  max: required(Share, "Highest loss rate (MSSP ENHANCED: 0.75)."),
+  failedQuality: required(Share, "Loss rate when the quality standard is not met (MSSP ENHANCED: 0.75).")
+}).annotations(label("{ savingsRate, min, max, failedQuality }"))
+
+export const LossRateTerms = Schema.Union(
+  Share,
+  Bands,
+  Schema.Struct({ qualityLinked: required(QualityLinkedLossRate, "Loss rate 1 − savingsRate × quality score, bounded to [min, max].") })
+).annotations(label("a loss rate (decimal), { bands } or { qualityLinked }"))
+
+export const LossLimit = Schema.Struct({
+  shareOfBenchmark: optional(NonNegative, "Losses at most this share of the benchmark."),
+  shareOfRevenue: optional(NonNegative, "Losses at most this share of ACO participant revenue.")
+}).annotations(label("a loss limit { shareOfBenchmark, shareOfRevenue }"))
+
+export const Quality = Schema.Struct({
+  score: withDefault(Share, "Quality score in [0, 1]; drives quality-linked loss rates. Default 1.", () => ONE),
+  savingsMultiplier: withDefault(
+    NonNegative,
+    "Multiplies the savings rate (1 when the standard is met in full; the score under MSSP's alternative standard). Default 1.",
+    () => ONE
+  ),
+  meetsStandard: withDefault(Flag, "false: no shared savings and the failed-quality loss rate. Default true.", () => true)
+}).annotations(label("quality { score, savingsMultiplier, meetsStandard }"))
+
+export const Settlement = Schema.Struct({
+  preset: optional(
+    oneOf(...SETTLEMENT_PRESETS),
+    "An MSSP track whose terms fill every term below (42 CFR 425.605, 425.610); any term given beside it replaces the preset's."
+  ),
+  name: optional(Text, "Name shown in reports. Default: the preset's name, or \"Custom terms\"."),
+  msr: optional(CorridorRate, "Minimum savings rate: { fixed: rate } or mssp-variable (the table by assigned members). Required without a preset."),
+  mlr: optional(orNull(CorridorRate), "Minimum loss rate. Absent (without a preset) or null: one-sided, no shared losses."),
+  sharingBasis: optional(
+    oneOf("first-dollar", "beyond-corridor"),
+    "Share from the first dollar once the corridor is met (MSSP), or only the gap beyond it. Default first-dollar."
+  ),
+  savingsRate: optional(SavingsRateTerms, "Share of savings paid to the provider: a rate or { bands }. Required without a preset."),
+  savingsCap: optional(orNull(NonNegative), "Savings paid at most this share of the benchmark (MSSP BASIC 0.10, ENHANCED 0.20). Null: uncapped."),
+  sequestration: optional(Share, "Share withheld from savings before the cap (MSSP 0.02). Default 0 without a preset."),
+  lossRate: optional(orNull(LossRateTerms), "Share of losses the provider owes: a rate, { bands } or { qualityLinked }. Two-sided terms need it."),
+  lossLimit: optional(orNull(LossLimit), "Losses owed at most the least of these shares. Absent or null: no limit."),
+  quality: withDefault(
+    perYear(Quality),
+    "Quality per contract year: one { score, savingsMultiplier, meetsStandard } for every year or a list per year. Default score 1, multiplier 1, standard met.",
+    () => ({ score: ONE, savingsMultiplier: ONE, meetsStandard: true })
+  )
+}).annotations(label("settlement terms { preset | msr, savingsRate, … }"))
+
+// ---------------------------------------------------------------- projection
+
+export const SavingsPath = Schema.Union(
+  SavingsLevel,
+  Schema.Array(SavingsLevel),
+  Schema.Struct({
+    annual: required(SavingsLevel, "Compounding annual savings a: the level in contract year k is 1 − (1 − a)^k.")
+  })
+).annotations(label("a savings level, a list with one per contract year, or { annual }"))
+
+export const EntityProjectionTerms = Schema.Struct({
+  savings: optional(SavingsPath, "Savings below counterfactual cost per contract year: actual = counterfactual × (1 − savings)."),
+  memberGrowth: optional(Rate, "Annual growth of member months."),
+  riskDrift: optional(Rate, "Annual change of the risk score (0.01 = +1 % a year).")
+}).annotations(label("a projection { savings, memberGrowth, riskDrift }"))
+
+export const Projection = Schema.Struct({
+  marketTrend: required(perYear(Rate), "Market-wide cost trend: one rate for every contract year or a list per year."),
+  default: optional(EntityProjectionTerms, "Projection of every entity not listed in entities (and of listed entities' missing fields). Default all 0."),
+  entities: optional(
+    Schema.Record({ key: Schema.String, value: EntityProjectionTerms }),
+    "Projection per entity id; fields not given come from default."
+  )
+}).annotations(label("a projection { marketTrend, default, entities }"))
+
+export const PresentValue = Schema.Struct({
+  rate: required(Rate, "Annual rate to discount yearly results to contract start.")
+}).annotations(label("{ rate }"))
+
+export const STOCHASTIC_DEFAULTS = { marketTrendSd: 0.01, memberCostSd: 0.5, savingsSd: 0.01, riskDriftSd: 0 } as const
+
+export const Stochastic = Schema.Struct({
+  marketTrendSd: withDefault(NonNegativeFloat, "sd of the yearly market trend shock, log scale. Default 0.01.", () => STOCHASTIC_DEFAULTS.marketTrendSd),
+  memberCostSd: withDefault(
+    NonNegativeFloat,
+    "sd of one member-year's cost, log scale; an entity-year draws N(0, memberCostSd / √members). Default 0.5.",
+    () => STOCHASTIC_DEFAULTS.memberCostSd
+  ),
+  savingsSd: withDefault(NonNegativeFloat, "sd of achieved savings around the plan, absolute. Default 0.01.", () => STOCHASTIC_DEFAULTS.savingsSd),
+  riskDriftSd: withDefault(NonNegativeFloat, "sd of the yearly risk drift shock. Default 0.", () => STOCHASTIC_DEFAULTS.riskDriftSd)
+}).annotations(label("stochastic assumptions { marketTrendSd, memberCostSd, savingsSd, riskDriftSd }"))
+
+// ---------------------------------------------------------------- policies and the file
+
+/** Sections a policy overlay may replace or deep-merge; validated by decoding the merged scenario. */
+export const OVERLAY_SECTIONS = ["market", "experience", "contract", "benchmark", "settlement", "projection", "presentValue", "stochastic"] as const
+export type OverlaySection = (typeof OVERLAY_SECTIONS)[number]
+
+const overlaySection = (section: OverlaySection) =>
+  optional(
+    Schema.Unknown,
+    `Merged over the base scenario's ${section}: objects merge field by field, lists and values replace; same fields as ${section}, all optional.`
+  )
+
+export const Overlay = Schema.Struct({
+  market: overlaySection("market"),
+  experience: overlaySection("experience"),
+  contract: overlaySection("contract"),
+  benchmark: overlaySection("benchmark"),
+  settlement: overlaySection("settlement"),
+  projection: overlaySection("projection"),
+  presentValue: overlaySection("presentValue"),
+  stochastic: overlaySection("stochastic")
+}).annotations(label("an overlay { benchmark?, settlement?, … }"))
+
+export const Policy = Schema.Struct({
+  name: required(Text, "Name of the policy, unique in the file; what `--policy` selects and reports show."),
+  description: optional(FreeText, "What the policy means, in words."),
+  overlay: withDefault(Overlay, "Changes to the base scenario for this policy. Default {}: the base scenario as is.", () => ({}))
+}).annotations(label("a policy { name, description, overlay }"))
+
+const bodyFields = {
+  $schema: optional(FreeText, "Path or URL of the JSON Schema, for editors; ignored by pbpsim."),
+  name: required(Text, "Name of the scenario, shown in reports."),
+  description: optional(FreeText, "What the scenario demonstrates (free text)."),
+  market: required(Market, "The entities of the market (MODEL.md §1)."),
+  experience: required(Experience, "Historical experience: a list of rows, or { csv: path } relative to the scenario file."),
+  contract: required(Contract, "Who contracts, with which peers, from when, for how long, on which baseline years."),
+  benchmark: required(Benchmark, "How the benchmark is built each contract year (MODEL.md §3–4)."),
+  settlement: required(Settlement, "How each year is settled (MODEL.md §6)."),
+  projection: required(Projection, "Projected actual cost: market trend and each entity's savings path, member growth and risk drift (MODEL.md §5)."),
+  presentValue: optional(orNull(PresentValue), "Discount yearly results to contract start at this rate. Absent or null: no present value."),
+  stochastic: withDefault(
+    Stochastic,
+    "Monte Carlo assumptions (MODEL.md §8). Default: marketTrendSd 0.01, memberCostSd 0.5, savingsSd 0.01, riskDriftSd 0.",
+    () => ({ ...STOCHASTIC_DEFAULTS })
+  )
+}
+
+/** One scenario without its policies: what a policy overlay produces and the engine is resolved from. */
+export const ScenarioBody = Schema.Struct(bodyFields).annotations(label("a scenario"))
+
+export const ScenarioSchema = Schema.Struct({
+  ...bodyFields,
+  policies: required(
+    nonEmpty(Policy, "policies"),
+    "Named variants of the scenario (e.g. trending vs annual rebasing), each an overlay on the base; at least one."
+  )
+}).annotations({
+  title: "pbpsim scenario",
+  description: "A population-based payment contract scenario: market, experience, contract, benchmark, settlement, projection and the policies to compare.",
+  ...label("a scenario")
+})
+
+/** A decoded scenario file (defaults filled, decimals exact). */
+export type ScenarioDocument = typeof ScenarioSchema.Type
+/** A decoded scenario without policies (base, or base with one overlay applied). */
+export type ScenarioBodyDocument = typeof ScenarioBody.Type
+/** The file's shape before decoding (what JSON/YAML holds). */
+export type ScenarioInput = typeof ScenarioSchema.Encoded
+export type TrendPolicyDocument = typeof TrendPolicy.Type
+export type RebasingDocument = typeof Rebasing.Type
+export type SettlementDocument = typeof Settlement.Type
+export type ExperienceRowDocument = typeof ExperienceRow.Type

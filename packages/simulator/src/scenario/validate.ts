@@ -1,0 +1,267 @@
+import { ONE, sum } from "@pbpsim/benchmark"
+import { Decimal } from "decimal.js"
+import { Either } from "effect"
+import type { ExperienceEntry } from "./csv.js"
+import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
+import { showActual } from "./numerals.js"
+import { settlementTerms } from "./resolve.js"
+import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
+
+/**
+ * The checks a schema cannot make: that the parts of a scenario agree with each other.
+ * They run on whatever decoded (a section that failed its schema is skipped), so one run
+ * reports schema errors and these together. Document issues carry a path in the scenario
+ * file; issues about experience rows point at the row's origin (scenario file or CSV line).
+ */
+
+export interface SemanticIssues {
+  readonly document: ReadonlyArray<LocatedIssue>
+  readonly rows: ReadonlyArray<ScenarioIssue>
+}
+
+/** Σw = 1 within 1e-12, as the baseline and trend rules check it (fractions like 1/3 are 40-digit decimals). */
+const WEIGHT_TOLERANCE = new Decimal("1e-12")
+
+const show = (d: Decimal): string => d.toFixed()
+
+const weightSumIssue = (path: ReadonlyArray<PathSegment>, weights: ReadonlyArray<Decimal>): LocatedIssue | undefined => {
+  const total = sum(weights)
+  if (total.sub(ONE).abs().lte(WEIGHT_TOLERANCE)) return undefined
+  return located(path, "weights summing to 1", `${show(total)} (${weights.map(show).join(" + ")})`)
+}
+
+const perYearIssue = (path: ReadonlyArray<PathSegment>, value: unknown, years: number, what: string): LocatedIssue | undefined =>
+  Array.isArray(value) && value.length !== years
+    ? located(path, `${years} ${what}, one per contract year`, `${value.length}`)
+    : undefined
+
+const range = (from: number, to: number): ReadonlyArray<number> => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
+
+const spans = (years: ReadonlyArray<number>): string => (years.length === 1 ? `${years[0]}` : `${years[0]}–${years[years.length - 1]}`)
+
+export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: ReadonlyArray<ExperienceEntry> | undefined): SemanticIssues => {
+  const document: Array<LocatedIssue> = []
+  const rows: Array<ScenarioIssue> = []
+  const add = (issue: LocatedIssue | undefined) => {
+    if (issue !== undefined) document.push(issue)
+  }
+  const { market, contract, benchmark, settlement, projection } = body
+  const entityIds = market?.entities.map((e) => e.id)
+  const entityList = entityIds ? entityIds.join(", ") : ""
+  const knownEntity = (path: ReadonlyArray<PathSegment>, id: string) => {
+    if (entityIds !== undefined && !entityIds.includes(id)) {
+      add(located(path, `one of the market's entities (${entityList})`, showActual(id)))
+    }
+  }
+
+  // market: ids unique, groups unique within their entity
+  market?.entities.forEach((entity, i) => {
+    const first = market.entities.findIndex((e) => e.id === entity.id)
+    if (first !== i) add(located(["market", "entities", i, "id"], `an id not used before (market.entities[${first}] is ${entity.id})`, showActual(entity.id)))
+    entity.groups?.forEach((group, g) => {
+      if (entity.groups?.indexOf(group) !== g) add(located(["market", "entities", i, "groups", g], `a group not listed before in ${entity.id}`, showActual(group)))
+    })
+  })
+
+  // contract: who, baseline years and weights
+  if (contract !== undefined) {
+    knownEntity(["contract", "provider"], contract.provider)
+    contract.peers.forEach((peer, i) => {
+      knownEntity(["contract", "peers", i], peer)
+      if (contract.peers.indexOf(peer) !== i) add(located(["contract", "peers", i], "each peer once", `${showActual(peer)} again`))
+    })
+    const { years, weights } = contract.baseline
+    if (weights.length !== years.length) {
+      add(located(["contract", "baseline", "weights"], `${years.length} weight${years.length === 1 ? "" : "s"}, one per baseline year`, `${weights.length}`))
+    }
+    add(weightSumIssue(["contract", "baseline", "weights"], weights))
+    if (years.some((year, i) => i > 0 && year !== (years[i - 1] ?? 0) + 1)) {
+      add(located(["contract", "baseline", "years"], "consecutive years in ascending order", `[${years.join(", ")}]`))
+    }
+    const late = years.filter((year) => year >= contract.startYear)
+    if (late.length > 0) add(located(["contract", "baseline", "years"], `years before the contract start ${contract.startYear}`, late.join(", ")))
+  }
+
+  // experience: entities, groups, uniqueness, history only, baseline coverage
+  if (experience !== undefined) {
+    const rowIssue = (entry: ExperienceEntry, field: string | undefined, expected: string, actual: string) =>
+      rows.push({
+        file: entry.origin.file,
+        path: field === undefined ? entry.origin.path : entry.origin.field(field),
+        expected,
+        actual,
+        message: `expected ${expected}, got ${actual}`,
+        ...(entry.origin.line === undefined ? {} : { line: entry.origin.line })
+      })
+    const seen = new Map<string, ExperienceEntry>()
+    const granularity = new Map<string, { grouped: boolean; entry: ExperienceEntry }>()
+    for (const entry of experience) {
+      const { row } = entry
+      const entity = market?.entities.find((e) => e.id === row.entity)
+      if (entityIds !== undefined && entity === undefined) {
+        rowIssue(entry, "entity", `one of the market's entities (${entityList})`, showActual(row.entity))
+      }
+      if (entity !== undefined && row.group !== undefined && !(entity.groups ?? []).includes(row.group)) {
+        rowIssue(
+          entry,
+          "group",
+          entity.groups && entity.groups.length > 0 ? `one of ${entity.id}'s groups (${entity.groups.join(", ")})` : `no group (${entity.id} lists no groups)`,
+          showActual(row.group)
+        )
+      }
+      if (contract !== undefined && row.year >= contract.startYear) {
+        rowIssue(entry, "year", `a year before the contract start ${contract.startYear} (experience is history)`, `${row.year}`)
+      }
+      const key = JSON.stringify([row.entity, row.group ?? null, row.segment ?? null, row.year])
+      const first = seen.get(key)
+      if (first !== undefined) {
+        const what = `${row.entity}${row.group === undefined ? "" : ` / ${row.group}`}${row.segment === undefined ? "" : ` / ${row.segment}`} in ${row.year}`
+        rowIssue(entry, undefined, "one row per entity, group, segment and year", `a second row for ${what} (first at ${first.origin.path})`)
+      } else {
+        seen.set(key, entry)
+      }
+      // Rows without a group are the whole entity: mixing them with group rows would count members twice.
+      const entityYear = JSON.stringify([row.entity, row.year])
+      const grouped = row.group !== undefined
+      const earlier = granularity.get(entityYear)
+      if (earlier === undefined) granularity.set(entityYear, { grouped, entry })
+      else if (earlier.grouped !== grouped) {
+        rowIssue(
+          entry,
+          "group",
+          `rows of ${row.entity} in ${row.year} either all with a group or all without (${earlier.entry.origin.path} ${earlier.grouped ? "has" : "has no"} group)`,
+          grouped ? showActual(row.group) : "no group"
+        )
+      }
+    }
+    if (contract !== undefined) {
+      const parties = [contract.provider, ...contract.peers.filter((p) => p !== contract.provider)]
+      const missing: Array<string> = []
+      for (const party of parties) {
+        if (entityIds !== undefined && !entityIds.includes(party)) continue
+        const absent = contract.baseline.years.filter((year) => !experience.some((e) => e.row.entity === party && e.row.year === year))
+        if (absent.length > 0) missing.push(`${party} in ${absent.join(", ")}`)
+      }
+      if (missing.length > 0) {
+        add(located(["experience"], "experience in every baseline year for the provider and each peer", `none for ${missing.join("; ")}`))
+      }
+    }
+  }
+
+  // benchmark: per-year lengths, trend coverage and weights, rebasing weights
+  if (benchmark !== undefined) {
+    if (contract !== undefined) {
+      if ("providerWeights" in benchmark.glidePath) {
+        add(perYearIssue(["benchmark", "glidePath", "providerWeights"], benchmark.glidePath.providerWeights, contract.years, "provider weights"))
+      }
+      add(perYearIssue(["benchmark", "discount"], benchmark.discount, contract.years, "discounts"))
+      const baselineYears = contract.baseline.years
+      const first = baselineYears[0] ?? contract.startYear
+      const last = baselineYears[baselineYears.length - 1] ?? contract.startYear - 1
+      const contractYears = range(last + 1, contract.startYear + contract.years - 1)
+      const historicalYears = range(first + 1, last)
+      if (benchmark.historicalTrend === undefined) {
+        checkTrend(["benchmark", "trend"], benchmark.trend, [...historicalYears, ...contractYears], " (historicalTrend defaults to trend)", add)
+      } else {
+        checkTrend(["benchmark", "trend"], benchmark.trend, contractYears, "", add)
+        checkTrend(["benchmark", "historicalTrend"], benchmark.historicalTrend, historicalYears, "", add)
+      }
+    } else {
+      checkTrend(["benchmark", "trend"], benchmark.trend, [], "", add)
+      if (benchmark.historicalTrend !== undefined) checkTrend(["benchmark", "historicalTrend"], benchmark.historicalTrend, [], "", add)
+    }
+    const rebasing = benchmark.rebasing
+    if (rebasing.kind === "periodic" || rebasing.kind === "rolling") add(weightSumIssue(["benchmark", "rebasing", "weights"], rebasing.weights))
+  }
+
+  // settlement: the terms must resolve; bands ordered; quality per year
+  if (settlement !== undefined) {
+    const terms = settlementTerms(settlement)
+    if (Either.isLeft(terms)) for (const issue of terms.left) add({ ...issue, path: ["settlement", ...issue.path] })
+    if (settlement.savingsRate !== undefined && !Decimal.isDecimal(settlement.savingsRate)) {
+      checkBands(["settlement", "savingsRate", "bands"], settlement.savingsRate.bands, add)
+    }
+    const lossRate = settlement.lossRate
+    if (lossRate !== undefined && lossRate !== null && !Decimal.isDecimal(lossRate)) {
+      if ("bands" in lossRate) checkBands(["settlement", "lossRate", "bands"], lossRate.bands, add)
+      else if (lossRate.qualityLinked.min.gt(lossRate.qualityLinked.max)) {
+        add(located(["settlement", "lossRate", "qualityLinked", "min"], `at most max ${show(lossRate.qualityLinked.max)}`, show(lossRate.qualityLinked.min)))
+      }
+    }
+    if (contract !== undefined) add(perYearIssue(["settlement", "quality"], settlement.quality, contract.years, "quality entries"))
+  }
+
+  // projection: per-year lengths and entity ids
+  if (projection !== undefined) {
+    if (contract !== undefined) {
+      add(perYearIssue(["projection", "marketTrend"], projection.marketTrend, contract.years, "market trend rates"))
+      add(perYearIssue(["projection", "default", "savings"], projection.default?.savings, contract.years, "savings levels"))
+    }
+    for (const [entity, path] of Object.entries(projection.entities ?? {})) {
+      knownEntity(["projection", "entities", entity], entity)
+      if (contract !== undefined) add(perYearIssue(["projection", "entities", entity, "savings"], path.savings, contract.years, "savings levels"))
+    }
+  }
+
+  return { document, rows }
+}
+
+const checkTrend = (
+  path: ReadonlyArray<PathSegment>,
+  trend: TrendPolicyDocument,
+  years: ReadonlyArray<number>,
+  why: string,
+  add: (issue: LocatedIssue | undefined) => void
+): void => {
+  if (trend.cap !== undefined && trend.floor !== undefined && trend.floor.gt(trend.cap)) {
+    add(located([...path, "floor"], `a floor at most the cap ${show(trend.cap)}`, show(trend.floor)))
+  }
+  checkTrendSpec(path, trend, years, why, add)
+}
+
+const checkTrendSpec = (
+  path: ReadonlyArray<PathSegment>,
+  spec: TrendSpecDocument,
+  years: ReadonlyArray<number>,
+  why: string,
+  add: (issue: LocatedIssue | undefined) => void
+): void => {
+  if (spec.kind === "schedule") {
+    const absent = years.filter((year) => spec.rates[String(year)] === undefined)
+    if (absent.length > 0) add(located([...path, "rates"], `a rate for every year ${spans(years)}${why}`, `none for ${absent.join(", ")}`))
+  }
+  if (spec.kind === "blend") {
+    add(weightSumIssue([...path, "parts"], spec.parts.map((part) => part.weight)))
+    spec.parts.forEach((part, i) => checkTrendSpec([...path, "parts", i, "trend"], part.trend, years, why, add))
+  }
+}
+
+const checkBands = (
+  path: ReadonlyArray<PathSegment>,
+  bands: ReadonlyArray<{ readonly from: Decimal; readonly to?: Decimal | null }>,
+  add: (issue: LocatedIssue | undefined) => void
+): void => {
+  bands.forEach((band, i) => {
+    if (band.to !== undefined && band.to !== null && band.to.lte(band.from)) {
+      add(located([...path, i, "to"], `an upper end above from ${show(band.from)}`, show(band.to)))
+    }
+    const previous = bands[i - 1]
+    if (previous !== undefined) {
+      const previousEnd = previous.to
+      if (previousEnd === undefined || previousEnd === null) {
+        add(located([...path, i], "no band after one without an upper end", `a band from ${show(band.from)}`))
+      } else if (band.from.lt(previousEnd)) {
+        add(located([...path, i, "from"], `at least the previous band's end ${show(previousEnd)} (bands ascending, not overlapping)`, show(band.from)))
+      }
+    }
+  })
+}
+
+/** Policy names must be unique: they are how a run and its reports select a policy. */
+export const checkPolicyNames = (names: ReadonlyArray<{ readonly index: number; readonly name: string }>): ReadonlyArray<LocatedIssue> =>
+  names.flatMap(({ index, name }) => {
+    const first = names.find((n) => n.name === name)
+    return first !== undefined && first.index !== index
+      ? [located(["policies", index, "name"], `a policy name not used before (policies[${first.index}] is ${name})`, showActual(name))]
+      : []
+  })
