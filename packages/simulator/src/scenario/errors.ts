@@ -211,8 +211,10 @@ export const locateParseIssues = (root: ParseResult.ParseIssue): ReadonlyArray<L
           out.push(located(path.slice(0, -1), describeAst(parent), "an empty list"))
           return
         }
-        const expected = describeAst(issue.ast as unknown as SchemaAST.AST)
-        out.push(located(path, expected, "nothing", `missing; expected ${expected}`))
+        // Effect hands the property signature (or tuple element), not the type: describe its type.
+        const holder = issue.ast as unknown as { readonly type?: SchemaAST.AST }
+        const expected = describeAst(holder.type ?? (issue.ast as unknown as SchemaAST.AST))
+        out.push(located(path, expected, "nothing"))
         return
       }
       case "Type":

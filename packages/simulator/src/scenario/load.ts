@@ -13,7 +13,7 @@ import {
   scenarioError,
   toScenarioIssue
 } from "./errors.js"
-import { showActual } from "./numerals.js"
+import { parseIdentifier, showActual } from "./numerals.js"
 import { deepMerge, isMapping, overlayTouches } from "./overlay.js"
 import { type ParsedScenarioText, parseScenarioText } from "./parse.js"
 import { type Scenario, type ScenarioPolicy, toExperienceRecords } from "./resolve.js"
@@ -140,11 +140,12 @@ export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = re
   // Policies: each overlay merged over the base, decoded and checked again; only what the overlay changes is new.
   const policyItems = Array.isArray(rawPolicies) ? rawPolicies : []
   const decodedPolicies = policyItems.map((item, index) => ({ index, decoded: decodePolicy(item) }))
-  issues.push(
-    ...checkPolicyNames(decodedPolicies.flatMap(({ index, decoded }) => (Either.isRight(decoded) ? [{ index, name: decoded.right.name }] : []))).map(
-      (issue) => inFile(issue)
-    )
-  )
+  // Names are checked on every policy that has one, even a policy that fails elsewhere.
+  const names = policyItems.flatMap((item, index) => {
+    const name = isMapping(item) ? parseIdentifier(item["name"]) : undefined
+    return name === undefined ? [] : [{ index, name }]
+  })
+  issues.push(...checkPolicyNames(names).map((issue) => inFile(issue)))
   const policies: Array<ScenarioPolicy> = []
   for (const { index, decoded } of decodedPolicies) {
     if (Either.isLeft(decoded)) continue // reported by the whole-file decode
@@ -174,12 +175,13 @@ export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = re
     }
   }
 
-  if (issues.length > 0) return Either.left(scenarioError(dedupe(issues)))
+  if (issues.length > 0 || Either.isLeft(whole)) return Either.left(scenarioError(dedupe(issues)))
   const body = base.body as ScenarioBodyDocument
   return Either.right({
     file,
     name: body.name,
     description: body.description ?? "",
+    document: whole.right,
     base: body,
     experience: toExperienceRecords(baseExperience?.entries ?? []),
     policies

@@ -21,6 +21,7 @@ import { showActual } from "./numerals.js"
 import type { ExperienceEntry } from "./csv.js"
 import type {
   ScenarioBodyDocument,
+  ScenarioDocument,
   SettlementDocument,
   SettlementPreset,
   TrendPolicyDocument,
@@ -46,6 +47,8 @@ export interface Scenario {
   readonly file: string
   readonly name: string
   readonly description: string
+  /** The whole file as decoded (defaults filled, policies with their overlays): what `Schema.encode(ScenarioSchema)` writes back. */
+  readonly document: ScenarioDocument
   /** The base scenario as decoded (defaults filled), without policies. */
   readonly base: ScenarioBodyDocument
   /** The base scenario's experience rows (inline or from its CSV), in file order. */
