@@ -89,6 +89,18 @@ export const parseIdentifier = (u: unknown): string | undefined => {
   return undefined
 }
 
+/**
+ * Plain data for writing back out: a Numeral becomes a number when the number prints as
+ * written (3, 0.05) and its exact text otherwise ("12345678901234567.891"), which every
+ * numeric field accepts.
+ */
+export const withoutNumerals = (u: unknown): unknown => {
+  if (isNumeral(u)) return String(u.value) === u.source ? u.value : u.source
+  if (Array.isArray(u)) return u.map(withoutNumerals)
+  if (u !== null && typeof u === "object") return Object.fromEntries(Object.entries(u).map(([k, v]) => [k, withoutNumerals(v)]))
+  return u
+}
+
 const MAX_SHOWN = 60
 
 const clip = (text: string): string => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text)

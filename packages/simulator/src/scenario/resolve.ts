@@ -263,15 +263,17 @@ const toLossRate = (rate: NonNullable<SettlementDocument["lossRate"]>): LossRate
 export const settlementTerms = (doc: SettlementDocument): Either.Either<SettlementTerms, ReadonlyArray<LocatedIssue>> => {
   const issues: Array<LocatedIssue> = []
   let preset: SettlementTerms | undefined
+  const oneSided = doc.preset === "mssp-basic-a" || doc.preset === "mssp-basic-b"
+  // An MLR on a one-sided preset is reported once, not again as a two-sided contract without a loss rate.
+  const mlrGiven = doc.mlr === undefined || doc.mlr === null || oneSided ? undefined : doc.mlr
   if (doc.preset !== undefined) {
-    const oneSided = doc.preset === "mssp-basic-a" || doc.preset === "mssp-basic-b"
     if (oneSided && doc.mlr !== undefined && doc.mlr !== null) {
       issues.push(located(["mlr"], `no minimum loss rate (${doc.preset} is one-sided), or null`, showCorridor(doc.mlr)))
     }
     try {
       preset = msspTrack(PRESET_TRACKS[doc.preset], {
         ...(doc.msr === undefined ? {} : { msr: toCorridor(doc.msr) }),
-        ...(oneSided || doc.mlr === undefined || doc.mlr === null ? {} : { mlr: toCorridor(doc.mlr) })
+        ...(mlrGiven === undefined ? {} : { mlr: toCorridor(mlrGiven) })
       })
     } catch (error) {
       if (!(error instanceof InvalidArgument)) throw error
@@ -282,7 +284,7 @@ export const settlementTerms = (doc: SettlementDocument): Either.Either<Settleme
   const savingsRate = doc.savingsRate === undefined ? preset?.savingsRate : toSavingsRate(doc.savingsRate)
   if (msr === undefined) issues.push(located(["msr"], '{ fixed: rate } or "mssp-variable" (required without a preset)', "nothing"))
   if (savingsRate === undefined) issues.push(located(["savingsRate"], "a sharing rate or { bands } (required without a preset)", "nothing"))
-  const mlr = doc.mlr === null ? undefined : doc.mlr === undefined ? preset?.mlr : toCorridor(doc.mlr)
+  const mlr = doc.mlr === null ? undefined : mlrGiven === undefined ? preset?.mlr : toCorridor(mlrGiven)
   const lossRate =
     doc.lossRate === null ? undefined : doc.lossRate !== undefined ? toLossRate(doc.lossRate) : mlr !== undefined ? preset?.lossRate : undefined
   const lossLimit =

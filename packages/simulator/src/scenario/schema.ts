@@ -30,6 +30,7 @@ import {
   required,
   withDefault
 } from "./fields.js"
+import { withoutNumerals } from "./numerals.js"
 
 /**
  * The scenario file, defined once: decoding, encoding and the JSON Schema all come from
@@ -391,9 +392,12 @@ export const Stochastic = Schema.Struct({
 export const OVERLAY_SECTIONS = ["market", "experience", "contract", "benchmark", "settlement", "projection", "presentValue", "stochastic"] as const
 export type OverlaySection = (typeof OVERLAY_SECTIONS)[number]
 
+/** An overlay section as written: kept raw (numbers as Numerals) until merged, written back as plain data. */
+const OverlayValue = Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: (raw) => raw, encode: withoutNumerals })
+
 const overlaySection = (section: OverlaySection) =>
   optional(
-    Schema.Unknown,
+    OverlayValue,
     `Merged over the base scenario's ${section}: objects merge field by field, lists and values replace; same fields as ${section}, all optional.`
   )
 
