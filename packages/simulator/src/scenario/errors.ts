@@ -230,7 +230,8 @@ export const locateParseIssues = (root: ParseResult.ParseIssue): ReadonlyArray<L
         else walk(issue.issue, path, parent)
         return
       case "Composite": {
-        if (isLeaf(issue.ast)) return void report(path, issue.ast, issue.actual)
+        // A number where a mapping belongs: the Numeral is an object to Effect, but not to the user.
+        if (isLeaf(issue.ast) || (isNumeral(issue.actual) && SchemaAST.isTypeLiteral(issue.ast))) return void report(path, issue.ast, issue.actual)
         const subs = toArray(issue.issues)
         if (SchemaAST.isUnion(issue.ast)) {
           const chosen = narrowUnion(subs, issue.actual)

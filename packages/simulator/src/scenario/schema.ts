@@ -146,7 +146,7 @@ const trendKinds = <Extra extends Schema.Struct.Fields>(extra: Extra) => {
   const schedule = Schema.Struct({
     kind: kindField("schedule", "schedule: a growth rate per calendar year grown into."),
     rates: required(
-      Schema.Record({ key: ScheduleYear, value: Rate }),
+      Schema.Record({ key: ScheduleYear, value: Rate }).annotations(label('a mapping of year to rate ({ 2025: "0.04" })')),
       'Rate per calendar year grown INTO ({ 2025: "0.04" } takes 2024 dollars to 2025); every year needed must be listed.'
     ),
     ...extra
@@ -364,7 +364,7 @@ export const Projection = Schema.Struct({
   marketTrend: required(perYear(Rate), "Market-wide cost trend: one rate for every contract year or a list per year."),
   default: optional(EntityProjectionTerms, "Projection of every entity not listed in entities (and of listed entities' missing fields). Default all 0."),
   entities: optional(
-    Schema.Record({ key: Schema.String, value: EntityProjectionTerms }),
+    Schema.Record({ key: Schema.String, value: EntityProjectionTerms }).annotations(label("a mapping of entity id to projection")),
     "Projection per entity id; fields not given come from default."
   )
 }).annotations(label("a projection { marketTrend, default, entities }"))

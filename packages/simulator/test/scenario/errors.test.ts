@@ -233,6 +233,22 @@ policies: [{ name: trending }]
     ])
   })
 
+  it("reports a number where a mapping belongs, and a mapping that is none of a field's forms, as one issue", () => {
+    expect(decodeLines(VALID.replace(/contract: \{.*\}\n/, "contract: 5\n"))).toEqual([
+      "small.yaml: contract: expected a contract { provider, peers, startYear, years, baseline }, got 5"
+    ])
+    expect(decodeLines(VALID.replace("benchmark: { trend", 'benchmark: { glidePath: { constant: "0.5", from: "1" }, trend'))).toEqual([
+      'small.yaml: benchmark.glidePath: expected a glide path { providerWeights } or { from, to } or { constant }, got { constant: "0.5", from: "1" }'
+    ])
+  })
+
+  it("reports a bad experience row given in an overlay at the overlay's path", () => {
+    const overlay = '{ experience: [{ entity: A, year: 2024, memberMonths: -1, cost: "1" }] }'
+    expect(decodeLines(VALID.replace("policies: [{ name: trending }]", `policies: [{ name: trending, overlay: ${overlay} }]`))).toEqual([
+      "small.yaml: policies[0].overlay.experience[0].memberMonths: expected a decimal > 0, got -1"
+    ])
+  })
+
   it("reports an overlay that breaks what the base had right, and nothing for a policy that only repeats the base", () => {
     const text = VALID.replace(
       "policies: [{ name: trending }]",
