@@ -65,7 +65,8 @@ export const parseWeight = (u: unknown): Decimal | undefined => {
 /** A whole number written as a number or as digits ("2025"); undefined otherwise. */
 export const parseInteger = (u: unknown): number | undefined => {
   if (typeof u === "number") return Number.isSafeInteger(u) ? u : undefined
-  if (isNumeral(u)) return Number.isSafeInteger(u.value) && !/[.eE]/.test(u.source) ? u.value : undefined
+  // Written as digits (or YAML hex/octal), not as 2025.0 or 2.025e3.
+  if (isNumeral(u)) return Number.isSafeInteger(u.value) && (INTEGER_TEXT.test(u.source) || /^0[xo]/i.test(u.source)) ? u.value : undefined
   if (typeof u === "string" && INTEGER_TEXT.test(u.trim())) {
     const n = Number(u.trim())
     return Number.isSafeInteger(n) ? n : undefined

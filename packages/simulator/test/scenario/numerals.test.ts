@@ -64,6 +64,7 @@ describe("parseInteger", () => {
   it("accepts whole numbers written as numbers or digits only", () => {
     expect(parseInteger(new Numeral("2025", 2025))).toBe(2025)
     expect(parseInteger("2025")).toBe(2025)
+    expect(parseInteger(new Numeral("0xE", 14))).toBe(14)
     expect(parseInteger(new Numeral("2025.0", 2025))).toBeUndefined()
     expect(parseInteger(new Numeral("2.025e3", 2025))).toBeUndefined()
     expect(parseInteger("twenty25")).toBeUndefined()
