@@ -1,0 +1,302 @@
+import {
+  contractYearBenchmark,
+
+  derive,
+  explained,
+  invalid,
+  min,
+  ONE,
+  quantity,
+  riskRatio,
+  settle,
+  sum,
+  trendFactor,
+  ZERO,
+  type ContractYearBenchmark,
+  type Explained,
+  type ObservedGrowth,
+  type Settlement
+} from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
+import type { ContractModel } from "../model.js"
+import { cellOf, observedGrowthOf, type RealisedExperience } from "./realised.js"
+import { moveBaseline, peerBaselineFrom, providerBaselineFrom, type Reference, type WeightedYears } from "./reference.js"
+
+export interface ContractYearResult {
+  /** 1-based contract year. */
+  readonly contractYear: number
+  readonly year: number
+  readonly providerWeight: Decimal
+  /** True where this year's provider baseline was reset from realised experience. */
+  readonly rebased: boolean
+  readonly reference: { readonly year: number; readonly providerYears: ReadonlyArray<number>; readonly peerYears: ReadonlyArray<number> }
+  readonly savingsCredit?: Explained<Decimal>
+  readonly benchmark: Explained<ContractYearBenchmark>
+  readonly memberMonths: Decimal
+  readonly riskScore: Decimal
+  readonly actualPmpm: Decimal
+  readonly counterfactualPmpm?: Decimal
+  readonly settlement: Explained<Settlement>
+}
+
+export interface ContractTotals {
+  readonly benchmark: Decimal
+  readonly expenditure: Decimal
+  readonly gross: Decimal
+  readonly sharedSavings: Decimal
+  readonly sharedLosses: Decimal
+  readonly providerNet: Decimal
+  readonly payerNet: Decimal
+}
+
+export interface PresentValue {
+  readonly rate: Decimal
+  readonly providerNet: Decimal
+  readonly payerNet: Decimal
+}
+
+export interface ContractResult {
+  readonly scenarioName: string
+  readonly policyName: string
+  readonly policyDescription: string
+  readonly provider: string
+  readonly years: ReadonlyArray<ContractYearResult>
+  readonly totals: ContractTotals
+  readonly presentValue?: PresentValue
+}
+
+const contractBaseline = (model: ContractModel): WeightedYears => ({ years: model.baselineYears, weights: model.baselineWeights })
+
+/** The latest `weights.length` realised years before `year`, oldest first. */
+const latestYears = (year: number, weights: ReadonlyArray<Decimal>): WeightedYears => ({
+  years: weights.map((_, i) => year - weights.length + i),
+  weights
+})
+
+const LAST_YEAR: ReadonlyArray<Decimal> = [ONE]
+
+/** Which years the provider baseline of contract year k comes from, or "keep" / "partial". */
+const rebaseSource = (model: ContractModel, k: number, year: number): WeightedYears | "keep" | "partial" => {
+  const policy = model.rebasing.rebasing
+  if (k === 1) return contractBaseline(model)
+  switch (policy.kind) {
+    case "none":
+      return "keep"
+    case "annual":
+      return latestYears(year, LAST_YEAR)
+    case "periodic":
+      return (k - 1) % policy.every === 0 ? latestYears(year, policy.weights) : "keep"
+    case "rolling":
+      return latestYears(year, policy.weights)
+    case "partial":
+      return "partial"
+  }
+}
+
+const partialProviderBaseline = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  observed: ObservedGrowth,
+  previous: Reference,
+  alpha: Decimal,
+  year: number
+): Explained<Decimal> => {
+  const refYear = year - 1
+  const fresh = providerBaselineFrom(model, realised, observed, latestYears(year, LAST_YEAR), `Provider experience ${refYear}`)
+  const moved = moveBaseline(model, observed, previous.providerBaseline, previous.year, refYear, `Previous provider baseline in ${refYear} dollars`)
+  // Restate the previous baseline from its own risk level to the new reference year's.
+  const riskNow = cellOf(realised, model.provider, refYear).riskScore
+  const restated = moved.value.mul(riskNow).div(previous.riskBase)
+  const value = alpha.mul(fresh.value).add(ONE.sub(alpha).mul(restated))
+  return explained(
+    value,
+    derive({
+      rule: "rebase.partial",
+      label: `Provider baseline (partial rebase, α = ${alpha.toFixed()})`,
+      formula: "α · realised + (1 − α) · previous × F × RS_now / RS_prev",
+      inputs: [
+        quantity("alpha", alpha, "weight"),
+        quantity("realised", fresh.value, "pmpm"),
+        quantity("previous, trended", moved.value, "pmpm"),
+        quantity("risk now", riskNow, "risk"),
+        quantity("risk of previous", previous.riskBase, "risk")
+      ],
+      output: quantity("provider baseline", value, "pmpm"),
+      source: "MODEL.md §4 partial(α)",
+      steps: [fresh.derivation, moved.derivation]
+    })
+  )
+}
+
+/** Peer baseline of the year, in the provider reference year's dollars. */
+const peerFor = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  observed: ObservedGrowth,
+  k: number,
+  year: number,
+  providerSource: WeightedYears,
+  refYear: number
+): { baseline: Explained<Decimal>; years: ReadonlyArray<number> } => {
+  const source =
+    model.peerRefresh === "fixed" || k === 1
+      ? contractBaseline(model)
+      : model.peerRefresh === "annual"
+        ? latestYears(year, LAST_YEAR)
+        : providerSource
+  const own = source.years[source.years.length - 1]!
+  const baseline = peerBaselineFrom(model, realised, observed, source, own, `Peer baseline ${source.years.join(", ")}`)
+  if (own === refYear) return { baseline, years: source.years }
+  // Restate to the provider's risk of the reference year as well as its dollars.
+  const moved = moveBaseline(model, observed, baseline, own, refYear, `Peer baseline in ${refYear} dollars`)
+  const ratio = cellOf(realised, model.provider, refYear).riskScore.div(cellOf(realised, model.provider, own).riskScore)
+  return { baseline: ratio.eq(ONE) ? moved : explained(moved.value.mul(ratio), moved.derivation), years: source.years }
+}
+
+/** MSSP-style prior savings adjustment: share × average per-capita savings of the closing period, capped at cap × peer baseline. */
+const savingsCreditFor = (
+  model: ContractModel,
+  priorYears: ReadonlyArray<ContractYearResult>,
+  peerBaseline: Decimal
+): Explained<Decimal> | undefined => {
+  const credit = model.rebasing.savingsCredit
+  if (!credit || priorYears.length === 0) return undefined
+  const perCapita = priorYears.map((y) => y.settlement.value.gross.div(y.memberMonths))
+  const average = sum(perCapita).div(perCapita.length)
+  const uncapped = average.gt(ZERO) ? credit.share.mul(average) : ZERO
+  const cap = credit.cap.mul(peerBaseline)
+  const value = min(uncapped, cap)
+  return explained(
+    value,
+    derive({
+      rule: "rebase.savingsCredit",
+      label: "Prior savings credit",
+      formula: "min(share × max(0, mean per-capita savings), cap × B_R)",
+      inputs: [
+        ...priorYears.map((y, i) => quantity(`savings PMPM ${y.year}`, perCapita[i]!, "pmpm")),
+        quantity("share", credit.share, "rate"),
+        quantity("cap", credit.cap, "rate"),
+        quantity("peer baseline", peerBaseline, "pmpm")
+      ],
+      output: quantity("credit", value, "pmpm"),
+      source: "42 CFR 425.658 (prior savings adjustment: 50 %, capped at 5 % of national per capita)",
+      notes: [average.lte(ZERO) ? "no average savings: no credit" : uncapped.gt(cap) ? "cap binds" : "cap does not bind"]
+    })
+  )
+}
+
+/**
+ * Run one contract (one policy) over realised experience: each contract year's reference
+ * (rebasing), glide-path weight, benchmark (blend, trend, risk, discount, rounding) and
+ * settlement (MODEL.md §3–6).
+ */
+export const runContract = (model: ContractModel, realised: RealisedExperience): ContractResult => {
+  const observed: ObservedGrowth = {
+    peers: observedGrowthOf(realised, model.peers),
+    market: observedGrowthOf(realised, model.entities)
+  }
+  const results: Array<ContractYearResult> = []
+  let reference: Reference | undefined
+  let periodStart = 1
+  for (let k = 1; k <= model.years; k++) {
+    const year = model.startYear + k - 1
+    const source = rebaseSource(model, k, year)
+    const rebased = k > 1 && source !== "keep"
+    if (source !== "keep" || !reference) {
+      const providerSource: WeightedYears = source === "partial" ? latestYears(year, LAST_YEAR) : source === "keep" ? contractBaseline(model) : source
+      const refYear = providerSource.years[providerSource.years.length - 1]!
+      const providerBaseline =
+        source === "partial" && reference
+          ? partialProviderBaseline(model, realised, observed, reference, model.rebasing.rebasing.kind === "partial" ? model.rebasing.rebasing.alpha : ONE, year)
+          : providerBaselineFrom(model, realised, observed, providerSource, `Provider baseline ${providerSource.years.join(", ")}`)
+      const peer = peerFor(model, realised, observed, k, year, providerSource, refYear)
+      reference = {
+        year: refYear,
+        providerYears: providerSource.years,
+        peerYears: peer.years,
+        providerBaseline,
+        peerBaseline: peer.baseline,
+        riskBase: cellOf(realised, model.provider, refYear).riskScore
+      }
+    } else if (model.peerRefresh === "annual" && k > 1) {
+      // Provider kept, peers refreshed from their last realised year.
+      const peer = peerFor(model, realised, observed, k, year, latestYears(year, LAST_YEAR), reference.year)
+      reference = { ...reference, peerYears: peer.years, peerBaseline: peer.baseline }
+    }
+    const credit = rebased ? savingsCreditFor(model, results.slice(periodStart - 1), reference.peerBaseline.value) : undefined
+    if (rebased) periodStart = k
+    const glideIndex = model.rebasing.glidePathOnRebase === "restart" ? k - periodStart : k - 1
+    const providerWeight = model.glidePath[glideIndex]
+    if (!providerWeight) throw invalid("glidePath", `year ${k}`, "has no provider weight")
+
+    const trend = trendFactor(model.trend, reference.year, year, observed)
+    const cell = cellOf(realised, model.provider, year)
+    const risk = riskRatio({ current: cell.riskScore, base: reference.riskBase, caps: model.riskCaps })
+    const benchmark = contractYearBenchmark({
+      providerBaseline: reference.providerBaseline,
+      peerBaseline: reference.peerBaseline,
+      providerWeight,
+      caps: model.convergenceCaps,
+      ...(credit ? { savingsCredit: credit } : {}),
+      trendFactor: trend,
+      riskRatio: risk,
+      discount: model.discount[k - 1] ?? ZERO,
+      rounding: model.rounding
+    })
+    const quality = model.quality[k - 1]
+    if (!quality) throw invalid("quality", `year ${k}`, "is missing")
+    const settlement = settle(model.settlement, {
+      benchmark: benchmark.value.benchmarkPmpm.mul(cell.memberMonths),
+      expenditure: cell.cost,
+      assignedMembers: cell.memberMonths.div(12),
+      qualityScore: quality.score,
+      qualityMultiplier: quality.savingsMultiplier,
+      meetsQualityStandard: quality.meetsStandard
+    })
+    const counterfactual = realised.counterfactualPmpm.get(model.provider)?.[k - 1]
+    results.push({
+      contractYear: k,
+      year,
+      providerWeight,
+      rebased,
+      reference: { year: reference.year, providerYears: reference.providerYears, peerYears: reference.peerYears },
+      ...(credit ? { savingsCredit: credit } : {}),
+      benchmark,
+      memberMonths: cell.memberMonths,
+      riskScore: cell.riskScore,
+      actualPmpm: cell.cost.div(cell.memberMonths),
+      ...(counterfactual ? { counterfactualPmpm: counterfactual } : {}),
+      settlement
+    })
+  }
+  const total = (pick: (s: Settlement) => Decimal) => sum(results.map((r) => pick(r.settlement.value)))
+  const totals: ContractTotals = {
+    benchmark: total((s) => s.benchmark),
+    expenditure: total((s) => s.expenditure),
+    gross: total((s) => s.gross),
+    sharedSavings: total((s) => s.sharedSavings),
+    sharedLosses: total((s) => s.sharedLosses),
+    providerNet: total((s) => s.providerNet),
+    payerNet: total((s) => s.payerNet)
+  }
+  return {
+    scenarioName: model.scenarioName,
+    policyName: model.policyName,
+    policyDescription: model.policyDescription,
+    provider: model.provider,
+    years: results,
+    totals,
+    ...(model.presentValueRate ? { presentValue: presentValue(model.presentValueRate, results) } : {})
+  }
+}
+
+/** Settlements happen after each year ends: year k is discounted k years to contract start. */
+export const presentValue = (rate: Decimal, years: ReadonlyArray<ContractYearResult>): PresentValue => {
+  const discount = (k: number) => ONE.add(rate).pow(k)
+  return {
+    rate,
+    providerNet: sum(years.map((y) => y.settlement.value.providerNet.div(discount(y.contractYear)))),
+    payerNet: sum(years.map((y) => y.settlement.value.payerNet.div(discount(y.contractYear))))
+  }
+}
+

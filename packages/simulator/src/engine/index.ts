@@ -1,0 +1,5 @@
+export * from "./realised.js"
+export * from "./reference.js"
+export * from "./contract.js"
+export * from "./incentive.js"
+export * from "./run.js"

@@ -1,0 +1,108 @@
+import {
+  derive,
+  explained,
+  quantity,
+  trendFactor,
+  weightedBaseline,
+  type Explained,
+  type ObservedGrowth
+} from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
+import type { ContractModel } from "../model.js"
+import { cellOf, poolCells, type RealisedExperience } from "./realised.js"
+
+/**
+ * The reference a contract year's benchmark is built from: provider and peer baselines in
+ * the dollars of `year` (their latest reference year) and at the provider's risk level of
+ * that year, so that blending, trending and risk adjustment apply to both alike.
+ */
+export interface Reference {
+  readonly year: number
+  /** Years (oldest first) and weights the provider baseline was taken from. */
+  readonly providerYears: ReadonlyArray<number>
+  readonly peerYears: ReadonlyArray<number>
+  readonly providerBaseline: Explained<Decimal>
+  readonly peerBaseline: Explained<Decimal>
+  /** Provider risk score of the reference year: the base of the risk ratio. */
+  readonly riskBase: Decimal
+}
+
+export interface WeightedYears {
+  readonly years: ReadonlyArray<number>
+  readonly weights: ReadonlyArray<Decimal>
+}
+
+/** Provider baseline from the given years, restated to the provider's risk in the last of them. */
+export const providerBaselineFrom = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  observed: ObservedGrowth,
+  source: WeightedYears,
+  label: string
+): Explained<Decimal> => {
+  const last = source.years[source.years.length - 1]!
+  return weightedBaseline({
+    label,
+    years: source.years.map((year, i) => ({ year, experience: cellOf(realised, model.provider, year), weight: source.weights[i]! })),
+    historicalTrend: model.historicalTrend,
+    observed,
+    riskBasis: cellOf(realised, model.provider, last).riskScore
+  })
+}
+
+/**
+ * Peer baseline from the given years on the peers' pooled experience, restated to the
+ * provider's risk in `riskYear` (MSSP: regional expenditure "risk-adjusted to the ACO's BY3 case mix").
+ */
+export const peerBaselineFrom = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  observed: ObservedGrowth,
+  source: WeightedYears,
+  riskYear: number,
+  label: string
+): Explained<Decimal> =>
+  weightedBaseline({
+    label,
+    years: source.years.map((year, i) => ({
+      year,
+      experience: poolCells(model.peers.map((e) => cellOf(realised, e, year))),
+      weight: source.weights[i]!
+    })),
+    historicalTrend: model.historicalTrend,
+    observed,
+    riskBasis: cellOf(realised, model.provider, riskYear).riskScore
+  })
+
+/**
+ * Express a baseline held in `fromYear` dollars in `toYear` dollars with the historical
+ * trend, forwards or backwards; needed when the peer component is refreshed on a different
+ * schedule from the provider's.
+ */
+export const moveBaseline = (
+  model: ContractModel,
+  observed: ObservedGrowth,
+  baseline: Explained<Decimal>,
+  fromYear: number,
+  toYear: number,
+  label: string
+): Explained<Decimal> => {
+  if (fromYear === toYear) return baseline
+  const forward = fromYear < toYear
+  const factor = forward
+    ? trendFactor(model.historicalTrend, fromYear, toYear, observed)
+    : trendFactor(model.historicalTrend, toYear, fromYear, observed)
+  const value = forward ? baseline.value.mul(factor.value) : baseline.value.div(factor.value)
+  return explained(
+    value,
+    derive({
+      rule: "baseline.move",
+      label,
+      formula: forward ? "B × F(from → to)" : "B ÷ F(to → from)",
+      inputs: [quantity(`baseline in ${fromYear} dollars`, baseline.value, "pmpm"), quantity("trend factor", factor.value, "factor")],
+      output: quantity(`baseline in ${toYear} dollars`, value, "pmpm"),
+      notes: [`${forward ? "trended forward" : "deflated"} from ${fromYear} to ${toYear}`],
+      steps: [baseline.derivation, factor.derivation]
+    })
+  )
+}

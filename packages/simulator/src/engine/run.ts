@@ -1,0 +1,20 @@
+import type { Decimal } from "decimal.js"
+import type { Explained } from "@pbpsim/benchmark"
+import type { ContractModel } from "../model.js"
+import { runContract, type ContractResult } from "./contract.js"
+import { incentivePower } from "./incentive.js"
+import { projectExperience } from "./realised.js"
+
+export interface PolicyRun {
+  readonly model: ContractModel
+  readonly result: ContractResult
+  /** Per contract year, in order. */
+  readonly incentivePower: ReadonlyArray<Explained<Decimal>>
+}
+
+/** Project the market, run the contract, and measure the incentive power of each year. */
+export const runPolicy = (model: ContractModel): PolicyRun => {
+  const realised = projectExperience(model)
+  const result = runContract(model, realised)
+  return { model, result, incentivePower: incentivePower(model, realised, result) }
+}
