@@ -1,0 +1,25 @@
+import { Args, Options } from "@effect/cli"
+
+export const FORMATS = ["table", "csv", "json", "markdown"] as const
+export type Format = (typeof FORMATS)[number]
+
+export const scenarioArg = Args.text({ name: "scenario" }).pipe(Args.withDescription("Scenario file (YAML or JSON)"))
+
+export const formatOption = Options.choice("format", FORMATS).pipe(
+  Options.withAlias("f"),
+  Options.withDefault("table" as Format),
+  Options.withDescription("Output format: aligned table (default), csv, json (with scenario hash and engine version) or markdown")
+)
+
+export const outOption = Options.text("out").pipe(
+  Options.withAlias("o"),
+  Options.optional,
+  Options.withDescription("Write to this file instead of standard output (written atomically: temporary file, then rename)")
+)
+
+/** "a,b" or repeated values → names, trimmed, empty parts dropped. */
+export const splitNames = (text: string): ReadonlyArray<string> =>
+  text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { dirname, resolve } from "node:path"
+import { InvalidArgument } from "@pbpsim/benchmark"
+import { loadScenario, policyNames, resolvePolicy, runPolicy, type PolicyRun, type Scenario, type ScenarioError } from "@pbpsim/simulator"
+import { Effect } from "effect"
+import { UserError } from "./errors.js"
+import type { Provenance } from "./report/results.js"
+import { ENGINE_VERSION } from "./version.js"
+
+/**
+ * Scenario hash for provenance: the scenario file's bytes and, when experience comes from a
+ * CSV, that file's bytes too, so a JSON result names exactly the inputs that produced it.
+ */
+const scenarioHash = (scenario: Scenario): string => {
+  const hash = createHash("sha256").update(readFileSync(scenario.file))
+  const experience = scenario.document.experience
+  if (!Array.isArray(experience) && typeof experience === "object" && experience !== null && "csv" in experience) {
+    hash.update(readFileSync(resolve(dirname(scenario.file), String((experience as { csv: string }).csv))))
+  }
+  return hash.digest("hex")
+}
+
+export const provenanceOf = (scenario: Scenario): Provenance => ({
+  engine: { name: "pbpsim", version: ENGINE_VERSION },
+  scenario: { name: scenario.name, file: scenario.file, sha256: scenarioHash(scenario) }
+})
+
+export const load = (path: string): Effect.Effect<Scenario, ScenarioError> => loadScenario(path)
+
+/** Which policies to run: all by default, or the names given (unknown names are a user error listing the known ones). */
+export const selectPolicies = (scenario: Scenario, requested: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, UserError> => {
+  const known = policyNames(scenario)
+  if (requested.length === 0) return Effect.succeed(known)
+  const unknown = requested.filter((n) => !known.includes(n))
+  return unknown.length > 0
+    ? Effect.fail(new UserError({ message: `${scenario.file}: no policy named ${unknown.map((n) => `"${n}"`).join(", ")}; the scenario has ${known.join(", ")}` }))
+    : Effect.succeed(requested)
+}
+
+/**
+ * Run policies with the exact engine. Rule violations the schema cannot see (a variable MSR
+ * below 500 members, say) surface as InvalidArgument and become user errors naming the policy.
+ */
+export const runPolicies = (scenario: Scenario, names: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<PolicyRun>, UserError | ScenarioError> =>
+  Effect.forEach(names, (name) =>
+    Effect.try({
+      try: () => runPolicy(resolvePolicy(scenario, name)),
+      catch: (e) => {
+        if (e instanceof InvalidArgument) return new UserError({ message: `${scenario.file}: policy ${name}: ${e.message}` })
+        if (e instanceof Error && "_tag" in e && e._tag === "ScenarioError") return e as unknown as ScenarioError
+        throw e
+      }
+    })
+  )
