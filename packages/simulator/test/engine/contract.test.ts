@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest"
+import { dec } from "@pbpsim/benchmark"
+import { projectExperience, runContract, runPolicy } from "@pbpsim/simulator"
+import { makeModel } from "./model.js"
+
+const pmpms = (model: ReturnType<typeof makeModel>) => runContract(model, projectExperience(model)).years.map((y) => y.benchmark.value.benchmarkPmpm.toFixed(2))
+
+describe("runContract", () => {
+  it("trends a fixed provider baseline forward under rebasing none", () => {
+    // B_P = 400 (both baseline years 400 PMPM; 2023 trended by 1.04 to 2024 would be 416, weighted 0.5/0.5):
+    //   0.5 × 400 × 1.04 + 0.5 × 400 = 408. Year k benchmark = 408 × 1.04^k:
+    //   424.32, 441.2928 → 441.29, 458.944512 → 458.94, 477.30229248 → 477.30
+    expect(pmpms(makeModel())).toEqual(["424.32", "441.29", "458.94", "477.30"])
+  })
+
+  it("resets the provider baseline to last year's realised PMPM under annual rebasing", () => {
+    // Provider saves 5 % in every contract year; actual_k = 400 × 1.04^k × 0.95.
+    // Year 1: 408 × 1.04 = 424.32. Year 2: actual 2025 = 416 × 0.95 = 395.2 → × 1.04 = 411.008 → 411.01.
+    // Year 3: actual 2026 = 432.64 × 0.95 = 411.008 → × 1.04 = 427.44832 → 427.45.
+    const model = makeModel({ rebasing: { kind: "annual" }, providerSavings: ["0.05", "0.05", "0.05", "0.05"] })
+    expect(pmpms(model).slice(0, 3)).toEqual(["424.32", "411.01", "427.45"])
+  })
+
+  it("blends with the peer by the glide-path weight", () => {
+    // λ = 0.5: peer baseline = 0.5 × 450 × 1.04 + 0.5 × 450 = 459; blend = 0.5 × 408 + 0.5 × 459 = 433.5;
+    // year 1 = 433.5 × 1.04 = 450.84.
+    expect(pmpms(makeModel({ providerWeight: "0.5" }))[0]).toBe("450.84")
+  })
+
+  it("settles each year at half the gross savings under the flat 50 % terms", () => {
+    // Year 1: benchmark 424.32, actual 416 × 0.9 = 374.4 on 120,000 MM: gross = 49.92 × 120,000 = 5,990,400; half 2,995,200.
+    const model = makeModel({ providerSavings: ["0.1", "0.1", "0.1", "0.1"] })
+    const year1 = runContract(model, projectExperience(model)).years[0]!.settlement.value
+    expect(year1.gross.toFixed(2)).toBe("5990400.00")
+    expect(year1.providerNet.toFixed(2)).toBe("2995200.00")
+  })
+
+  it("adds half the prior year's per-capita savings as a credit at each annual rebase", () => {
+    // Year 1 savings per capita 424.32 − 374.4 = 49.92 → half = 24.96. At the year-2 rebase the peer baseline is
+    // the peer's realised 2025 PMPM, 450 × 1.04 = 468, so a 10 % cap (46.80) does not bind.
+    // Year 2: B_P = 374.4 + 24.96 = 399.36; × 1.04 = 415.3344 → 415.33.
+    const model = makeModel({ rebasing: { kind: "annual" }, providerSavings: ["0.1", "0.1", "0.1", "0.1"], savingsCredit: { share: "0.5", cap: "0.1" } })
+    const years = runContract(model, projectExperience(model)).years
+    expect(years[1]!.savingsCredit!.value.toFixed(2)).toBe("24.96")
+    expect(years[1]!.benchmark.value.benchmarkPmpm.toFixed(2)).toBe("415.33")
+  })
+
+  it("caps the savings credit at a share of the peer baseline", () => {
+    // Cap 5 % × 468 = 23.40 < 24.96: binds. Year 2: (374.4 + 23.4) × 1.04 = 413.712 → 413.71.
+    const model = makeModel({ rebasing: { kind: "annual" }, providerSavings: ["0.1", "0.1", "0.1", "0.1"], savingsCredit: { share: "0.5", cap: "0.05" } })
+    const years = runContract(model, projectExperience(model)).years
+    expect(years[1]!.savingsCredit!.value.toFixed(2)).toBe("23.40")
+    expect(years[1]!.benchmark.value.benchmarkPmpm.toFixed(2)).toBe("413.71")
+  })
+})
+
+describe("incentivePower", () => {
+  it("equals the sharing rate every year under trending without a corridor", () => {
+    const run = runPolicy(makeModel({ providerSavings: ["0.05", "0.05", "0.05", "0.05"] }))
+    expect(run.incentivePower.map((p) => p.value.toFixed(12))).toEqual(Array(4).fill("0.500000000000"))
+  })
+
+  it("is lower under annual rebasing: a $1 cut lowers next year's benchmark by $1.04", () => {
+    // Year t: +0.5 per $1. Year t+1: benchmark −1.04 (rounding to cents commutes with subtracting 1.04),
+    // same member months: −0.5 × 1.04. Net 0.5 − 0.52 = −0.02. The last year has nothing after it: 0.5.
+    const run = runPolicy(makeModel({ rebasing: { kind: "annual" }, providerSavings: ["0.05", "0.05", "0.05", "0.05"] }))
+    expect(run.incentivePower.map((p) => p.value.toFixed(12))).toEqual(["-0.020000000000", "-0.020000000000", "-0.020000000000", "0.500000000000"])
+  })
+
+  it("scales the ratchet by member growth: next year's loss is per its own member months", () => {
+    // Member months grow 10 %: 0.5 − 0.5 × 1.04 × 1.1 = −0.072.
+    const run = runPolicy(makeModel({ rebasing: { kind: "annual" }, memberGrowth: "0.1", providerSavings: ["0.05", "0.05", "0.05", "0.05"] }))
+    expect(run.incentivePower[0]!.value.toFixed(12)).toBe(dec("-0.072").toFixed(12))
+  })
+})
