@@ -1,4 +1,4 @@
-import { dec, invalid, ONE, type ExperienceCell } from "@pbpsim/benchmark"
+import { dec, invalid, ONE, rollUp, type ExperienceCell } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ContractModel, ExperienceRecord } from "../model.js"
 
@@ -21,19 +21,8 @@ export const cellOf = (realised: RealisedExperience, entity: string, year: numbe
   return cell
 }
 
-/** Sum of cells: member months and cost add; risk is member-month weighted. */
-export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => {
-  let memberMonths = dec(0)
-  let cost = dec(0)
-  let riskWeight = dec(0)
-  for (const c of cells) {
-    memberMonths = memberMonths.add(c.memberMonths)
-    cost = cost.add(c.cost)
-    riskWeight = riskWeight.add(c.riskScore.mul(c.memberMonths))
-  }
-  if (memberMonths.lte(0)) throw invalid("experience", "memberMonths", "must be positive when pooled")
-  return { memberMonths, cost, riskScore: riskWeight.div(memberMonths) }
-}
+/** Pooled experience of several cells: the member-month-weighted roll-up rule, one source of truth. */
+export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => rollUp("pooled experience", cells).value
 
 const historyCells = (rows: ReadonlyArray<ExperienceRecord>): Map<string, Map<number, ExperienceCell>> => {
   const grouped = new Map<string, Map<number, Array<ExperienceCell>>>()
