@@ -22,7 +22,11 @@ export const cellOf = (realised: RealisedExperience, entity: string, year: numbe
 }
 
 /** Pooled experience of several cells: the member-month-weighted roll-up rule, one source of truth. */
-export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => rollUp("pooled experience", cells).value
+export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => {
+  // Keep only the cell's own fields: a derived PMPM riding along would go stale when withCost replaces the cost.
+  const { memberMonths, cost, riskScore } = rollUp("pooled experience", cells).value
+  return { memberMonths, cost, riskScore }
+}
 
 const historyCells = (rows: ReadonlyArray<ExperienceRecord>): Map<string, Map<number, ExperienceCell>> => {
   const grouped = new Map<string, Map<number, Array<ExperienceCell>>>()
