@@ -111,8 +111,8 @@ describe("validate", () => {
   it.concurrent("reports an experience CSV that does not exist", { timeout: TIMEOUT }, async () => {
     const r = await pbpsim("validate", `${FIXTURES}/missing-csv.yaml`)
     expectUserError(r)
-    // The message names the CSV the scenario points at (resolved beside the scenario) and why it failed.
-    expect(r.stderr).toContain(`${FIXTURES}/no-such-experience.csv: cannot read the experience CSV`)
+    // The message names the scenario file, the field and the CSV it points at (resolved beside the scenario), and why it failed.
+    expect(r.stderr).toContain(`${FIXTURES}/missing-csv.yaml: experience.csv: cannot read the experience CSV ${FIXTURES}/no-such-experience.csv`)
     expect(r.stderr).toContain("ENOENT")
   })
 

@@ -12,7 +12,7 @@ export const validate = Command.make("validate", { scenario: scenarioArg }, ({ s
     const first = models[0]!
     yield* Console.log(
       `${scenario}: valid. ${loaded.name}: provider ${first.provider}, ${first.years}-year contract from ${first.startYear}, ` +
-        `${loaded.experience.length} experience rows, policies ${models.map((m) => m.policyName).join(", ")}`
+        `${loaded.experience.length} experience row${loaded.experience.length === 1 ? "" : "s"}, policies ${models.map((m) => m.policyName).join(", ")}`
     )
   })
 ).pipe(

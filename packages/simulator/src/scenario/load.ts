@@ -96,7 +96,18 @@ const loadExperience = (
     text = readCsv(csvFile)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    return { issues: [{ file: csvFile, path: "", expected: "a readable CSV file", actual: reason, message: `cannot read the experience CSV: ${reason}` }] }
+    // Name the scenario file and the field that points at the CSV, as well as the CSV itself.
+    return {
+      issues: [
+        {
+          file,
+          path: formatPath([...at, "csv"]),
+          expected: "a readable CSV file",
+          actual: reason,
+          message: `cannot read the experience CSV ${csvFile}: ${reason}`
+        }
+      ]
+    }
   }
   const rows = parseExperienceCsv(text, csvFile)
   return Either.isLeft(rows) ? { issues: rows.left } : { entries: rows.right, issues: [] }

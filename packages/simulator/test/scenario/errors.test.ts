@@ -102,9 +102,9 @@ describe("loadScenario errors", () => {
     ])
   })
 
-  it("reports an unreadable experience CSV by its path, relative to the scenario file", () => {
+  it("reports an unreadable experience CSV at the scenario field that names it, with the CSV's path relative to the scenario file", () => {
     expect(linesOf("unreadable-csv.yaml")).toEqual([
-      "data/no-such-file.csv: cannot read the experience CSV: ENOENT: no such file or directory, open 'data/no-such-file.csv'"
+      "unreadable-csv.yaml: experience.csv: cannot read the experience CSV data/no-such-file.csv: ENOENT: no such file or directory, open 'data/no-such-file.csv'"
     ])
   })
 
