@@ -3,23 +3,14 @@ import {
   dec,
   findStep,
   fixedTrend,
-  InvalidArgument,
+
   observedTrend,
   scheduleTrend,
   weightedBaseline,
   type BaselineYearInput,
   type ExperienceCell
 } from "@pbpsim/benchmark"
-
-const invalidOf = (run: () => unknown): InvalidArgument => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof InvalidArgument) return e
-    throw e
-  }
-  throw new Error("expected an InvalidArgument")
-}
+import { invalidOf } from "./invalidOf.js"
 
 /** A year of experience with the given PMPM on 1,200 member months. */
 const cellAt = (pmpm: string, riskScore: string): ExperienceCell => ({

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { convergence, dec, InvalidArgument, type ConvergenceCaps } from "@pbpsim/benchmark"
-
-const invalidOf = (run: () => unknown): InvalidArgument => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof InvalidArgument) return e
-    throw e
-  }
-  throw new Error("expected an InvalidArgument")
-}
+import { convergence, dec, type ConvergenceCaps } from "@pbpsim/benchmark"
+import { invalidOf } from "./invalidOf.js"
 
 const uncapped: ConvergenceCaps = { noNegative: false }
 

@@ -8,7 +8,7 @@ import {
   explained,
   findStep,
   fixedTrend,
-  InvalidArgument,
+
   quantity,
   riskRatio,
   trendFactor,
@@ -16,16 +16,7 @@ import {
   type Explained
 } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
-
-const invalidOf = (run: () => unknown): InvalidArgument => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof InvalidArgument) return e
-    throw e
-  }
-  throw new Error("expected an InvalidArgument")
-}
+import { invalidOf } from "./invalidOf.js"
 
 /** A figure handed in from elsewhere, with its own (one-step) derivation. */
 const given = (rule: string, value: string): Explained<Decimal> =>

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { CENTS, dec, findStep, InvalidArgument, peerRollUp, pmpm, round, rollUp, type ExperienceCell } from "@pbpsim/benchmark"
-
-const invalidOf = (run: () => unknown): InvalidArgument => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof InvalidArgument) return e
-    throw e
-  }
-  throw new Error("expected an InvalidArgument")
-}
+import { CENTS, dec, findStep, peerRollUp, pmpm, round, rollUp, type ExperienceCell } from "@pbpsim/benchmark"
+import { invalidOf } from "./invalidOf.js"
 
 const cell = (memberMonths: number | string, cost: number | string, riskScore: number | string = 1): ExperienceCell => ({
   memberMonths: dec(memberMonths),

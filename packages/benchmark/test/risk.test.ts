@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { dec, InvalidArgument, msspRiskCap2024, riskRatio } from "@pbpsim/benchmark"
-
-const invalidOf = (run: () => unknown): InvalidArgument => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof InvalidArgument) return e
-    throw e
-  }
-  throw new Error("expected an InvalidArgument")
-}
+import { dec, msspRiskCap2024, riskRatio } from "@pbpsim/benchmark"
+import { invalidOf } from "./invalidOf.js"
 
 describe("riskRatio", () => {
   it("is current over base when no cap is set", () => {

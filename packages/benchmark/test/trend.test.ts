@@ -5,23 +5,14 @@ import {
   dec,
   findStep,
   fixedTrend,
-  InvalidArgument,
+
   observedTrend,
   scheduleTrend,
   trendFactor,
   type ObservedGrowth,
   type TrendPolicy
 } from "@pbpsim/benchmark"
-
-const invalidOf = (run: () => unknown): InvalidArgument => {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof InvalidArgument) return e
-    throw e
-  }
-  throw new Error("expected an InvalidArgument")
-}
+import { invalidOf } from "./invalidOf.js"
 
 const observed: ObservedGrowth = {
   peers: new Map([
