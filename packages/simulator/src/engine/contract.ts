@@ -75,8 +75,10 @@ const latestYears = (year: number, weights: ReadonlyArray<Decimal>): WeightedYea
 
 const LAST_YEAR: ReadonlyArray<Decimal> = [ONE]
 
-/** Which years the provider baseline of contract year k comes from, or "keep" / "partial". */
-const rebaseSource = (model: ContractModel, k: number, year: number): WeightedYears | "keep" | "partial" => {
+/** Where the provider baseline of contract year k comes from: weighted realised years, the previous reference kept, or a partial rebase. */
+type RebaseSource = WeightedYears | "keep" | { readonly partial: Decimal }
+
+const rebaseSource = (model: ContractModel, k: number, year: number): RebaseSource => {
   const policy = model.rebasing.rebasing
   if (k === 1) return contractBaseline(model)
   switch (policy.kind) {
@@ -89,7 +91,7 @@ const rebaseSource = (model: ContractModel, k: number, year: number): WeightedYe
     case "rolling":
       return latestYears(year, policy.weights)
     case "partial":
-      return "partial"
+      return { partial: policy.alpha }
   }
 }
 
@@ -149,8 +151,27 @@ const peerFor = (
   if (own === refYear) return { baseline, years: source.years }
   // Restate to the provider's risk of the reference year as well as its dollars.
   const moved = moveBaseline(model, observed, baseline, own, refYear, `Peer baseline in ${refYear} dollars`)
-  const ratio = cellOf(realised, model.provider, refYear).riskScore.div(cellOf(realised, model.provider, own).riskScore)
-  return { baseline: ratio.eq(ONE) ? moved : explained(moved.value.mul(ratio), moved.derivation), years: source.years }
+  const riskThen = cellOf(realised, model.provider, own).riskScore
+  const riskNow = cellOf(realised, model.provider, refYear).riskScore
+  if (riskNow.eq(riskThen)) return { baseline: moved, years: source.years }
+  const restated = moved.value.mul(riskNow).div(riskThen)
+  const atProviderRisk = explained(
+    restated,
+    derive({
+      rule: "baseline.riskRestate",
+      label: `Peer baseline at the provider's ${refYear} risk`,
+      formula: "B × RS_provider,now ÷ RS_provider,then",
+      inputs: [
+        quantity(`peer baseline at the provider's ${own} risk`, moved.value, "pmpm"),
+        quantity(`provider risk ${refYear}`, riskNow, "risk"),
+        quantity(`provider risk ${own}`, riskThen, "risk")
+      ],
+      output: quantity("peer baseline", restated, "pmpm"),
+      source: "42 CFR 425.656 (regional expenditure risk-adjusted to the ACO's case mix)",
+      steps: [moved.derivation]
+    })
+  )
+  return { baseline: atProviderRisk, years: source.years }
 }
 
 /** MSSP-style prior savings adjustment: share × average per-capita savings of the closing period, capped at cap × peer baseline. */
@@ -202,12 +223,14 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
     const year = model.startYear + k - 1
     const source = rebaseSource(model, k, year)
     const rebased = k > 1 && source !== "keep"
-    if (source !== "keep" || !reference) {
-      const providerSource: WeightedYears = source === "partial" ? latestYears(year, LAST_YEAR) : source === "keep" ? contractBaseline(model) : source
+    if (source !== "keep") {
+      const partial = "partial" in source ? source.partial : undefined
+      const providerSource: WeightedYears = "partial" in source ? latestYears(year, LAST_YEAR) : source
       const refYear = providerSource.years[providerSource.years.length - 1]!
+      // A partial rebase needs a previous reference; year 1 (no reference yet) always takes the contract baseline.
       const providerBaseline =
-        source === "partial" && reference
-          ? partialProviderBaseline(model, realised, observed, reference, model.rebasing.rebasing.kind === "partial" ? model.rebasing.rebasing.alpha : ONE, year)
+        partial !== undefined && reference
+          ? partialProviderBaseline(model, realised, observed, reference, partial, year)
           : providerBaselineFrom(model, realised, observed, providerSource, `Provider baseline ${providerSource.years.join(", ")}`)
       const peer = peerFor(model, realised, observed, k, year, providerSource, refYear)
       reference = {
@@ -218,11 +241,12 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
         peerBaseline: peer.baseline,
         riskBase: cellOf(realised, model.provider, refYear).riskScore
       }
-    } else if (model.peerRefresh === "annual" && k > 1) {
+    } else if (model.peerRefresh === "annual" && reference) {
       // Provider kept, peers refreshed from their last realised year.
       const peer = peerFor(model, realised, observed, k, year, latestYears(year, LAST_YEAR), reference.year)
       reference = { ...reference, peerYears: peer.years, peerBaseline: peer.baseline }
     }
+    if (!reference) throw invalid("rebasing", `year ${k}`, "has no reference to keep")
     const credit = rebased ? savingsCreditFor(model, results.slice(periodStart - 1), reference.peerBaseline.value) : undefined
     if (rebased) periodStart = k
     const glideIndex = model.rebasing.glidePathOnRebase === "restart" ? k - periodStart : k - 1

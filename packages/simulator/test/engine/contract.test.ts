@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { dec } from "@pbpsim/benchmark"
+import { dec, findStep } from "@pbpsim/benchmark"
 import { projectExperience, runContract, runPolicy } from "@pbpsim/simulator"
 import { makeModel } from "./model.js"
 
@@ -51,6 +51,23 @@ describe("runContract", () => {
     const years = runContract(model, projectExperience(model)).years
     expect(years[1]!.savingsCredit!.value.toFixed(2)).toBe("23.40")
     expect(years[1]!.benchmark.value.benchmarkPmpm.toFixed(2)).toBe("413.71")
+  })
+})
+
+describe("peer refresh", () => {
+  it("explains the peer baseline it uses, including the restatement to the provider's risk", () => {
+    // Provider kept at its 2024 baseline; peers refreshed from their last year; provider risk drifts 1 % a year,
+    // so the peer figure is deflated to 2024 dollars and restated from the provider's 2025 risk to its 2024 risk.
+    const model = { ...makeModel({ riskDrift: "0.01" }), peerRefresh: "annual" as const }
+    const years = runContract(model, projectExperience(model)).years
+    const step = findStep(years[1]!.benchmark.derivation, "benchmark.peerBaseline")!
+    expect(years[1]!.reference.peerYears).toEqual([2025])
+    // Peer 2025 = 450 × 1.04 = 468 at risk 1, stated at the provider's 2025 risk: × 1.01 = 472.68;
+    // in 2024 dollars: ÷ 1.04 = 454.5; restated to the provider's 2024 risk: × 1 / 1.01 = 450.
+    const restate = findStep(step, "baseline.riskRestate")!
+    expect(restate.inputs[0]!.value.toFixed(10)).toBe("454.5000000000")
+    expect(restate.output.value.toFixed(10)).toBe("450.0000000000")
+    expect(years[1]!.benchmark.value.peerBaseline.toFixed(10)).toBe(restate.output.value.toFixed(10))
   })
 })
 
