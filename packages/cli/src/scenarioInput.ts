@@ -4,6 +4,10 @@ import { dirname, resolve } from "node:path"
 import { InvalidArgument } from "@pbpsim/benchmark"
 import { loadScenario, policyNames, resolvePolicy, runPolicy, type PolicyRun, type Scenario, type ScenarioError } from "@pbpsim/simulator"
 import { Effect } from "effect"
+import type { Format } from "./options.js"
+import { writeOutput } from "./output.js"
+import { renderComparison } from "./report/render.js"
+import { comparisonView } from "./report/results.js"
 import { UserError } from "./errors.js"
 import type { Provenance } from "./report/results.js"
 import { ENGINE_VERSION } from "./version.js"
@@ -53,3 +57,18 @@ export const runPolicies = (scenario: Scenario, names: ReadonlyArray<string>): E
       }
     })
   )
+
+/** run and compare: load, pick policies, run them exactly, render the one results view, write it. */
+export const reportPolicies = (args: {
+  readonly scenario: string
+  readonly requested: ReadonlyArray<string>
+  readonly kind: "run" | "compare"
+  readonly format: Format
+  readonly out: string | undefined
+}): Effect.Effect<void, UserError | ScenarioError> =>
+  Effect.gen(function* () {
+    const scenario = yield* load(args.scenario)
+    const names = yield* selectPolicies(scenario, args.requested)
+    const runs = yield* runPolicies(scenario, args.kind === "run" ? names.slice(0, 1) : names)
+    yield* writeOutput(renderComparison(comparisonView(provenanceOf(scenario), runs), args.format, args.kind), args.out)
+  })

@@ -1,10 +1,7 @@
 import { Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
-import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
+import { Option } from "effect"
+import { reportPolicies } from "../scenarioInput.js"
 import { formatOption, outOption, scenarioArg, splitNames } from "../options.js"
-import { comparisonView } from "../report/results.js"
-import { renderComparison } from "../report/render.js"
-import { writeOutput } from "../output.js"
 
 const policiesOption = Options.text("policies").pipe(
   Options.optional,
@@ -12,12 +9,12 @@ const policiesOption = Options.text("policies").pipe(
 )
 
 export const compare = Command.make("compare", { scenario: scenarioArg, policies: policiesOption, format: formatOption, out: outOption }, (args) =>
-  Effect.gen(function* () {
-    const scenario = yield* load(args.scenario)
-    const names = yield* selectPolicies(scenario, Option.match(args.policies, { onNone: () => [], onSome: splitNames }))
-    const runs = yield* runPolicies(scenario, names)
-    const view = comparisonView(provenanceOf(scenario), runs)
-    yield* writeOutput(renderComparison(view, args.format, "compare"), Option.getOrUndefined(args.out))
+  reportPolicies({
+    scenario: args.scenario,
+    requested: Option.match(args.policies, { onNone: () => [], onSome: splitNames }),
+    kind: "compare",
+    format: args.format,
+    out: Option.getOrUndefined(args.out)
   })
 ).pipe(
   Command.withDescription(

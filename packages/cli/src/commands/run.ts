@@ -1,10 +1,7 @@
 import { Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
-import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
+import { Option } from "effect"
+import { reportPolicies } from "../scenarioInput.js"
 import { formatOption, outOption, scenarioArg } from "../options.js"
-import { comparisonView } from "../report/results.js"
-import { renderComparison } from "../report/render.js"
-import { writeOutput } from "../output.js"
 
 const policyOption = Options.text("policy").pipe(
   Options.withAlias("p"),
@@ -13,13 +10,7 @@ const policyOption = Options.text("policy").pipe(
 )
 
 export const run = Command.make("run", { scenario: scenarioArg, policy: policyOption, format: formatOption, out: outOption }, (args) =>
-  Effect.gen(function* () {
-    const scenario = yield* load(args.scenario)
-    const names = yield* selectPolicies(scenario, Option.toArray(args.policy))
-    const runs = yield* runPolicies(scenario, names.slice(0, 1))
-    const view = comparisonView(provenanceOf(scenario), runs)
-    yield* writeOutput(renderComparison(view, args.format, "run"), Option.getOrUndefined(args.out))
-  })
+  reportPolicies({ scenario: args.scenario, requested: Option.toArray(args.policy), kind: "run", format: args.format, out: Option.getOrUndefined(args.out) })
 ).pipe(
   Command.withDescription(
     "Project one policy year by year: benchmark build-up, actual cost, settlement, incentive power.\n" +
