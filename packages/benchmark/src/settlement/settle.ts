@@ -163,7 +163,8 @@ const shareGap = (args: {
 }
 
 /** Flat or quality-linked loss rate (bands are handled by shareGap). */
-const flatLossRate = (lossRate: Exclude<LossRate, { kind: "bands" }>, input: SettlementInput): Explained<Decimal> => {
+/** The loss rate a flat or quality-linked term gives for the year's quality (bands share by band instead). */
+export const flatLossRate = (lossRate: Exclude<LossRate, { kind: "bands" }>, input: SettlementInput): Explained<Decimal> => {
   if (lossRate.kind === "flat") {
     return explained(
       lossRate.rate,

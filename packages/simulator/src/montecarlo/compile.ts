@@ -1,0 +1,336 @@
+import { corridorRate, dec, flatLossRate, invalid, type Band, type SettlementTerms, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
+import type { ContractModel } from "../model.js"
+import { runContract } from "../engine/contract.js"
+import { projectExperience, type RealisedExperience } from "../engine/realised.js"
+import {
+  PEER_ANNUAL,
+  PEER_FIXED,
+  PEER_WITH_REBASE,
+  REBASE_ANNUAL,
+  REBASE_NONE,
+  REBASE_PARTIAL,
+  REBASE_PERIODIC,
+  REBASE_ROLLING,
+  ROUND_MODES,
+  type Bands,
+  type PolicyPlan,
+  type SettlementPlan,
+  type SimulationPlan,
+  type TrendPlan,
+  type WorldPlan
+} from "./plan.js"
+
+/**
+ * Compile resolved ContractModels (one per policy) into the kernel's plan. Everything fixed
+ * before any draw (history, MSRs by assigned members, quality-linked loss rates) is taken from
+ * the exact rules; each policy is also run once through the exact engine so that a rule the
+ * scenario breaks fails here, with the exact engine's message, not inside a worker.
+ */
+
+const num = (d: Decimal): number => d.toNumber()
+
+/** The inputs that generate realised experience: policies sharing them share one world of draws and pools. */
+const worldKey = (m: ContractModel): string =>
+  JSON.stringify([
+    m.entities,
+    m.experience.map((r) => [r.entity, r.year, r.memberMonths.toFixed(), r.cost.toFixed(), r.riskScore.toFixed()]),
+    m.startYear,
+    m.years,
+    m.marketTrend.map((d) => d.toFixed()),
+    m.entities.map((e) => {
+      const p = m.projection.get(e)
+      return p ? [p.savings.map((d) => d.toFixed()), p.memberGrowth.toFixed(), p.riskDrift.toFixed()] : null
+    }),
+    m.stochastic
+  ])
+
+interface Linear {
+  c: number
+  p: number
+  m: number
+}
+
+/** A trend spec as c + p·g_peers + m·g_market for one calendar year (NaN constant where a schedule has no rate). */
+const linearRate = (spec: TrendSpec, year: number): Linear => {
+  switch (spec.kind) {
+    case "fixed":
+      return { c: num(spec.rate), p: 0, m: 0 }
+    case "schedule": {
+      const rate = spec.rates.get(year)
+      return { c: rate === undefined ? Number.NaN : num(rate), p: 0, m: 0 }
+    }
+    case "observed":
+      return spec.source === "peers" ? { c: 0, p: 1, m: 0 } : { c: 0, p: 0, m: 1 }
+    case "blend":
+      return spec.parts.reduce<Linear>(
+        (acc, part) => {
+          const w = num(part.weight)
+          const l = linearRate(part.trend, year)
+          return { c: acc.c + w * l.c, p: acc.p + w * l.p, m: acc.m + w * l.m }
+        },
+        { c: 0, p: 0, m: 0 }
+      )
+  }
+}
+
+const trendPlan = (policy: TrendPolicy, firstYear: number, calendarYears: number): TrendPlan => {
+  const constant = new Float64Array(calendarYears)
+  const peers = new Float64Array(calendarYears)
+  const market = new Float64Array(calendarYears)
+  const deduction = policy.deduction ? num(policy.deduction) : 0
+  for (let t = 0; t < calendarYears; t++) {
+    const l = linearRate(policy.spec, firstYear + t)
+    constant[t] = l.c - deduction
+    peers[t] = l.p
+    market[t] = l.m
+  }
+  return {
+    constant,
+    peers,
+    market,
+    cap: policy.cap ? num(policy.cap) : Number.POSITIVE_INFINITY,
+    floor: policy.floor ? num(policy.floor) : Number.NEGATIVE_INFINITY
+  }
+}
+
+const bandsPlan = (bands: ReadonlyArray<Band>): Bands => ({
+  from: Float64Array.from(bands, (b) => num(b.from)),
+  to: Float64Array.from(bands, (b) => (b.to === undefined ? Number.POSITIVE_INFINITY : num(b.to))),
+  share: Float64Array.from(bands, (b) => num(b.share))
+})
+
+const settlementPlan = (model: ContractModel, realised: RealisedExperience): SettlementPlan => {
+  const terms: SettlementTerms = model.settlement
+  const years = model.years
+  const msr = new Float64Array(years)
+  const mlr = terms.mlr ? new Float64Array(years) : null
+  const lossRate = new Float64Array(years).fill(Number.NaN)
+  const qualityMultiplier = new Float64Array(years)
+  const meetsQuality = new Uint8Array(years)
+  for (let k = 0; k < years; k++) {
+    const cell = realised.cells.get(model.provider)?.get(model.startYear + k)
+    if (!cell) throw invalid("simulate", `experience ${model.provider} ${model.startYear + k}`, "is missing")
+    // Member months do not vary by trial, so the corridor of each year is fixed: take it from the exact rule.
+    const members = cell.memberMonths.div(12)
+    msr[k] = num(corridorRate(terms.msr, members, "MSR").value)
+    if (mlr && terms.mlr) mlr[k] = num(corridorRate(terms.mlr, members, "MLR").value)
+    const quality = model.quality[k]
+    if (!quality) throw invalid("quality", `year ${k + 1}`, "is missing")
+    qualityMultiplier[k] = num(quality.savingsMultiplier)
+    meetsQuality[k] = quality.meetsStandard ? 1 : 0
+    if (terms.lossRate && terms.lossRate.kind !== "bands") {
+      lossRate[k] = num(
+        flatLossRate(terms.lossRate, {
+          benchmark: dec(1),
+          expenditure: dec(0),
+          assignedMembers: members,
+          qualityScore: quality.score,
+          qualityMultiplier: quality.savingsMultiplier,
+          meetsQualityStandard: quality.meetsStandard
+        }).value
+      )
+    }
+  }
+  return {
+    msr,
+    mlr,
+    firstDollar: terms.sharingBasis === "first-dollar",
+    savingsRate: terms.savingsRate.kind === "flat" ? num(terms.savingsRate.rate) : Number.NaN,
+    savingsBands: terms.savingsRate.kind === "bands" ? bandsPlan(terms.savingsRate.bands) : null,
+    savingsCap: terms.savingsCap ? num(terms.savingsCap) : Number.POSITIVE_INFINITY,
+    sequestration: num(terms.sequestration),
+    lossRate,
+    lossBands: terms.lossRate?.kind === "bands" ? bandsPlan(terms.lossRate.bands) : null,
+    lossLimitShare: terms.lossLimit?.shareOfBenchmark ? num(terms.lossLimit.shareOfBenchmark) : Number.POSITIVE_INFINITY,
+    qualityMultiplier,
+    meetsQuality
+  }
+}
+
+const calendarSpan = (model: ContractModel, realised: RealisedExperience): { firstYear: number; calendarYears: number } => {
+  let firstYear = model.startYear
+  for (const byYear of realised.cells.values()) for (const y of byYear.keys()) firstYear = Math.min(firstYear, y)
+  return { firstYear, calendarYears: model.startYear + model.years - firstYear }
+}
+
+const worldPlan = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  drawRowOf: ReadonlyMap<string, number>,
+  sets: ReadonlyArray<Int32Array>
+): WorldPlan => {
+  const { firstYear, calendarYears: T } = calendarSpan(model, realised)
+  const E = model.entities.length
+  const Y = model.years
+  const startIndex = model.startYear - firstYear
+  const historyCost = new Float64Array(E * T).fill(Number.NaN)
+  const historyMemberMonths = new Float64Array(E * T).fill(Number.NaN)
+  const historyRisk = new Float64Array(E * T).fill(Number.NaN)
+  const memberMonths = new Float64Array(E * Y)
+  const risk = new Float64Array(E * Y)
+  const counterfactualCost = new Float64Array(E * Y)
+  const savingsPlan = new Float64Array(E * Y)
+  const memberScale = new Float64Array(E * Y)
+  model.entities.forEach((entity, e) => {
+    const byYear = realised.cells.get(entity)
+    for (let t = 0; t < startIndex; t++) {
+      const cell = byYear?.get(firstYear + t)
+      if (!cell) continue
+      historyCost[e * T + t] = num(cell.cost)
+      historyMemberMonths[e * T + t] = num(cell.memberMonths)
+      historyRisk[e * T + t] = num(cell.riskScore)
+    }
+    const counterfactual = realised.counterfactualPmpm.get(entity)
+    const plan = model.projection.get(entity)
+    for (let k = 0; k < Y; k++) {
+      const cell = byYear?.get(model.startYear + k)
+      const cf = counterfactual?.[k]
+      if (!cell || !cf || !plan) throw invalid("simulate", `projection ${entity} ${model.startYear + k}`, "is missing")
+      const i = e * Y + k
+      memberMonths[i] = num(cell.memberMonths)
+      risk[i] = num(cell.riskScore)
+      counterfactualCost[i] = num(cf.mul(cell.memberMonths))
+      savingsPlan[i] = num(plan.savings[k] ?? dec(0))
+      memberScale[i] = 1 / Math.sqrt(memberMonths[i]! / 12)
+    }
+  })
+  return {
+    drawRow: Int32Array.from(model.entities, (e) => drawRowOf.get(e)!),
+    entities: E,
+    firstYear,
+    calendarYears: T,
+    startIndex,
+    years: Y,
+    historyCost,
+    historyMemberMonths,
+    historyRisk,
+    memberMonths,
+    risk,
+    counterfactualCost,
+    savingsPlan,
+    memberScale,
+    marketTrendSd: model.stochastic.marketTrendSd,
+    memberCostSd: model.stochastic.memberCostSd,
+    savingsSd: model.stochastic.savingsSd,
+    riskDriftSd: model.stochastic.riskDriftSd,
+    sets
+  }
+}
+
+const REBASING: Record<ContractModel["rebasing"]["rebasing"]["kind"], number> = {
+  none: REBASE_NONE,
+  annual: REBASE_ANNUAL,
+  periodic: REBASE_PERIODIC,
+  rolling: REBASE_ROLLING,
+  partial: REBASE_PARTIAL
+}
+
+const PEER_REFRESH: Record<ContractModel["peerRefresh"], number> = { "with-rebase": PEER_WITH_REBASE, annual: PEER_ANNUAL, fixed: PEER_FIXED }
+
+const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSet: number, realised: RealisedExperience): PolicyPlan => {
+  const rebasing = model.rebasing.rebasing
+  const credit = model.rebasing.savingsCredit
+  const provider = model.entities.indexOf(model.provider)
+  if (provider < 0) throw invalid("simulate", "provider", `${model.provider} is not an entity of the market`)
+  return {
+    name: model.policyName,
+    world,
+    provider,
+    peerSet,
+    startYear: model.startYear,
+    years: model.years,
+    baselineIndex: Int32Array.from(model.baselineYears, (y) => y - plan.firstYear),
+    baselineWeights: Float64Array.from(model.baselineWeights, num),
+    historicalTrend: trendPlan(model.historicalTrend, plan.firstYear, plan.calendarYears),
+    trend: trendPlan(model.trend, plan.firstYear, plan.calendarYears),
+    glidePath: Float64Array.from(model.glidePath, num),
+    capUp: model.convergenceCaps.up ? num(model.convergenceCaps.up) : Number.POSITIVE_INFINITY,
+    capDown: model.convergenceCaps.down ? num(model.convergenceCaps.down) : Number.POSITIVE_INFINITY,
+    noNegative: model.convergenceCaps.noNegative,
+    riskCeiling: model.riskCaps.up ? 1 + num(model.riskCaps.up) : Number.POSITIVE_INFINITY,
+    riskFloor: model.riskCaps.down ? 1 - num(model.riskCaps.down) : Number.NEGATIVE_INFINITY,
+    discount: Float64Array.from({ length: model.years }, (_, k) => num(model.discount[k] ?? dec(0))),
+    roundingPlaces: model.rounding.places,
+    roundingMode: ROUND_MODES.indexOf(model.rounding.mode),
+    peerRefresh: PEER_REFRESH[model.peerRefresh],
+    rebasing: REBASING[rebasing.kind],
+    rebaseEvery: rebasing.kind === "periodic" ? rebasing.every : 0,
+    rebaseWeights: rebasing.kind === "periodic" || rebasing.kind === "rolling" ? Float64Array.from(rebasing.weights, num) : new Float64Array(0),
+    alpha: rebasing.kind === "partial" ? num(rebasing.alpha) : Number.NaN,
+    creditShare: credit ? num(credit.share) : Number.NaN,
+    creditCap: credit ? num(credit.cap) : Number.NaN,
+    glideRestart: model.rebasing.glidePathOnRebase === "restart",
+    settlement: settlementPlan(model, realised)
+  }
+}
+
+/**
+ * Compile the policies of one scenario. They must share the market's contract start (common
+ * random numbers are drawn per entity and contract year); they may differ in everything else.
+ */
+export const compileSimulation = (models: ReadonlyArray<ContractModel>): SimulationPlan => {
+  const first = models[0]
+  if (!first) throw invalid("simulate", "policies", "is empty: at least one policy is needed")
+  for (const m of models) {
+    if (m.startYear !== first.startYear)
+      throw invalid("simulate", `policy ${m.policyName} startYear`, `(${m.startYear}) differs from ${first.policyName}'s (${first.startYear}); simulated policies share the contract start`)
+  }
+  const entities: Array<string> = []
+  const drawRowOf = new Map<string, number>()
+  for (const m of models)
+    for (const e of m.entities)
+      if (!drawRowOf.has(e)) {
+        drawRowOf.set(e, entities.length)
+        entities.push(e)
+      }
+  const worlds: Array<WorldPlan> = []
+  const worldIndex = new Map<string, number>()
+  const worldSets: Array<Array<Int32Array>> = []
+  const setIndex: Array<Map<string, number>> = []
+  const realisedOf: Array<RealisedExperience> = []
+  const policies: Array<PolicyPlan> = []
+  for (const model of models) {
+    // The exact engine first: its errors (a variable MSR below 500 members, a schedule without a year) are the user's.
+    const realisedHere = projectExperience(model)
+    runContract(model, realisedHere)
+    const key = worldKey(model)
+    let w = worldIndex.get(key)
+    if (w === undefined) {
+      w = worlds.length
+      worldIndex.set(key, w)
+      const sets: Array<Int32Array> = [Int32Array.from(model.entities.keys())]
+      worldSets.push(sets)
+      setIndex.push(new Map([[sets[0]!.join(","), 0]]))
+      realisedOf.push(realisedHere)
+      worlds.push(worldPlan(model, realisedHere, drawRowOf, sets))
+    }
+    const peers = Int32Array.from(model.peers, (p) => {
+      const i = model.entities.indexOf(p)
+      if (i < 0) throw invalid("simulate", "peers", `${p} is not an entity of the market`)
+      return i
+    })
+    const sets = worldSets[w]!
+    const keyOfPeers = peers.join(",")
+    let peerSet = setIndex[w]!.get(keyOfPeers)
+    if (peerSet === undefined) {
+      peerSet = sets.length
+      sets.push(peers)
+      setIndex[w]!.set(keyOfPeers, peerSet)
+    }
+    policies.push(policyPlan(model, w, worlds[w]!, peerSet, realisedOf[w]!))
+  }
+  const any = (pick: (m: ContractModel) => number) => models.some((m) => pick(m) > 0)
+  return {
+    entities,
+    years: Math.max(...models.map((m) => m.years)),
+    worlds,
+    policies,
+    streams: {
+      market: any((m) => m.stochastic.marketTrendSd),
+      memberCost: any((m) => m.stochastic.memberCostSd),
+      savings: any((m) => m.stochastic.savingsSd),
+      riskDrift: any((m) => m.stochastic.riskDriftSd)
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./plan.js"
+export * from "./compile.js"
+export * from "./kernel.js"
+export * from "./draws.js"

@@ -1,0 +1,452 @@
+import {
+  FIELD_COUNT,
+  F_ACTUAL,
+  F_BENCHMARK,
+  F_LOSSES,
+  F_OUTCOME,
+  F_PAYER,
+  F_PROVIDER,
+  F_SAVINGS,
+  PEER_ANNUAL,
+  PEER_FIXED,
+  REBASE_ANNUAL,
+  REBASE_NONE,
+  REBASE_PARTIAL,
+  REBASE_PERIODIC,
+  type Bands,
+  type PolicyPlan,
+  type SimulationPlan,
+  type TrendPlan,
+  type WorldPlan
+} from "./plan.js"
+
+/**
+ * The Monte Carlo hot loop: one trial = realised experience from the trial's draws (MODEL.md
+ * §8), the peers' and market's pooled experience, then every policy's contract years. Plain
+ * float64 over preallocated typed arrays; nothing is allocated per trial. It mirrors the exact
+ * engine (engine/contract.ts, the benchmark package's rules) step for step; the property test
+ * `kernel.test.ts` holds the two to 1e-9 relative with the noise at zero.
+ */
+
+/** Achieved savings are kept below this (cost cannot go negative) unless the plan itself is higher. */
+export const SAVINGS_CEILING = 0.99
+
+interface WorldScratch {
+  readonly plan: WorldPlan
+  /** Per entity × calendar index: history as given, contract years rewritten every trial. */
+  readonly cost: Float64Array
+  readonly memberMonths: Float64Array
+  readonly risk: Float64Array
+  /** Per set × calendar index: pooled cost and Σ risk × member months; NaN where a member lacks the year. */
+  readonly pooledCost: Float64Array
+  readonly pooledRisk: Float64Array
+  /** Per set × calendar index: realised growth of risk-adjusted PMPM (NaN where not observable). */
+  readonly growth: Float64Array
+}
+
+export interface KernelScratch {
+  readonly plan: SimulationPlan
+  readonly worlds: ReadonlyArray<WorldScratch>
+  readonly marketShock: Float64Array
+  readonly historicalRate: Float64Array
+  readonly trendRate: Float64Array
+  readonly gross: Float64Array
+  /** Per policy × contract year (of the longest policy) × field. */
+  readonly out: Float64Array
+}
+
+const worldScratch = (plan: WorldPlan): WorldScratch => {
+  const T = plan.calendarYears
+  const cost = Float64Array.from(plan.historyCost)
+  const memberMonths = Float64Array.from(plan.historyMemberMonths)
+  const risk = Float64Array.from(plan.historyRisk)
+  for (let e = 0; e < plan.entities; e++)
+    for (let k = 0; k < plan.years; k++) {
+      memberMonths[e * T + plan.startIndex + k] = plan.memberMonths[e * plan.years + k]!
+    }
+  const sets = plan.sets.length
+  const scratch: WorldScratch = {
+    plan,
+    cost,
+    memberMonths,
+    risk,
+    pooledCost: new Float64Array(sets * T),
+    pooledRisk: new Float64Array(sets * T),
+    growth: new Float64Array(sets * T)
+  }
+  // History pools never change: pool them once (NaN unless every member has the year, as the exact engine requires).
+  for (let s = 0; s < sets; s++) poolSet(scratch, s, 0, plan.startIndex)
+  return scratch
+}
+
+export const kernelScratch = (plan: SimulationPlan): KernelScratch => {
+  const T = Math.max(1, ...plan.worlds.map((w) => w.calendarYears))
+  return {
+    plan,
+    worlds: plan.worlds.map(worldScratch),
+    marketShock: new Float64Array(plan.years),
+    historicalRate: new Float64Array(T),
+    trendRate: new Float64Array(T),
+    gross: new Float64Array(plan.years),
+    out: new Float64Array(plan.policies.length * plan.years * FIELD_COUNT)
+  }
+}
+
+const poolSet = (w: WorldScratch, s: number, fromT: number, toT: number): void => {
+  const members = w.plan.sets[s]!
+  const T = w.plan.calendarYears
+  for (let t = fromT; t < toT; t++) {
+    let c = 0
+    let r = 0
+    for (let j = 0; j < members.length; j++) {
+      const i = members[j]! * T + t
+      const mm = w.memberMonths[i]!
+      c += w.cost[i]!
+      r += w.risk[i]! * mm
+    }
+    w.pooledCost[s * T + t] = c
+    w.pooledRisk[s * T + t] = r
+  }
+}
+
+/** Realised experience of one trial for a world: MODEL.md §8 with draws z (standard normals). */
+const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void => {
+  const plan = scratch.plan
+  const p = w.plan
+  const T = p.calendarYears
+  const Y = p.years
+  const stride = plan.years
+  const cells = plan.entities.length * stride
+  let offset = 0
+  const marketOffset = offset
+  if (plan.streams.market) offset += stride
+  const costOffset = offset
+  if (plan.streams.memberCost) offset += cells
+  const savingsOffset = offset
+  if (plan.streams.savings) offset += cells
+  const riskOffset = offset
+  const sm = p.marketTrendSd
+  const sc = p.memberCostSd
+  const ss = p.savingsSd
+  const sr = p.riskDriftSd
+  // Market trend shocks persist: the level in year k carries ε_1 + … + ε_k.
+  let cumulative = 0
+  for (let k = 0; k < Y; k++) {
+    if (sm > 0) cumulative += sm * z[marketOffset + k]!
+    scratch.marketShock[k] = cumulative
+  }
+  const marketVariance = sm * sm
+  for (let e = 0; e < p.entities; e++) {
+    const row = p.drawRow[e]! * stride
+    let riskShock = 0
+    for (let k = 0; k < Y; k++) {
+      const i = e * Y + k
+      const c = e * T + p.startIndex + k
+      const entitySd = sc * p.memberScale[i]!
+      const eta = sc > 0 ? entitySd * z[costOffset + row + k]! : 0
+      const plannedSavings = p.savingsPlan[i]!
+      let savings = plannedSavings
+      if (ss > 0) {
+        savings += ss * z[savingsOffset + row + k]!
+        const ceiling = plannedSavings > SAVINGS_CEILING ? plannedSavings : SAVINGS_CEILING
+        if (savings > ceiling) savings = ceiling
+      }
+      // Mean-preserving lognormal: E[exp(x − var/2)] = 1 for x ~ N(0, var).
+      const variance = (k + 1) * marketVariance + entitySd * entitySd
+      const shock = scratch.marketShock[k]! + eta - variance / 2
+      w.cost[c] = p.counterfactualCost[i]! * (shock === 0 ? 1 : Math.exp(shock)) * (1 - savings)
+      if (sr > 0) riskShock += sr * z[riskOffset + row + k]! - (sr * sr) / 2
+      w.risk[c] = riskShock === 0 ? p.risk[i]! : p.risk[i]! * Math.exp(riskShock)
+    }
+  }
+  const sets = p.sets.length
+  for (let s = 0; s < sets; s++) {
+    poolSet(w, s, p.startIndex, T)
+    const base = s * T
+    for (let t = 1; t < T; t++) {
+      // Risk-adjusted PMPM of a pool is Σcost ÷ Σ(risk × MM); NaN propagates where a year is not observable.
+      const now = w.pooledCost[base + t]! / w.pooledRisk[base + t]!
+      const before = w.pooledCost[base + t - 1]! / w.pooledRisk[base + t - 1]!
+      w.growth[base + t] = now / before - 1
+    }
+    w.growth[base] = Number.NaN
+  }
+}
+
+const annualRates = (trend: TrendPlan, w: WorldScratch, peerSet: number, into: Float64Array): void => {
+  const T = w.plan.calendarYears
+  for (let t = 1; t < T; t++) {
+    let rate = trend.constant[t]!
+    const p = trend.peers[t]!
+    const m = trend.market[t]!
+    if (p !== 0) rate += p * w.growth[peerSet * T + t]!
+    if (m !== 0) rate += m * w.growth[t]!
+    if (rate > trend.cap) rate = trend.cap
+    if (rate < trend.floor) rate = trend.floor
+    into[t] = rate
+  }
+}
+
+/** F(from → to) = Π_{t=from+1..to}(1 + g_t), calendar indices. */
+const factor = (rates: Float64Array, from: number, to: number): number => {
+  let f = 1
+  for (let t = from + 1; t <= to; t++) f *= 1 + rates[t]!
+  return f
+}
+
+/** A baseline held in `from` dollars expressed in `to` dollars, forwards or backwards. */
+const move = (rates: Float64Array, value: number, from: number, to: number): number =>
+  from === to ? value : from < to ? value * factor(rates, from, to) : value / factor(rates, to, from)
+
+/** Σ w_i · (cost ÷ MM ÷ risk)_i · risk_basis · F(y_i → y_last) for the provider (latest `count` years before `t`, or the baseline years). */
+const providerBaseline = (
+  w: WorldScratch,
+  rates: Float64Array,
+  provider: number,
+  years: Int32Array | null,
+  latestBefore: number,
+  weights: Float64Array
+): number => {
+  const T = w.plan.calendarYears
+  const n = weights.length
+  const last = years ? years[n - 1]! : latestBefore - 1
+  const basis = w.risk[provider * T + last]!
+  let sum = 0
+  for (let j = 0; j < n; j++) {
+    const y = years ? years[j]! : latestBefore - n + j
+    const i = provider * T + y
+    sum += weights[j]! * ((w.cost[i]! / w.memberMonths[i]! / w.risk[i]!) * basis * factor(rates, y, last))
+  }
+  return sum
+}
+
+/** The same on the peers' pool, stated at the provider's risk of `riskYear`. */
+const peerBaseline = (
+  w: WorldScratch,
+  rates: Float64Array,
+  provider: number,
+  peerSet: number,
+  years: Int32Array | null,
+  latestBefore: number,
+  weights: Float64Array,
+  riskYear: number
+): number => {
+  const T = w.plan.calendarYears
+  const n = weights.length
+  const last = years ? years[n - 1]! : latestBefore - 1
+  const basis = w.risk[provider * T + riskYear]!
+  let sum = 0
+  for (let j = 0; j < n; j++) {
+    const y = years ? years[j]! : latestBefore - n + j
+    const i = peerSet * T + y
+    sum += weights[j]! * ((w.pooledCost[i]! / w.pooledRisk[i]!) * basis * factor(rates, y, last))
+  }
+  return sum
+}
+
+const ONE_WEIGHT = new Float64Array([1])
+
+/** Benchmark rounding with decimal semantics: a float within 1e-12 relative of a tie or a whole number counts as one. */
+export const roundTo = (value: number, places: number, mode: number): number => {
+  const scale = 10 ** places
+  const y = value * scale
+  const sign = y < 0 ? -1 : 1
+  const a = Math.abs(y)
+  const whole = Math.floor(a)
+  const frac = a - whole
+  const tolerance = 1e-12 * (a > 1 ? a : 1)
+  let r: number
+  if (frac <= tolerance) r = whole
+  else if (1 - frac <= tolerance) r = whole + 1
+  else
+    switch (mode) {
+      case 0: // half-up: ties away from zero
+        r = frac >= 0.5 - tolerance ? whole + 1 : whole
+        break
+      case 1: // half-even
+        r = frac > 0.5 + tolerance ? whole + 1 : frac < 0.5 - tolerance ? whole : whole % 2 === 0 ? whole : whole + 1
+        break
+      case 2: // half-down: ties toward zero
+        r = frac > 0.5 + tolerance ? whole + 1 : whole
+        break
+      case 3: // up: away from zero
+        r = whole + 1
+        break
+      case 4: // down: toward zero
+        r = whole
+        break
+      case 5: // ceil
+        r = sign > 0 ? whole + 1 : whole
+        break
+      default: // floor
+        r = sign > 0 ? whole : whole + 1
+    }
+  return (sign * r) / scale
+}
+
+const shareByBands = (bands: Bands, benchmark: number, gapRate: number, startRate: number): number => {
+  let shared = 0
+  for (let b = 0; b < bands.from.length; b++) {
+    const to = bands.to[b]!
+    const top = to < gapRate ? to : gapRate
+    const from = bands.from[b]!
+    const width = top - (from > startRate ? from : startRate)
+    if (width > 0) shared += width * benchmark * bands.share[b]!
+  }
+  return shared
+}
+
+/** One policy's contract years on the world's realised experience (engine/contract.ts runContract, in floats). */
+const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): void => {
+  const w = scratch.worlds[policy.world]!
+  const T = w.plan.calendarYears
+  const hist = scratch.historicalRate
+  const trendRates = scratch.trendRate
+  annualRates(policy.historicalTrend, w, policy.peerSet, hist)
+  annualRates(policy.trend, w, policy.peerSet, trendRates)
+  const provider = policy.provider
+  const settlement = policy.settlement
+  const out = scratch.out
+  const outBase = index * scratch.plan.years * FIELD_COUNT
+  const gross = scratch.gross
+  let refT = -1
+  let providerB = 0
+  let peerB = 0
+  let riskBase = 0
+  let periodStart = 1
+  for (let k = 1; k <= policy.years; k++) {
+    const t = w.plan.startIndex + k - 1
+    // Where this year's provider baseline comes from (engine/contract.ts rebaseSource).
+    let keep = false
+    let years: Int32Array | null = null
+    let weights: Float64Array = ONE_WEIGHT
+    let partial = false
+    if (k === 1) {
+      years = policy.baselineIndex
+      weights = policy.baselineWeights
+    } else if (policy.rebasing === REBASE_NONE) keep = true
+    else if (policy.rebasing === REBASE_ANNUAL) weights = ONE_WEIGHT
+    else if (policy.rebasing === REBASE_PERIODIC) {
+      if ((k - 1) % policy.rebaseEvery === 0) weights = policy.rebaseWeights
+      else keep = true
+    } else if (policy.rebasing === REBASE_PARTIAL) partial = true
+    else weights = policy.rebaseWeights
+    const rebased = k > 1 && !keep
+    if (!keep) {
+      const newRef = years ? years[years.length - 1]! : t - 1
+      if (partial && refT >= 0) {
+        const fresh = providerBaseline(w, hist, provider, null, t, ONE_WEIGHT)
+        const moved = move(hist, providerB, refT, newRef)
+        const restated = (moved * w.risk[provider * T + newRef]!) / riskBase
+        providerB = policy.alpha * fresh + (1 - policy.alpha) * restated
+      } else providerB = providerBaseline(w, hist, provider, years, t, weights)
+      // Peer component: contract baseline (year 1 or fixed), last realised year (annual), or the provider's years.
+      let peerYears: Int32Array | null = years
+      let peerWeights = weights
+      if (policy.peerRefresh === PEER_FIXED || k === 1) {
+        peerYears = policy.baselineIndex
+        peerWeights = policy.baselineWeights
+      } else if (policy.peerRefresh === PEER_ANNUAL || partial) {
+        peerYears = null
+        peerWeights = ONE_WEIGHT
+      }
+      const own = peerYears ? peerYears[peerYears.length - 1]! : t - 1
+      peerB = peerAtReference(w, hist, policy, peerYears, t, peerWeights, own, newRef)
+      refT = newRef
+      riskBase = w.risk[provider * T + refT]!
+    } else if (policy.peerRefresh === PEER_ANNUAL && refT >= 0) {
+      peerB = peerAtReference(w, hist, policy, null, t, ONE_WEIGHT, t - 1, refT)
+    }
+    // Prior savings credit at a rebase: share × mean per-capita savings since the last rebase, capped.
+    let credit = 0
+    if (rebased && policy.creditShare === policy.creditShare) {
+      let sum = 0
+      for (let j = periodStart; j < k; j++) sum += gross[j - 1]! / w.memberMonths[provider * T + w.plan.startIndex + j - 1]!
+      const average = sum / (k - periodStart)
+      const uncapped = average > 0 ? policy.creditShare * average : 0
+      const cap = policy.creditCap * peerB
+      credit = uncapped < cap ? uncapped : cap
+    }
+    if (rebased) periodStart = k
+    const lambda = policy.glidePath[policy.glideRestart ? k - periodStart : k - 1]!
+    // Convergence (blend.ts), then credit, trend, risk, discount, rounding (contractYear.ts).
+    let adjustment = (1 - lambda) * (peerB - providerB)
+    if (adjustment > policy.capUp * peerB) adjustment = policy.capUp * peerB
+    if (adjustment < -policy.capDown * peerB) adjustment = -policy.capDown * peerB
+    if (policy.noNegative && adjustment < 0) adjustment = 0
+    const trendFactor = factor(trendRates, refT, t)
+    const cell = provider * T + t
+    let riskRatio = w.risk[cell]! / riskBase
+    if (riskRatio > policy.riskCeiling) riskRatio = policy.riskCeiling
+    if (riskRatio < policy.riskFloor) riskRatio = policy.riskFloor
+    const discounted = (providerB + adjustment + credit) * trendFactor * riskRatio * (1 - policy.discount[k - 1]!)
+    const benchmarkPmpm = roundTo(discounted, policy.roundingPlaces, policy.roundingMode)
+    const memberMonths = w.memberMonths[cell]!
+    const expenditure = w.cost[cell]!
+    const B = benchmarkPmpm * memberMonths
+    // Settlement (settlement/settle.ts).
+    const g = B - expenditure
+    gross[k - 1] = g
+    const msr = settlement.msr[k - 1]!
+    const mlr = settlement.mlr ? settlement.mlr[k - 1]! : Number.NaN
+    let sharedSavings = 0
+    let sharedLosses = 0
+    let outcome = 0
+    if (g > 0 && g >= msr * B) {
+      outcome = 1
+      if (settlement.meetsQuality[k - 1] === 1) {
+        const start = settlement.firstDollar ? 0 : msr
+        const shared = settlement.savingsBands
+          ? shareByBands(settlement.savingsBands, B, g / B, start)
+          : (g - start * B) * settlement.savingsRate
+        const after = shared * settlement.qualityMultiplier[k - 1]! * (1 - settlement.sequestration)
+        const cap = settlement.savingsCap * B
+        sharedSavings = after > cap ? cap : after
+      }
+    } else if (settlement.mlr && g < 0 && -g >= mlr * B) {
+      outcome = -1
+      const start = settlement.firstDollar ? 0 : mlr
+      const shared = settlement.lossBands
+        ? shareByBands(settlement.lossBands, B, -g / B, start)
+        : (-g - start * B) * settlement.lossRate[k - 1]!
+      const limit = settlement.lossLimitShare * B
+      sharedLosses = shared > limit ? limit : shared
+    }
+    const providerNet = sharedSavings - sharedLosses
+    const o = outBase + (k - 1) * FIELD_COUNT
+    out[o + F_BENCHMARK] = benchmarkPmpm
+    out[o + F_ACTUAL] = expenditure / memberMonths
+    out[o + F_SAVINGS] = sharedSavings
+    out[o + F_LOSSES] = sharedLosses
+    out[o + F_PROVIDER] = providerNet
+    out[o + F_PAYER] = g - providerNet
+    out[o + F_OUTCOME] = outcome
+  }
+}
+
+/** Peer baseline from its own years, restated to the provider's reference year's dollars and risk (engine/contract.ts peerFor). */
+const peerAtReference = (
+  w: WorldScratch,
+  hist: Float64Array,
+  policy: PolicyPlan,
+  years: Int32Array | null,
+  t: number,
+  weights: Float64Array,
+  own: number,
+  refT: number
+): number => {
+  const T = w.plan.calendarYears
+  const baseline = peerBaseline(w, hist, policy.provider, policy.peerSet, years, t, weights, own)
+  if (own === refT) return baseline
+  const moved = move(hist, baseline, own, refT)
+  const riskThen = w.risk[policy.provider * T + own]!
+  const riskNow = w.risk[policy.provider * T + refT]!
+  return riskNow === riskThen ? moved : (moved * riskNow) / riskThen
+}
+
+/** One trial: realise every world from the draws, then run every policy; results land in scratch.out. */
+export const runTrial = (scratch: KernelScratch, z: Float64Array): void => {
+  for (const w of scratch.worlds) realise(scratch, w, z)
+  const policies = scratch.plan.policies
+  for (let p = 0; p < policies.length; p++) runPolicy(scratch, policies[p]!, p)
+}

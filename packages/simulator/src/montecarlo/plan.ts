@@ -1,0 +1,164 @@
+/**
+ * A scenario compiled for the Monte Carlo kernel: plain numbers and typed arrays only, so it
+ * crosses to worker threads by structured clone and the hot loop never touches Effect or
+ * decimal.js. `compile.ts` builds it from ContractModels (with the exact rules where a figure
+ * is fixed before any draw); `kernel.ts` runs it.
+ */
+
+/** Growth rate of a calendar year as a linear form: c + p·g_peers + m·g_market, then cap and floor. */
+export interface TrendPlan {
+  /** Per calendar index: constant part (fixed/schedule rates, deduction folded in); NaN where a schedule has no rate. */
+  readonly constant: Float64Array
+  /** Per calendar index: weight on the peers' observed growth. */
+  readonly peers: Float64Array
+  /** Per calendar index: weight on the market's observed growth. */
+  readonly market: Float64Array
+  /** +Infinity when absent. */
+  readonly cap: number
+  /** −Infinity when absent. */
+  readonly floor: number
+}
+
+/** How realised experience is generated: shared by the policies whose projection inputs are identical. */
+export interface WorldPlan {
+  /** Entities in this world, as rows of the draw layout (index into SimulationPlan.entities). */
+  readonly drawRow: Int32Array
+  readonly entities: number
+  /** Calendar span: calendar index t = year − firstYear; `calendarYears` = T. */
+  readonly firstYear: number
+  readonly calendarYears: number
+  /** Calendar index of contract year 1. */
+  readonly startIndex: number
+  readonly years: number
+  /** Per entity × calendar index (e·T + t): history cells (NaN where the entity has no experience that year). */
+  readonly historyCost: Float64Array
+  readonly historyMemberMonths: Float64Array
+  readonly historyRisk: Float64Array
+  /** Per entity × contract year (e·Y + k): the deterministic projection. */
+  readonly memberMonths: Float64Array
+  readonly risk: Float64Array
+  /** Counterfactual total cost (PMPM_cf × member months). */
+  readonly counterfactualCost: Float64Array
+  /** Planned savings level. */
+  readonly savingsPlan: Float64Array
+  /** 1 / √(members) with members = member months ÷ 12: the scale of the per-entity cost shock. */
+  readonly memberScale: Float64Array
+  readonly marketTrendSd: number
+  readonly memberCostSd: number
+  readonly savingsSd: number
+  readonly riskDriftSd: number
+  /** Pooled sets (market first, then each distinct peer group): member entity indices. */
+  readonly sets: ReadonlyArray<Int32Array>
+}
+
+export interface Bands {
+  readonly from: Float64Array
+  /** +Infinity for an open top. */
+  readonly to: Float64Array
+  readonly share: Float64Array
+}
+
+export interface SettlementPlan {
+  /** Per contract year: MSR (fixed, or MSSP's table at the year's assigned members). */
+  readonly msr: Float64Array
+  /** Per contract year: MLR; absent for one-sided terms. */
+  readonly mlr: Float64Array | null
+  readonly firstDollar: boolean
+  /** Flat savings rate, or bands. */
+  readonly savingsRate: number
+  readonly savingsBands: Bands | null
+  /** Savings cap as a share of B; +Infinity when uncapped. */
+  readonly savingsCap: number
+  readonly sequestration: number
+  /** Per contract year: flat or quality-linked loss rate (NaN when the terms share losses by bands). */
+  readonly lossRate: Float64Array
+  readonly lossBands: Bands | null
+  /** Loss limit as a share of B; +Infinity when none. */
+  readonly lossLimitShare: number
+  readonly qualityMultiplier: Float64Array
+  readonly meetsQuality: Uint8Array
+}
+
+export const REBASE_NONE = 0
+export const REBASE_ANNUAL = 1
+export const REBASE_PERIODIC = 2
+export const REBASE_ROLLING = 3
+export const REBASE_PARTIAL = 4
+
+export const PEER_WITH_REBASE = 0
+export const PEER_ANNUAL = 1
+export const PEER_FIXED = 2
+
+export const ROUND_MODES = ["half-up", "half-even", "half-down", "up", "down", "ceil", "floor"] as const
+
+export interface PolicyPlan {
+  readonly name: string
+  readonly world: number
+  /** Provider's entity index within its world. */
+  readonly provider: number
+  /** Index of the peer set in world.sets (0 is the market). */
+  readonly peerSet: number
+  readonly startYear: number
+  readonly years: number
+  /** Calendar indices of the contract baseline years (ascending) and their weights. */
+  readonly baselineIndex: Int32Array
+  readonly baselineWeights: Float64Array
+  readonly historicalTrend: TrendPlan
+  readonly trend: TrendPlan
+  readonly glidePath: Float64Array
+  /** Convergence caps as shares of the peer baseline; +Infinity when absent. */
+  readonly capUp: number
+  readonly capDown: number
+  readonly noNegative: boolean
+  /** Risk ratio bounds: [1 − down, 1 + up], ±Infinity when absent. */
+  readonly riskFloor: number
+  readonly riskCeiling: number
+  readonly discount: Float64Array
+  readonly roundingPlaces: number
+  readonly roundingMode: number
+  readonly peerRefresh: number
+  readonly rebasing: number
+  readonly rebaseEvery: number
+  /** Weights of the latest realised years, oldest first (periodic and rolling). */
+  readonly rebaseWeights: Float64Array
+  readonly alpha: number
+  /** Savings credit share and cap (share of the peer baseline); NaN share when there is no credit. */
+  readonly creditShare: number
+  readonly creditCap: number
+  readonly glideRestart: boolean
+  readonly settlement: SettlementPlan
+}
+
+export interface SimulationPlan {
+  /** Every entity any policy's market holds, in first-seen order: the rows of the draw layout. */
+  readonly entities: ReadonlyArray<string>
+  /** Contract years of the draw layout (the longest policy). */
+  readonly years: number
+  readonly worlds: ReadonlyArray<WorldPlan>
+  readonly policies: ReadonlyArray<PolicyPlan>
+  /** Which draw streams exist (a stream whose sd is 0 in every policy is not drawn). */
+  readonly streams: { readonly market: boolean; readonly memberCost: boolean; readonly savings: boolean; readonly riskDrift: boolean }
+}
+
+/** Per contract year outputs the kernel writes for each policy, in this order. */
+export const YEAR_FIELDS = ["benchmarkPmpm", "actualPmpm", "sharedSavings", "sharedLosses", "providerNet", "payerNet", "outcome"] as const
+export const FIELD_COUNT = YEAR_FIELDS.length
+export const F_BENCHMARK = 0
+export const F_ACTUAL = 1
+export const F_SAVINGS = 2
+export const F_LOSSES = 3
+export const F_PROVIDER = 4
+export const F_PAYER = 5
+/** +1 shared savings, −1 shared losses, 0 neither. */
+export const F_OUTCOME = 6
+
+/** Length of one trial's draw vector: market shocks, then per entity-year cost, savings and risk shocks. */
+export const drawLength = (plan: SimulationPlan): number => {
+  const cells = plan.entities.length * plan.years
+  return (
+    (plan.streams.market ? plan.years : 0) +
+    (plan.streams.memberCost ? cells : 0) +
+    (plan.streams.savings ? cells : 0) +
+    (plan.streams.riskDrift ? cells : 0)
+  )
+}

@@ -1,0 +1,174 @@
+import { fc } from "@fast-check/vitest"
+import { dec, type Band, type LossRate, type SavingsRate, type SettlementTerms, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
+import type { ContractModel, ExperienceRecord, Rebasing } from "@pbpsim/simulator"
+
+/**
+ * Random contracts for the float/exact agreement property: a provider and one to three peers
+ * with 2022–2024 history, 2–5 contract years, and every rule the engine has switched on or off
+ * at random (rebasing kinds, peer refresh, glide path restart, observed/blended trends with
+ * guard rails, convergence and risk caps, discounts, rounding modes, savings credit, corridors,
+ * MSSP's variable MSR, bands, quality-linked loss rates, caps and limits).
+ */
+
+const decimal = (lo: number, hi: number, places = 4) =>
+  fc.integer({ min: Math.round(lo * 10 ** places), max: Math.round(hi * 10 ** places) }).map((n) => dec(n).div(10 ** places))
+
+const HISTORY = [2022, 2023, 2024]
+
+const trendSpec: fc.Arbitrary<TrendSpec> = fc.oneof(
+  decimal(-0.02, 0.08).map((rate): TrendSpec => ({ kind: "fixed", rate })),
+  fc.constantFrom<TrendSpec>({ kind: "observed", source: "peers" }, { kind: "observed", source: "market" }),
+  decimal(-0.02, 0.08).map((rate): TrendSpec => ({
+    kind: "blend",
+    parts: [
+      { weight: dec(2).div(3), trend: { kind: "observed", source: "market" } },
+      { weight: dec(1).div(3), trend: { kind: "fixed", rate } }
+    ]
+  }))
+)
+
+const scheduleSpec = (rates: ReadonlyArray<ReturnType<typeof dec>>): TrendSpec => ({
+  kind: "schedule",
+  rates: new Map(rates.map((r, i) => [2023 + i, r]))
+})
+
+const trendPolicy: fc.Arbitrary<TrendPolicy> = fc
+  .record({
+    spec: fc.oneof(trendSpec, fc.array(decimal(-0.02, 0.08), { minLength: 8, maxLength: 8 }).map(scheduleSpec)),
+    deduction: fc.option(decimal(0, 0.01), { nil: undefined }),
+    cap: fc.option(decimal(0.03, 0.1), { nil: undefined }),
+    floor: fc.option(decimal(-0.03, 0.02), { nil: undefined })
+  })
+  .map((r) => ({
+    spec: r.spec,
+    ...(r.deduction ? { deduction: r.deduction } : {}),
+    ...(r.cap ? { cap: r.cap } : {}),
+    ...(r.floor ? { floor: r.floor } : {})
+  }))
+
+const bands: fc.Arbitrary<ReadonlyArray<Band>> = fc
+  .tuple(decimal(0, 0.02), decimal(0.03, 0.06), decimal(0, 1, 2), decimal(0, 1, 2), decimal(0, 1, 2))
+  .map(([a, b, s1, s2, s3]) => [
+    { from: dec(0), to: a.add("0.001"), share: s1 },
+    { from: a.add("0.001"), to: b, share: s2 },
+    { from: b, share: s3 }
+  ])
+
+const savingsRate: fc.Arbitrary<SavingsRate> = fc.oneof(
+  decimal(0.2, 1, 2).map((rate): SavingsRate => ({ kind: "flat", rate })),
+  bands.map((b): SavingsRate => ({ kind: "bands", bands: b }))
+)
+
+const lossRate: fc.Arbitrary<LossRate> = fc.oneof(
+  decimal(0.2, 1, 2).map((rate): LossRate => ({ kind: "flat", rate })),
+  fc.constant<LossRate>({ kind: "quality-linked", savingsRate: dec("0.75"), min: dec("0.4"), max: dec("0.75"), failedQuality: dec("0.75") }),
+  bands.map((b): LossRate => ({ kind: "bands", bands: b }))
+)
+
+const settlement = (largeEnoughForMssp: boolean): fc.Arbitrary<SettlementTerms> =>
+  fc
+    .record({
+      msr: largeEnoughForMssp ? fc.oneof(decimal(0, 0.03).map((rate) => ({ kind: "fixed" as const, rate })), fc.constant({ kind: "mssp-variable" as const })) : decimal(0, 0.03).map((rate) => ({ kind: "fixed" as const, rate })),
+      twoSided: fc.boolean(),
+      mlr: decimal(0, 0.03),
+      firstDollar: fc.boolean(),
+      savingsRate,
+      savingsCap: fc.option(decimal(0.02, 0.2), { nil: undefined }),
+      sequestration: fc.constantFrom(dec(0), dec("0.02")),
+      lossRate,
+      lossLimit: fc.option(decimal(0.01, 0.15), { nil: undefined })
+    })
+    .map((r) => ({
+      name: "random terms",
+      msr: r.msr,
+      sharingBasis: r.firstDollar ? "first-dollar" : "beyond-corridor",
+      savingsRate: r.savingsRate,
+      sequestration: r.sequestration,
+      ...(r.savingsCap ? { savingsCap: r.savingsCap } : {}),
+      ...(r.twoSided
+        ? { mlr: { kind: "fixed" as const, rate: r.mlr }, lossRate: r.lossRate, ...(r.lossLimit ? { lossLimit: { shareOfBenchmark: r.lossLimit } } : {}) }
+        : {})
+    }))
+
+const rebasing: fc.Arbitrary<Rebasing> = fc.oneof(
+  fc.constant<Rebasing>({ kind: "none" }),
+  fc.constant<Rebasing>({ kind: "annual" }),
+  decimal(0, 1, 2).map((w): Rebasing => ({ kind: "periodic", every: 2, weights: [w, dec(1).sub(w)] })),
+  decimal(0, 1, 2).map((w): Rebasing => ({ kind: "rolling", weights: [w, dec(1).sub(w)] })),
+  decimal(0, 1, 2).map((alpha): Rebasing => ({ kind: "partial", alpha }))
+)
+
+export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
+  .record({
+    peers: fc.integer({ min: 1, max: 3 }),
+    years: fc.integer({ min: 2, max: 5 }),
+    memberMonths: fc.array(fc.integer({ min: 6_000, max: 240_000 }), { minLength: 4, maxLength: 4 }),
+    pmpm: fc.array(decimal(250, 650, 2), { minLength: 12, maxLength: 12 }),
+    risk: fc.array(decimal(0.8, 1.3), { minLength: 12, maxLength: 12 }),
+    baseline: fc.constantFrom([[2024], [1]], [[2023, 2024], [0.5, 0.5]], [[2022, 2023, 2024], [0.1, 0.3, 0.6]]),
+    historicalTrend: trendPolicy,
+    trend: trendPolicy,
+    glidePath: fc.array(decimal(0, 1, 2), { minLength: 5, maxLength: 5 }),
+    caps: fc.record({ up: fc.option(decimal(0, 0.1), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }), noNegative: fc.boolean() }),
+    riskCaps: fc.record({ up: fc.option(decimal(0, 0.05), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }) }),
+    discount: fc.array(decimal(0, 0.03), { minLength: 5, maxLength: 5 }),
+    rounding: fc.record({ places: fc.integer({ min: 0, max: 2 }), mode: fc.constantFrom("half-up", "half-even", "half-down", "up", "down", "ceil", "floor" as const) }),
+    peerRefresh: fc.constantFrom("with-rebase", "annual", "fixed" as const),
+    peerIncludesProvider: fc.boolean(),
+    rebasing,
+    credit: fc.option(fc.record({ share: decimal(0, 1, 2), cap: decimal(0, 0.1) }), { nil: undefined }),
+    restart: fc.boolean(),
+    quality: fc.array(fc.record({ score: decimal(0, 1, 2), multiplier: decimal(0.5, 1, 2), meets: fc.boolean() }), { minLength: 5, maxLength: 5 }),
+    marketTrend: fc.array(decimal(-0.02, 0.08), { minLength: 5, maxLength: 5 }),
+    savings: fc.array(decimal(-0.05, 0.1), { minLength: 20, maxLength: 20 }),
+    memberGrowth: fc.array(decimal(-0.05, 0.05), { minLength: 4, maxLength: 4 }),
+    riskDrift: fc.array(decimal(-0.02, 0.03), { minLength: 4, maxLength: 4 })
+  })
+  .chain((r) => settlement(r.memberMonths[0]! >= 6_000 * 12 && r.memberGrowth[0]!.gte(0)).map((terms) => ({ r, terms })))
+  .map(({ r, terms }): ContractModel => {
+    const entities = ["P", ...Array.from({ length: r.peers }, (_, i) => `Q${i + 1}`)]
+    const experience: Array<ExperienceRecord> = entities.flatMap((entity, e) =>
+      HISTORY.map((year, h) => {
+        const mm = dec(r.memberMonths[e]!)
+        return { entity, year, memberMonths: mm, cost: r.pmpm[e * 3 + h]!.mul(mm), riskScore: r.risk[e * 3 + h]! }
+      })
+    )
+    const peers = r.peerIncludesProvider ? entities : entities.slice(1)
+    return {
+      scenarioName: "random",
+      policyName: r.rebasing.kind,
+      policyDescription: "",
+      entities,
+      provider: "P",
+      peers,
+      peerIncludesProvider: r.peerIncludesProvider,
+      experience,
+      startYear: 2025,
+      years: r.years,
+      baselineYears: r.baseline[0]!,
+      baselineWeights: r.baseline[1]!.map((w) => dec(w)),
+      historicalTrend: r.historicalTrend,
+      glidePath: r.glidePath.slice(0, r.years),
+      convergenceCaps: { noNegative: r.caps.noNegative, ...(r.caps.up ? { up: r.caps.up } : {}), ...(r.caps.down ? { down: r.caps.down } : {}) },
+      trend: r.trend,
+      riskCaps: { ...(r.riskCaps.up ? { up: r.riskCaps.up } : {}), ...(r.riskCaps.down ? { down: r.riskCaps.down } : {}) },
+      discount: r.discount.slice(0, r.years),
+      rounding: r.rounding,
+      peerRefresh: r.peerRefresh,
+      rebasing: {
+        rebasing: r.rebasing,
+        glidePathOnRebase: r.restart ? "restart" : "continue",
+        ...(r.credit ? { savingsCredit: r.credit } : {})
+      },
+      settlement: terms,
+      quality: r.quality.slice(0, r.years).map((q) => ({ score: q.score, savingsMultiplier: q.multiplier, meetsStandard: q.meets })),
+      marketTrend: r.marketTrend.slice(0, r.years),
+      projection: new Map(
+        entities.map((e, i) => [
+          e,
+          { savings: r.savings.slice(i * 5, i * 5 + r.years), memberGrowth: r.memberGrowth[i]!, riskDrift: r.riskDrift[i]! }
+        ])
+      ),
+      stochastic: { marketTrendSd: 0, memberCostSd: 0, savingsSd: 0, riskDriftSd: 0 }
+    }
+  })
