@@ -1,0 +1,203 @@
+import type { DistributionView, PairRowView, SimulationPairView, SimulationPolicyView, SimulationRowView, SimulationView } from "../simulationView.js"
+import { barChart, fanChart, intervalChart, type FanPoint } from "./charts.js"
+import { escapeHtml } from "./escape.js"
+import { chartFigure, inOrder } from "./figure.js"
+import { ACTUAL_COLOR, BENCHMARK_COLOR, SAVINGS_COLOR } from "./policy.js"
+import { column, figure, label, renderTable, type Cell, type FigureSource, type HtmlTable } from "./tables.js"
+
+/**
+ * The Monte Carlo run: per policy, fan charts of benchmark PMPM, actual PMPM and provider
+ * net (P5–P95 band, P25–P75 band, median line); per pair of policies, the distribution of
+ * the paired difference a − b per year and the probability that a is better for the payer.
+ */
+
+const STATS = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"] as const satisfies ReadonlyArray<keyof DistributionView>
+const STAT_HEADERS: Readonly<Record<(typeof STATS)[number], string>> = { mean: "Mean", sd: "SD", p5: "P5", p25: "P25", p50: "P50", p75: "P75", p95: "P95" }
+
+type RowMeasure = "benchmarkPmpm" | "actualPmpm" | "sharedSavings" | "sharedLosses" | "providerNet" | "payerNet"
+const ROW_MEASURES: ReadonlyArray<{ readonly field: RowMeasure; readonly title: string }> = [
+  { field: "benchmarkPmpm", title: "Benchmark PMPM ($)" },
+  { field: "actualPmpm", title: "Actual PMPM ($)" },
+  { field: "sharedSavings", title: "Shared savings ($)" },
+  { field: "sharedLosses", title: "Shared losses ($)" },
+  { field: "providerNet", title: "Provider net ($)" },
+  { field: "payerNet", title: "Payer net ($)" }
+]
+
+const yearKey = (row: { readonly year: number | null }) => (row.year === null ? "contract" : String(row.year))
+const rowLabel = (row: { readonly label: string; readonly year: number | null }) => label(row.year === null ? "Contract" : String(row.year), "right")
+
+const fanPoints = (rows: ReadonlyArray<SimulationRowView>, field: RowMeasure): ReadonlyArray<FanPoint> =>
+  rows.flatMap((r) => {
+    const d = r[field]
+    return r.year === null || d === undefined
+      ? []
+      : [{ year: r.year, p5: Number(d.p5), p25: Number(d.p25), p50: Number(d.p50), p75: Number(d.p75), p95: Number(d.p95) }]
+  })
+
+const distributionCells = (d: DistributionView | undefined, source: Omit<FigureSource, "field">, field: string): ReadonlyArray<Cell> =>
+  STATS.map((s) => (d ? figure(d[s], { ...source, field: `${field}.${s}` }) : label("", "right")))
+
+/** One measure of one policy, year by year: the quantiles a fan chart draws, and mean and SD. */
+const fanTable = (p: SimulationPolicyView, field: RowMeasure, title: string, withContract: boolean): HtmlTable => ({
+  caption: `${p.name}: ${title}, simulated`,
+  columns: [column("Year"), ...STATS.map((s) => column(STAT_HEADERS[s]))],
+  rows: [...p.years, ...(withContract ? [p.contract] : [])].map((r) => [
+    rowLabel(r),
+    ...distributionCells(r[field], { view: "simulation", policy: p.name, year: yearKey(r) }, field)
+  ])
+})
+
+/** The whole distribution summary of one policy: every measure, every year and the contract, and the probabilities. */
+const policyStatsTable = (p: SimulationPolicyView): HtmlTable => {
+  const rows = [...p.years, p.contract]
+  return {
+    caption: `${p.name}: simulated distributions per year and over the contract`,
+    columns: [column("Year"), column("Measure", "left"), ...STATS.map((s) => column(STAT_HEADERS[s]))],
+    rows: rows.flatMap((r) =>
+      ROW_MEASURES.flatMap((m) => {
+        const d = r[m.field]
+        return d === undefined ? [] : [[rowLabel(r), label(m.title), ...distributionCells(d, { view: "simulation", policy: p.name, year: yearKey(r) }, m.field)]]
+      })
+    )
+  }
+}
+
+const probabilityTable = (p: SimulationPolicyView): HtmlTable => ({
+  caption: `${p.name}: probability of shared savings and of shared losses`,
+  columns: [column("Year"), column("P(shared savings)"), column("P(shared loss)")],
+  rows: [...p.years, p.contract].map((r) => [
+    rowLabel(r),
+    figure(r.pSharedSavings, { view: "simulation", policy: p.name, year: yearKey(r), field: "pSharedSavings" }),
+    figure(r.pSharedLoss, { view: "simulation", policy: p.name, year: yearKey(r), field: "pSharedLoss" })
+  ])
+})
+
+const fanFigure = (p: SimulationPolicyView, id: string, field: RowMeasure, what: string, yTitle: string, yFormat: string, color: string) => () => {
+  const text = {
+    title: `${p.name}: ${what}, simulated`,
+    description: `${what} per contract year under policy ${p.name} over the simulated trials: the light band spans the 5th to 95th percentile, the dark band the 25th to 75th, the line is the median.`
+  }
+  return chartFigure({
+    id: `${id}-${field}`,
+    text,
+    spec: fanChart({ ...text, yTitle, yFormat, color, points: fanPoints(p.years, field) }),
+    figures: fanTable(p, field, yTitle, field === "providerNet")
+  })
+}
+
+const simulatedPolicy = async (p: SimulationPolicyView, index: number): Promise<string> => {
+  const id = `sim-policy-${index}`
+  const a = p.assumptions
+  const charts = await inOrder([
+    fanFigure(p, id, "benchmarkPmpm", "Benchmark PMPM", "Benchmark PMPM ($)", ",.0f", BENCHMARK_COLOR),
+    fanFigure(p, id, "actualPmpm", "Actual PMPM", "Actual PMPM ($)", ",.0f", ACTUAL_COLOR),
+    fanFigure(p, id, "providerNet", "Provider net", "Provider net ($)", "~s", SAVINGS_COLOR)
+  ])
+  return [
+    `<section class="sim-policy" id="${id}" aria-labelledby="${id}-title">`,
+    `<h3 id="${id}-title">Policy <span class="policy-name">${escapeHtml(p.name)}</span>, simulated</h3>`,
+    `<p class="terms">Settlement terms: ${escapeHtml(p.settlementTerms)}. Assumptions: market trend SD ${escapeHtml(a.marketTrendSd)}, member cost SD ${escapeHtml(a.memberCostSd)}, savings SD ${escapeHtml(a.savingsSd)}, risk drift SD ${escapeHtml(a.riskDriftSd)}.</p>`,
+    `<div class="charts">${charts.join("")}</div>`,
+    renderTable(probabilityTable(p)),
+    `<details><summary>All simulated statistics for ${escapeHtml(p.name)}</summary>${renderTable(policyStatsTable(p))}</details>`,
+    `</section>`
+  ].join("")
+}
+
+const pairSource = (pair: SimulationPairView, r: PairRowView) => ({ view: "pair" as const, policy: pair.a, against: pair.b, year: yearKey(r) })
+
+const pairTable = (pair: SimulationPairView): HtmlTable => ({
+  caption: `${pair.a} − ${pair.b} on the same draws: payer net and provider net differences, and who is better off`,
+  columns: [
+    column("Year"),
+    ...STATS.map((s) => column(`Payer net Δ ${STAT_HEADERS[s]} ($)`)),
+    ...STATS.map((s) => column(`Provider net Δ ${STAT_HEADERS[s]} ($)`)),
+    column(`P(${pair.a} better for payer)`),
+    column(`P(${pair.a} better for provider)`)
+  ],
+  rows: [...pair.years, pair.contract].map((r) => [
+    rowLabel(r),
+    ...distributionCells(r.payerNet, pairSource(pair, r), "payerNet"),
+    ...distributionCells(r.providerNet, pairSource(pair, r), "providerNet"),
+    figure(r.pABetterForPayer, { ...pairSource(pair, r), field: "pABetterForPayer" }),
+    figure(r.pABetterForProvider, { ...pairSource(pair, r), field: "pABetterForProvider" })
+  ])
+})
+
+const pairSection = async (pair: SimulationPairView, index: number): Promise<string> => {
+  const id = `sim-pair-${index}`
+  const years = pair.years.filter((r) => r.year !== null)
+  const charts = await inOrder([
+    () => {
+      const text = {
+        title: `Payer net, ${pair.a} − ${pair.b}`,
+        description: `Paired difference in payer net, policy ${pair.a} minus policy ${pair.b}, per contract year on the same simulated draws: the thin line spans the 5th to 95th percentile, the bar the 25th to 75th, the tick is the median. Above the dashed zero line ${pair.a} leaves the payer better off.`
+      }
+      return chartFigure({
+        id: `${id}-payer`,
+        text,
+        spec: intervalChart({
+          ...text,
+          yTitle: "Payer net difference ($)",
+          yFormat: "~s",
+          points: years.map((r) => ({ year: r.year!, p5: Number(r.payerNet.p5), p25: Number(r.payerNet.p25), p50: Number(r.payerNet.p50), p75: Number(r.payerNet.p75), p95: Number(r.payerNet.p95) }))
+        }),
+        figures: {
+          caption: `Payer net difference ${pair.a} − ${pair.b}`,
+          columns: [column("Year"), ...STATS.map((s) => column(`${STAT_HEADERS[s]} ($)`))],
+          rows: years.map((r) => [rowLabel(r), ...distributionCells(r.payerNet, pairSource(pair, r), "payerNet")])
+        }
+      })
+    },
+    () => {
+      const text = {
+        title: `P(${pair.a} better for the payer than ${pair.b})`,
+        description: `Share of simulated trials in which the payer's net under policy ${pair.a} exceeds its net under policy ${pair.b}, per contract year (0 to 1).`
+      }
+      return chartFigure({
+        id: `${id}-probability`,
+        text,
+        spec: barChart({
+          ...text,
+          yTitle: "Probability (0–1)",
+          yFormat: ".1f",
+          seriesTitle: "Series",
+          narrow: true,
+          points: years.map((r) => ({ year: r.year!, series: `P(${pair.a} better for payer)`, value: Number(r.pABetterForPayer) }))
+        }),
+        figures: {
+          caption: `Probability ${pair.a} is better for the payer than ${pair.b}`,
+          columns: [column("Year"), column("P(better for payer)"), column("P(better for provider)")],
+          rows: years.map((r) => [
+            rowLabel(r),
+            figure(r.pABetterForPayer, { ...pairSource(pair, r), field: "pABetterForPayer" }),
+            figure(r.pABetterForProvider, { ...pairSource(pair, r), field: "pABetterForProvider" })
+          ])
+        }
+      })
+    }
+  ])
+  return [
+    `<section class="sim-pair" id="${id}" aria-labelledby="${id}-title">`,
+    `<h4 id="${id}-title"><span class="policy-name">${escapeHtml(pair.a)}</span> against <span class="policy-name">${escapeHtml(pair.b)}</span></h4>`,
+    `<div class="charts">${charts.join("")}</div>`,
+    renderTable(pairTable(pair)),
+    `</section>`
+  ].join("")
+}
+
+export const simulationSection = async (sim: SimulationView): Promise<string> => {
+  const policies = await inOrder(sim.policies.map((p, i) => () => simulatedPolicy(p, i)))
+  const pairs = await inOrder(sim.pairs.map((pair, i) => () => pairSection(pair, i)))
+  return [
+    `<section id="simulation" aria-labelledby="simulation-title">`,
+    `<h2 id="simulation-title">Monte Carlo simulation</h2>`,
+    `<p class="lede">${sim.trials} trials with seed <code>${escapeHtml(sim.seed)}</code> (${escapeHtml(sim.generator)}); every policy runs on the same draws, so differences between policies are paired. `,
+    `Quantiles come from a sketch and are within a relative ${escapeHtml(sim.quantileRelativeAccuracy)} of the sample quantile.</p>`,
+    ...policies,
+    pairs.length > 0 ? `<h3 class="sub">Paired differences</h3>` : "",
+    ...pairs,
+    `</section>`
+  ].join("")
+}

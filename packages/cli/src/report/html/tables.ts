@@ -1,0 +1,68 @@
+import { attribute, escapeHtml } from "./escape.js"
+
+/**
+ * HTML tables of view strings. A cell that prints a figure names where it came from
+ * (data-view, data-policy, data-against, data-year, data-field), so a test, or a reader with
+ * the JSON output beside them, can match every figure in the report to the exact string of
+ * `pbpsim compare --format json` (or of the simulation view) without parsing prose.
+ */
+
+/** Where a figure comes from. `year` is a calendar year, "total" (comparison totals) or "contract" (simulation). */
+export interface FigureSource {
+  /** comparison: policies[].years[] / totals; difference: differences[]; simulation: policies[]; pair: pairs[]. */
+  readonly view: "comparison" | "difference" | "simulation" | "pair"
+  readonly policy: string
+  /** The policy a difference is taken against (difference: the first policy; pair: b). */
+  readonly against?: string
+  readonly year: string
+  /** The field's name in the view; nested fields dotted ("providerNet.p50", "presentValue.payerNet"). */
+  readonly field: string
+}
+
+export interface Cell {
+  readonly text: string
+  readonly source?: FigureSource
+  readonly align: "left" | "right"
+}
+
+export interface Column {
+  readonly header: string
+  readonly align: "left" | "right"
+}
+
+export interface HtmlTable {
+  readonly caption: string
+  readonly columns: ReadonlyArray<Column>
+  /** The first cell of each row is its row header (a year, "Total", "Contract"). */
+  readonly rows: ReadonlyArray<ReadonlyArray<Cell>>
+  readonly footer?: ReadonlyArray<ReadonlyArray<Cell>>
+}
+
+/** A figure printed exactly as the view has it. */
+export const figure = (text: string, source: FigureSource): Cell => ({ text, source, align: "right" })
+export const label = (text: string, align: "left" | "right" = "left"): Cell => ({ text, align })
+export const column = (header: string, align: "left" | "right" = "right"): Column => ({ header, align })
+
+const sourceAttributes = (s: FigureSource): string =>
+  attribute("data-view", s.view) +
+  attribute("data-policy", s.policy) +
+  (s.against === undefined ? "" : attribute("data-against", s.against)) +
+  attribute("data-year", s.year) +
+  attribute("data-field", s.field)
+
+const renderRow = (cells: ReadonlyArray<Cell>): string => {
+  const [head, ...rest] = cells
+  const headHtml = head ? `<th scope="row" class="${head.align}">${escapeHtml(head.text)}</th>` : ""
+  const body = rest.map((c) => `<td class="${c.align}"${c.source ? sourceAttributes(c.source) : ""}>${escapeHtml(c.text)}</td>`).join("")
+  return `<tr>${headHtml}${body}</tr>`
+}
+
+export const renderTable = (table: HtmlTable): string =>
+  [
+    `<div class="table-scroll"><table>`,
+    `<caption>${escapeHtml(table.caption)}</caption>`,
+    `<thead><tr>${table.columns.map((c) => `<th scope="col" class="${c.align}">${escapeHtml(c.header)}</th>`).join("")}</tr></thead>`,
+    `<tbody>${table.rows.map(renderRow).join("")}</tbody>`,
+    table.footer && table.footer.length > 0 ? `<tfoot>${table.footer.map(renderRow).join("")}</tfoot>` : "",
+    `</table></div>`
+  ].join("")
