@@ -47,7 +47,7 @@ describe("runTrial", () => {
   test.prop([arbitraryModel, arbitraryModel], { numRuns: 60 })(
     "policies compiled together give the same figures as each compiled alone (shared worlds and pools do not leak)",
     (a, b) => {
-      const second = { ...b, entities: a.entities, peers: b.peers.filter((p) => a.entities.includes(p)).length > 0 ? b.peers.filter((p) => a.entities.includes(p)) : a.peers, experience: a.experience, projection: a.projection, policyName: "second" }
+      const second = { ...b, entities: a.entities, peers: b.peers.filter((p) => a.entities.includes(p)).length > 0 ? b.peers.filter((p) => a.entities.includes(p)) : a.peers, experience: a.experience, projection: a.projection, settlement: a.settlement, policyName: "second" }
       compareWithExact([a, second])
     }
   )

@@ -1,0 +1,322 @@
+import { addExact, exactSumValue, mergeExact, type ExactSum } from "./exactSum.js"
+import { FIELD_COUNT, F_ACTUAL, F_BENCHMARK, F_LOSSES, F_OUTCOME, F_PAYER, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "./plan.js"
+import { addToSketch, emptySketch, mergeSketch, sketchFromState, sketchQuantile, sketchState, type QuantileSketch, type SketchState } from "./sketch.js"
+
+/**
+ * Streaming statistics of a Monte Carlo run, per policy and contract year and over the
+ * contract, and per pair of policies on the same draws. Memory is fixed by the plan, never by
+ * the number of trials. Within a block of trials sums are plain floats in trial order; blocks
+ * fold into exact sums, sketches count whole numbers: so the result does not depend on which
+ * worker or shard ran which block.
+ */
+
+/** Per-year continuous metrics of a policy (contract rows keep the money ones). */
+export const POLICY_METRICS = ["benchmarkPmpm", "actualPmpm", "sharedSavings", "sharedLosses", "providerNet", "payerNet"] as const
+export type PolicyMetric = (typeof POLICY_METRICS)[number]
+const YEAR_FIELD: Record<PolicyMetric, number> = {
+  benchmarkPmpm: F_BENCHMARK,
+  actualPmpm: F_ACTUAL,
+  sharedSavings: F_SAVINGS,
+  sharedLosses: F_LOSSES,
+  providerNet: F_PROVIDER,
+  payerNet: F_PAYER
+}
+const METRIC_FIELDS = Int32Array.from(POLICY_METRICS, (m) => YEAR_FIELD[m])
+const MONEY: ReadonlyArray<PolicyMetric> = ["sharedSavings", "sharedLosses", "providerNet", "payerNet"]
+
+/** Where each statistic lives: continuous slots (moments + sketch) and indicator counters. */
+interface Layout {
+  /** policy → row (years, then the contract) → metric → slot (−1: not kept). */
+  readonly policySlot: ReadonlyArray<ReadonlyArray<Int32Array>>
+  /** policy → row → [savings, loss] counter index. */
+  readonly policyCounter: ReadonlyArray<Int32Array>
+  /** pair → row → [providerNet diff, payerNet diff] slots. */
+  readonly pairSlot: ReadonlyArray<Int32Array>
+  readonly pairCounter: ReadonlyArray<Int32Array>
+  readonly pairs: ReadonlyArray<readonly [number, number, number]>
+  readonly slots: number
+  readonly counters: number
+}
+
+const layoutOf = (plan: SimulationPlan): Layout => {
+  let slots = 0
+  let counters = 0
+  const policySlot = plan.policies.map((p) =>
+    Array.from({ length: p.years + 1 }, (_, row) =>
+      Int32Array.from(POLICY_METRICS, (m) => (row === p.years && !MONEY.includes(m) ? -1 : slots++))
+    )
+  )
+  const policyCounter = plan.policies.map((p) => Int32Array.from({ length: (p.years + 1) * 2 }, () => counters++))
+  const pairs: Array<readonly [number, number, number]> = []
+  plan.policies.forEach((a, i) =>
+    plan.policies.forEach((b, j) => {
+      if (j > i) pairs.push([i, j, Math.min(a.years, b.years)])
+    })
+  )
+  const pairSlot = pairs.map(([, , years]) => Int32Array.from({ length: (years + 1) * 2 }, () => slots++))
+  const pairCounter = pairs.map(([, , years]) => Int32Array.from({ length: (years + 1) * 2 }, () => counters++))
+  return { policySlot, policyCounter, pairSlot, pairCounter, pairs, slots, counters }
+}
+
+export interface Accumulator {
+  readonly plan: SimulationPlan
+  readonly layout: Layout
+  /** Shift per slot (the zero-noise value) so that sums of squares do not cancel. */
+  readonly shift: Float64Array
+  readonly blockSum: Float64Array
+  readonly blockSquares: Float64Array
+  /** Scratch: this trial's value per slot. */
+  readonly values: Float64Array
+  trials: number
+  readonly sum: Array<ExactSum>
+  readonly squares: Array<ExactSum>
+  readonly counts: Float64Array
+  readonly sketches: Array<QuantileSketch>
+}
+
+/** What a shard writes and `merge` reads: plain JSON. */
+export interface AccumulatorState {
+  readonly trials: number
+  readonly shift: ReadonlyArray<number>
+  readonly sum: ReadonlyArray<ReadonlyArray<number>>
+  readonly squares: ReadonlyArray<ReadonlyArray<number>>
+  readonly counts: ReadonlyArray<number>
+  readonly sketches: ReadonlyArray<SketchState>
+}
+
+/** Write this trial's statistic values (kernel output → slots) into acc.values; returns nothing, allocates nothing. */
+const trialValues = (acc: Accumulator, out: Float64Array): void => {
+  const { plan, layout, values, counts } = acc
+  const Y = plan.years
+  const policies = plan.policies
+  for (let i = 0; i < policies.length; i++) {
+    const p = policies[i]!
+    const rows = layout.policySlot[i]!
+    const counter = layout.policyCounter[i]!
+    let savingsTotal = 0
+    let lossesTotal = 0
+    let providerTotal = 0
+    let payerTotal = 0
+    for (let k = 0; k < p.years; k++) {
+      const o = (i * Y + k) * FIELD_COUNT
+      const slots = rows[k]!
+      for (let m = 0; m < METRIC_FIELDS.length; m++) values[slots[m]!] = out[o + METRIC_FIELDS[m]!]!
+      savingsTotal += out[o + F_SAVINGS]!
+      lossesTotal += out[o + F_LOSSES]!
+      providerTotal += out[o + F_PROVIDER]!
+      payerTotal += out[o + F_PAYER]!
+      const outcome = out[o + F_OUTCOME]!
+      if (outcome > 0) counts[counter[k * 2]!]!++
+      if (outcome < 0) counts[counter[k * 2 + 1]!]!++
+    }
+    const contract = rows[p.years]!
+    values[contract[2]!] = savingsTotal
+    values[contract[3]!] = lossesTotal
+    values[contract[4]!] = providerTotal
+    values[contract[5]!] = payerTotal
+    // Over the contract: the provider is paid on net (savings) or pays on net (losses).
+    if (providerTotal > 0) counts[counter[p.years * 2]!]!++
+    if (providerTotal < 0) counts[counter[p.years * 2 + 1]!]!++
+  }
+  for (let n = 0; n < layout.pairs.length; n++) {
+    const [a, b, years] = layout.pairs[n]!
+    const slots = layout.pairSlot[n]!
+    const counter = layout.pairCounter[n]!
+    let provider = 0
+    let payer = 0
+    let providerA = 0
+    let providerB = 0
+    let payerA = 0
+    let payerB = 0
+    for (let k = 0; k <= years; k++) {
+      let dProvider: number
+      let dPayer: number
+      let aBetterPayer: boolean
+      let aBetterProvider: boolean
+      if (k < years) {
+        const oa = (a * Y + k) * FIELD_COUNT
+        const ob = (b * Y + k) * FIELD_COUNT
+        dProvider = out[oa + F_PROVIDER]! - out[ob + F_PROVIDER]!
+        dPayer = out[oa + F_PAYER]! - out[ob + F_PAYER]!
+        aBetterPayer = out[oa + F_PAYER]! > out[ob + F_PAYER]!
+        aBetterProvider = out[oa + F_PROVIDER]! > out[ob + F_PROVIDER]!
+        providerA += out[oa + F_PROVIDER]!
+        providerB += out[ob + F_PROVIDER]!
+        payerA += out[oa + F_PAYER]!
+        payerB += out[ob + F_PAYER]!
+        provider += dProvider
+        payer += dPayer
+      } else {
+        dProvider = provider
+        dPayer = payer
+        aBetterPayer = payerA > payerB
+        aBetterProvider = providerA > providerB
+      }
+      values[slots[k * 2]!] = dProvider
+      values[slots[k * 2 + 1]!] = dPayer
+      if (aBetterPayer) counts[counter[k * 2]!]!++
+      if (aBetterProvider) counts[counter[k * 2 + 1]!]!++
+    }
+  }
+}
+
+export const emptyAccumulator = (plan: SimulationPlan, shiftFrom: Float64Array): Accumulator => {
+  const layout = layoutOf(plan)
+  const acc: Accumulator = {
+    plan,
+    layout,
+    shift: new Float64Array(layout.slots),
+    blockSum: new Float64Array(layout.slots),
+    blockSquares: new Float64Array(layout.slots),
+    values: new Float64Array(layout.slots),
+    trials: 0,
+    sum: Array.from({ length: layout.slots }, () => []),
+    squares: Array.from({ length: layout.slots }, () => []),
+    counts: new Float64Array(layout.counters),
+    sketches: Array.from({ length: layout.slots }, emptySketch)
+  }
+  // The zero-noise trial's values centre the sums; its counters are discarded.
+  const counts = Float64Array.from(acc.counts)
+  trialValues(acc, shiftFrom)
+  acc.shift.set(acc.values)
+  acc.counts.set(counts)
+  return acc
+}
+
+export const recordTrial = (acc: Accumulator, out: Float64Array): void => {
+  trialValues(acc, out)
+  const { values, shift, blockSum, blockSquares, sketches } = acc
+  for (let j = 0; j < values.length; j++) {
+    const x = values[j]! - shift[j]!
+    blockSum[j] = blockSum[j]! + x
+    blockSquares[j] = blockSquares[j]! + x * x
+    addToSketch(sketches[j]!, values[j]!)
+  }
+  acc.trials++
+}
+
+/** Close a block: its float sums (in trial order) join the exact sums. */
+export const foldBlock = (acc: Accumulator): void => {
+  for (let j = 0; j < acc.blockSum.length; j++) {
+    addExact(acc.sum[j]!, acc.blockSum[j]!)
+    addExact(acc.squares[j]!, acc.blockSquares[j]!)
+  }
+  acc.blockSum.fill(0)
+  acc.blockSquares.fill(0)
+}
+
+export const accumulatorState = (acc: Accumulator): AccumulatorState => ({
+  trials: acc.trials,
+  shift: Array.from(acc.shift),
+  sum: acc.sum.map((s) => [...s]),
+  squares: acc.squares.map((s) => [...s]),
+  counts: Array.from(acc.counts),
+  sketches: acc.sketches.map(sketchState)
+})
+
+/** Merge a state (a worker's or a shard's) into an accumulator: exact, so any order gives the same result. */
+export const mergeState = (acc: Accumulator, state: AccumulatorState): void => {
+  if (state.sum.length !== acc.sum.length || state.counts.length !== acc.counts.length)
+    throw new Error("the states come from different scenarios or policies")
+  acc.trials += state.trials
+  state.sum.forEach((s, j) => mergeExact(acc.sum[j]!, [...s]))
+  state.squares.forEach((s, j) => mergeExact(acc.squares[j]!, [...s]))
+  state.counts.forEach((c, j) => (acc.counts[j] = acc.counts[j]! + c))
+  state.sketches.forEach((s, j) => mergeSketch(acc.sketches[j]!, sketchFromState(s)))
+}
+
+export interface Distribution {
+  readonly mean: number
+  readonly sd: number
+  readonly p5: number
+  readonly p25: number
+  readonly p50: number
+  readonly p75: number
+  readonly p95: number
+}
+
+export interface PolicyRowSummary {
+  readonly contractYear: number | null
+  readonly year: number | null
+  readonly benchmarkPmpm?: Distribution
+  readonly actualPmpm?: Distribution
+  readonly sharedSavings: Distribution
+  readonly sharedLosses: Distribution
+  readonly providerNet: Distribution
+  readonly payerNet: Distribution
+  readonly pSharedSavings: number
+  readonly pSharedLoss: number
+}
+
+export interface PairRowSummary {
+  readonly contractYear: number | null
+  readonly year: number | null
+  readonly providerNet: Distribution
+  readonly payerNet: Distribution
+  readonly pABetterForPayer: number
+  readonly pABetterForProvider: number
+}
+
+export interface SimulationSummary {
+  readonly trials: number
+  readonly policies: ReadonlyArray<{ readonly name: string; readonly years: ReadonlyArray<PolicyRowSummary>; readonly contract: PolicyRowSummary }>
+  readonly pairs: ReadonlyArray<{ readonly a: string; readonly b: string; readonly years: ReadonlyArray<PairRowSummary>; readonly contract: PairRowSummary }>
+}
+
+const distribution = (acc: Accumulator, slot: number): Distribution => {
+  const n = acc.trials
+  const s1 = exactSumValue(acc.sum[slot]!)
+  const s2 = exactSumValue(acc.squares[slot]!)
+  const variance = n > 1 ? Math.max(0, (s2 - (s1 * s1) / n) / (n - 1)) : 0
+  const sketch = acc.sketches[slot]!
+  return {
+    mean: acc.shift[slot]! + s1 / n,
+    sd: Math.sqrt(variance),
+    p5: sketchQuantile(sketch, 0.05),
+    p25: sketchQuantile(sketch, 0.25),
+    p50: sketchQuantile(sketch, 0.5),
+    p75: sketchQuantile(sketch, 0.75),
+    p95: sketchQuantile(sketch, 0.95)
+  }
+}
+
+export const summarize = (acc: Accumulator): SimulationSummary => {
+  const n = acc.trials
+  const { layout, plan } = acc
+  const policies = plan.policies.map((p, i) => {
+    const row = (r: number): PolicyRowSummary => {
+      const slots = layout.policySlot[i]![r]!
+      const counter = layout.policyCounter[i]!
+      const isYear = r < p.years
+      return {
+        contractYear: isYear ? r + 1 : null,
+        year: isYear ? p.startYear + r : null,
+        ...(isYear ? { benchmarkPmpm: distribution(acc, slots[0]!), actualPmpm: distribution(acc, slots[1]!) } : {}),
+        sharedSavings: distribution(acc, slots[2]!),
+        sharedLosses: distribution(acc, slots[3]!),
+        providerNet: distribution(acc, slots[4]!),
+        payerNet: distribution(acc, slots[5]!),
+        pSharedSavings: acc.counts[counter[r * 2]!]! / n,
+        pSharedLoss: acc.counts[counter[r * 2 + 1]!]! / n
+      }
+    }
+    return { name: p.name, years: Array.from({ length: p.years }, (_, r) => row(r)), contract: row(p.years) }
+  })
+  const pairs = layout.pairs.map(([a, b, years], m) => {
+    const start = plan.policies[a]!.startYear
+    const row = (r: number): PairRowSummary => {
+      const slots = layout.pairSlot[m]!
+      const counter = layout.pairCounter[m]!
+      return {
+        contractYear: r < years ? r + 1 : null,
+        year: r < years ? start + r : null,
+        providerNet: distribution(acc, slots[r * 2]!),
+        payerNet: distribution(acc, slots[r * 2 + 1]!),
+        pABetterForPayer: acc.counts[counter[r * 2]!]! / n,
+        pABetterForProvider: acc.counts[counter[r * 2 + 1]!]! / n
+      }
+    }
+    return { a: plan.policies[a]!.name, b: plan.policies[b]!.name, years: Array.from({ length: years }, (_, r) => row(r)), contract: row(years) }
+  })
+  return { trials: n, policies, pairs }
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest"
+import {
+  BLOCK_TRIALS,
+  compileSimulation,
+  drawLength,
+  fillNormals,
+  FIELD_COUNT,
+  kernelScratch,
+  mergeStates,
+  RELATIVE_ACCURACY,
+  runTrial,
+  simulatePlan,
+  trialGenerator,
+  type ContractModel
+} from "@pbpsim/simulator"
+import { makeModel } from "../engine/model.js"
+
+const noisy = (model: ContractModel, name: string): ContractModel => ({
+  ...model,
+  policyName: name,
+  stochastic: { marketTrendSd: 0.02, memberCostSd: 1.5, savingsSd: 0.01, riskDriftSd: 0.005 }
+})
+
+const policies = (): ReadonlyArray<ContractModel> => [
+  noisy(makeModel({ providerSavings: ["0.02", "0.03", "0.03", "0.04"], providerWeight: "0.5" }), "trending"),
+  noisy(makeModel({ providerSavings: ["0.02", "0.03", "0.03", "0.04"], providerWeight: "0.5", rebasing: { kind: "annual" } }), "annual"),
+  noisy(makeModel({ providerSavings: ["0.02", "0.03", "0.03", "0.04"], providerWeight: "0.5", rebasing: { kind: "rolling", weights: makeModel().baselineWeights } }), "rolling")
+]
+
+const TRIALS = 2 * BLOCK_TRIALS + 500
+
+describe("simulatePlan", () => {
+  it("gives identical statistics with 1 and with 2 workers", async () => {
+    const plan = compileSimulation(policies())
+    const one = await simulatePlan(plan, { seed: "7", trials: TRIALS, workers: 1 })
+    const two = await simulatePlan(plan, { seed: "7", trials: TRIALS, workers: 2 })
+    expect(JSON.stringify(two.summary)).toBe(JSON.stringify(one.summary))
+    // Exact sums may hold different partials for the same number; counts and sketches are equal outright.
+    expect(two.state.counts).toEqual(one.state.counts)
+    expect(two.state.sketches).toEqual(one.state.sketches)
+  })
+
+  it("gives the whole run's statistics when shards 1/2 and 2/2, or 1/3 to 3/3, are merged", async () => {
+    const plan = compileSimulation(policies())
+    const whole = await simulatePlan(plan, { seed: "s", trials: TRIALS, workers: 1 })
+    for (const count of [2, 3]) {
+      const shards = await Promise.all(
+        Array.from({ length: count }, (_, i) => simulatePlan(plan, { seed: "s", trials: TRIALS, workers: 1, shard: { index: i + 1, count } }))
+      )
+      // Reversed on purpose: the merge does not depend on order.
+      const merged = mergeStates(plan, JSON.parse(JSON.stringify(shards.map((s) => s.state).reverse())))
+      expect(JSON.stringify(merged.summary)).toBe(JSON.stringify(whole.summary))
+    }
+  })
+
+  it("gives a policy the same statistics whether or not other policies run beside it (common random numbers)", async () => {
+    const all = await simulatePlan(compileSimulation(policies()), { seed: "crn", trials: 1500, workers: 1 })
+    const alone = await simulatePlan(compileSimulation(policies().slice(1, 2)), { seed: "crn", trials: 1500, workers: 1 })
+    expect(JSON.stringify(alone.summary.policies[0])).toBe(JSON.stringify(all.summary.policies[1]))
+  })
+
+  it("changes with the seed", async () => {
+    const plan = compileSimulation(policies())
+    const a = await simulatePlan(plan, { seed: "1", trials: 500, workers: 1 })
+    const b = await simulatePlan(plan, { seed: "2", trials: 500, workers: 1 })
+    expect(a.summary.policies[0]!.contract.providerNet.mean).not.toBe(b.summary.policies[0]!.contract.providerNet.mean)
+  })
+
+  it("reports the mean, sd, quantiles and probabilities a naive pass over every trial's kept values gives", async () => {
+    const models = policies()
+    const plan = compileSimulation(models)
+    const trials = 1200
+    const sim = await simulatePlan(plan, { seed: "naive", trials, workers: 1 })
+    // Independent pass: keep every trial's values in arrays, then textbook formulas.
+    const scratch = kernelScratch(plan)
+    const z = new Float64Array(drawLength(plan))
+    const provider2: Array<number> = []
+    const payerDiff: Array<number> = []
+    let savings2 = 0
+    let annualBetterForPayer = 0
+    for (let t = 0; t < trials; t++) {
+      fillNormals(trialGenerator("naive", t), z)
+      runTrial(scratch, z)
+      const year = (policy: number, k: number, field: number) => scratch.out[(policy * plan.years + k) * FIELD_COUNT + field]!
+      provider2.push(year(0, 1, 4))
+      if (year(0, 1, 6) > 0) savings2++
+      let payerTrending = 0
+      let payerAnnual = 0
+      for (let k = 0; k < 4; k++) {
+        payerTrending += year(0, k, 5)
+        payerAnnual += year(1, k, 5)
+      }
+      payerDiff.push(payerTrending - payerAnnual)
+      if (payerTrending > payerAnnual) annualBetterForPayer++
+    }
+    const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
+    const sd = (xs: ReadonlyArray<number>) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1))
+    const quantile = (xs: ReadonlyArray<number>, q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!
+    const year2 = sim.summary.policies[0]!.years[1]!
+    expect(year2.providerNet.mean).toBeCloseTo(mean(provider2), 4)
+    expect(year2.providerNet.sd).toBeCloseTo(sd(provider2), 3)
+    for (const [q, got] of [[0.05, year2.providerNet.p5], [0.5, year2.providerNet.p50], [0.95, year2.providerNet.p95]] as const)
+      expect(Math.abs(got - quantile(provider2, q))).toBeLessThanOrEqual(RELATIVE_ACCURACY * Math.abs(quantile(provider2, q)) + 1e-6)
+    expect(year2.pSharedSavings).toBe(savings2 / trials)
+    const pair = sim.summary.pairs.find((p) => p.a === "trending" && p.b === "annual")!
+    expect(pair.contract.payerNet.mean).toBeCloseTo(mean(payerDiff), 4)
+    expect(pair.contract.pABetterForPayer).toBe(annualBetterForPayer / trials)
+  })
+
+  it("keeps the mean of realised cost on the plan: the shocks are mean-preserving (within 4 standard errors)", async () => {
+    const plan = compileSimulation(policies().slice(0, 1))
+    const sim = await simulatePlan(plan, { seed: "mean", trials: 4000, workers: 1 })
+    // Zero noise: provider PMPM 400 × 1.04 (market trend) × (1 − 0.02) = 407.68 in year 1.
+    const year1 = sim.summary.policies[0]!.years[0]!.actualPmpm!
+    expect(Math.abs(year1.mean - 407.68)).toBeLessThan((4 * year1.sd) / Math.sqrt(4000))
+  })
+})
