@@ -1,0 +1,236 @@
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises"
+import { readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Either } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { reportHtml, simulationUnavailable, writeReport, type SimulationSource } from "../packages/cli/src/commands/report.js"
+import { reportDocument } from "../packages/cli/src/report/html/document.js"
+import { escapeHtml } from "../packages/cli/src/report/html/escape.js"
+import { scenarioSummary } from "../packages/cli/src/report/html/summary.js"
+import { renderComparison } from "../packages/cli/src/report/render.js"
+import { comparisonView, type ComparisonView } from "../packages/cli/src/report/results.js"
+import type { SimulationView } from "../packages/cli/src/report/simulationView.js"
+import { load, provenanceOf, runPolicies, selectPolicies } from "../packages/cli/src/scenarioInput.js"
+import { expectedFigure, taggedCells, type CellTag } from "./fixtures/report/figures.js"
+
+const ISSUE_BRIEF = "scenarios/issue-brief.yaml"
+const RATCHET = "scenarios/ratchet.yaml"
+const SIMULATION = JSON.parse(readFileSync("test/fixtures/report/simulation-view.json", "utf8")) as SimulationView
+
+/** What `pbpsim compare <file> --format json` prints (the same pipeline, in process). */
+const compareJson = (file: string, requested: ReadonlyArray<string> = []): Record<string, unknown> =>
+  JSON.parse(
+    Effect.runSync(
+      Effect.gen(function* () {
+        const scenario = yield* load(file)
+        const runs = yield* runPolicies(scenario, yield* selectPolicies(scenario, requested))
+        return renderComparison(comparisonView(provenanceOf(scenario), runs), "json", "compare")
+      })
+    )
+  ) as Record<string, unknown>
+
+const fixtureSimulation: SimulationSource = () => Effect.succeed(SIMULATION)
+
+const html = (file: string, extra: Partial<Parameters<typeof reportHtml>[0]> = {}) =>
+  Effect.runPromise(reportHtml({ scenario: file, requested: [], simulate: simulationUnavailable, ...extra }))
+
+/** YearRow fields that are figures (the reference-year lists and the rebased flag print as words). */
+const YEAR_FIGURES = [
+  "contractYear", "providerWeight", "providerBaseline", "peerBaseline", "blended", "trendFactor", "riskRatio", "benchmarkPmpm",
+  "actualPmpm", "memberMonths", "benchmarkTotal", "expenditure", "gross", "savingsRate", "msr", "outcome", "sharedSavings",
+  "sharedLosses", "providerNet", "payerNet", "incentivePower"
+]
+const TOTAL_FIGURES = ["benchmark", "expenditure", "gross", "sharedSavings", "sharedLosses", "providerNet", "payerNet"]
+
+const key = (c: Pick<CellTag, "view" | "policy" | "against" | "year" | "field">) => [c.view, c.policy, c.against ?? "", c.year, c.field].join("|")
+
+describe("reportHtml", () => {
+  const reports = new Map<string, string>()
+  beforeAll(async () => {
+    reports.set(ISSUE_BRIEF, await html(ISSUE_BRIEF))
+    reports.set(RATCHET, await html(RATCHET))
+    reports.set("simulated", await html(ISSUE_BRIEF, { requested: ["trending", "annual-rebase"], simulation: { trials: 10000, seed: "1", workers: 1, quiet: true }, simulate: fixtureSimulation }))
+  }, 120_000)
+
+  it.each([ISSUE_BRIEF, RATCHET])("prints every table figure of %s exactly as compare --format json has it", (file) => {
+    const json = compareJson(file)
+    const cells = taggedCells(reports.get(file)!)
+    expect(cells.length).toBeGreaterThan(100)
+    for (const cell of cells) expect({ cell: key(cell), text: cell.text }).toEqual({ cell: key(cell), text: expectedFigure(cell, json) })
+  })
+
+  it.each([ISSUE_BRIEF, RATCHET])("tabulates every year figure, total and difference of %s", (file) => {
+    const json = compareJson(file) as { policies: Array<{ name: string; years: Array<{ year: number }> }>; differences: Array<{ policy: string; against: string; years: Array<{ year: number }> }> }
+    const printed = new Set(taggedCells(reports.get(file)!).map(key))
+    const missing: Array<string> = []
+    const want = (c: Pick<CellTag, "view" | "policy" | "against" | "year" | "field">) => (printed.has(key(c)) ? undefined : missing.push(key(c)))
+    for (const p of json.policies) {
+      for (const y of p.years) for (const field of YEAR_FIGURES) want({ view: "comparison", policy: p.name, against: undefined, year: String(y.year), field })
+      for (const field of TOTAL_FIGURES) want({ view: "comparison", policy: p.name, against: undefined, year: "total", field })
+    }
+    for (const d of json.differences) {
+      for (const y of d.years) for (const field of ["benchmarkPmpm", "providerNet", "payerNet"]) want({ view: "difference", policy: d.policy, against: d.against, year: String(y.year), field })
+      for (const field of ["providerNet", "payerNet"]) want({ view: "difference", policy: d.policy, against: d.against, year: "total", field })
+    }
+    expect(missing).toEqual([])
+  })
+
+  it("prints the issue brief's trending benchmark for 2025 as derived by hand", () => {
+    // Blend 0.5 × 416 + 0.5 × (431 + 3/38425) = 423.50 + 3/76850 = 423.500039…; × 1.03 trend = 436.205040… → 436.21.
+    const cell = taggedCells(reports.get(ISSUE_BRIEF)!).find((c) => c.view === "comparison" && c.policy === "trending" && c.year === "2025" && c.field === "benchmarkPmpm")
+    expect(cell?.text).toBe("436.21")
+  })
+
+  it("prints the ratchet's annual-rebase incentive power as derived by hand", () => {
+    // A $1 cut earns 0.5 now and lowers next year's benchmark by 1.03 on 1.01× the members: 0.5 − 0.5 × 1.03 × 1.01 = −0.02015.
+    const cells = taggedCells(reports.get(RATCHET)!).filter((c) => c.view === "comparison" && c.policy === "annual-rebase" && c.field === "incentivePower" && c.year === "2025")
+    expect(cells.length).toBeGreaterThan(0)
+    for (const c of cells) expect(c.text).toBe("-0.020150")
+  })
+
+  it("prints every simulated figure exactly as the simulation view has it, and all of them", () => {
+    const report = reports.get("simulated")!
+    const cells = taggedCells(report).filter((c) => c.view === "simulation" || c.view === "pair")
+    for (const cell of cells) expect({ cell: key(cell), text: cell.text }).toEqual({ cell: key(cell), text: expectedFigure(cell, {}, SIMULATION as unknown as Record<string, unknown>) })
+    const printed = new Set(cells.map(key))
+    const stats = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"]
+    const missing: Array<string> = []
+    for (const p of SIMULATION.policies) {
+      for (const row of [...p.years, p.contract]) {
+        const year = row.year === null ? "contract" : String(row.year)
+        const measures = ["sharedSavings", "sharedLosses", "providerNet", "payerNet", ...(row.benchmarkPmpm ? ["benchmarkPmpm", "actualPmpm"] : [])]
+        for (const m of measures) for (const s of stats) if (!printed.has(key({ view: "simulation", policy: p.name, against: undefined, year, field: `${m}.${s}` }))) missing.push(`${p.name} ${year} ${m}.${s}`)
+        for (const f of ["pSharedSavings", "pSharedLoss"]) if (!printed.has(key({ view: "simulation", policy: p.name, against: undefined, year, field: f }))) missing.push(`${p.name} ${year} ${f}`)
+      }
+    }
+    for (const pair of SIMULATION.pairs) {
+      for (const row of [...pair.years, pair.contract]) {
+        const year = row.year === null ? "contract" : String(row.year)
+        const fields = [...["providerNet", "payerNet"].flatMap((m) => stats.map((s) => `${m}.${s}`)), "pABetterForPayer", "pABetterForProvider"]
+        for (const f of fields) if (!printed.has(key({ view: "pair", policy: pair.a, against: pair.b, year, field: f }))) missing.push(`${pair.a}−${pair.b} ${year} ${f}`)
+      }
+    }
+    expect(missing).toEqual([])
+  })
+
+  it("draws four charts per policy and four comparing them, each an SVG with a title, a description and axis titles", () => {
+    for (const [file, policies] of [[ISSUE_BRIEF, 3], [RATCHET, 3]] as const) {
+      const figures = reports.get(file)!.split("<figure ").slice(1)
+      expect(figures).toHaveLength(policies * 4 + 4)
+      for (const f of figures) {
+        expect(f).toMatch(/<svg [^>]*aria-labelledby="[^"]+-title [^"]+-desc"/)
+        expect(f).toMatch(/<title id="[^"]+">[^<]+<\/title><desc id="[^"]+">[^<]+<\/desc>/)
+        expect(f).toContain(">Contract year</text>")
+        expect(f).toMatch(/<figcaption>[^<]+<\/figcaption>/)
+        expect(f).toContain("<summary>Chart data</summary><div class=\"table-scroll\"><table>")
+      }
+    }
+    expect(reports.get(ISSUE_BRIEF)).toContain(">PMPM ($)</text>")
+  })
+
+  it("adds three fan charts per simulated policy and two charts per pair with --simulate", () => {
+    const report = reports.get("simulated")!
+    // 2 policies × 4 + 4 comparison + 2 × 3 fan charts + 1 pair × 2 = 20
+    expect(report.split("<figure ").length - 1).toBe(20)
+    expect(report).toContain('id="sim-policy-0-benchmarkPmpm"')
+    expect(report).toContain('id="sim-pair-0-payer"')
+    // The fan chart draws two bands (areas) and a median line.
+    const fan = report.slice(report.indexOf('id="sim-policy-1-actualPmpm"'), report.indexOf('id="sim-policy-1-providerNet"'))
+    expect(fan.match(/class="mark-area role-mark/g)).toHaveLength(2)
+    expect(fan).toMatch(/class="mark-line role-mark/)
+  })
+
+  it("is self-contained: no script, no stylesheet link, no URL to fetch, and a policy forbidding fetches", () => {
+    for (const report of reports.values()) {
+      expect(report).not.toMatch(/<script\b/i)
+      expect(report).not.toMatch(/<link\b/i)
+      expect(report).not.toMatch(/@import/i)
+      expect(report).not.toMatch(/\b(?:src|href|xlink:href)\s*=\s*"(?!#)/i)
+      expect(report).not.toMatch(/url\(\s*['"]?(?!#)/i)
+      expect(report).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`)
+    }
+  })
+
+  it("gives every element id once, so the charts' titles and anchors resolve", () => {
+    for (const report of reports.values()) {
+      const ids = [...report.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1])
+      expect(ids.length).toBeGreaterThan(0)
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([])
+    }
+  })
+
+  it("names the scenario, provider, peers, contract years and provenance", async () => {
+    const report = reports.get(ISSUE_BRIEF)!
+    const sha = (compareJson(ISSUE_BRIEF).scenario as { sha256: string }).sha256
+    expect(report).toContain("<h1>Issue brief — Health Systems A, B and C</h1>")
+    expect(report).toContain("<dt>Provider</dt><dd>Health System A (A)</dd>")
+    expect(report).toContain("<dt>Peers</dt><dd>Health System A (A), Health System B (B), Health System C (C)</dd>")
+    // startYear 2025, 5 years
+    expect(report).toContain("<dt>Contract years</dt><dd>2025–2029 (5 years)</dd>")
+    expect(report).toContain(`<code class="hash">${sha}</code>`)
+    expect(report).toContain("<dt>Scenario file</dt><dd><code>scenarios/issue-brief.yaml</code></dd>")
+  })
+})
+
+describe("reportDocument", () => {
+  it("escapes scenario and policy names and descriptions from the user's file", async () => {
+    const scenario = Effect.runSync(load(RATCHET))
+    const runs = Effect.runSync(runPolicies(scenario, ["trending", "annual-rebase"]))
+    const view = comparisonView(provenanceOf(scenario), runs)
+    const hostile = `<script>alert("x")</script> & <img src=x onerror=y>`
+    const renamed: ComparisonView = {
+      ...view,
+      scenario: { ...view.scenario, name: hostile, file: `${hostile}.yaml` },
+      policies: view.policies.map((p, i) => ({ ...p, name: i === 0 ? hostile : p.name, description: hostile, settlementTerms: hostile })),
+      differences: view.differences.map((d) => ({ ...d, against: hostile }))
+    }
+    const summary = { ...scenarioSummary(scenario), name: hostile, description: hostile, provider: { id: "P", name: hostile } }
+    const report = await reportDocument({ summary, comparison: renamed })
+    expect(report).not.toContain("<script")
+    expect(report).not.toContain("<img")
+    expect(report).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=y&gt;")
+    // Attribute values too: the policy name tags its cells.
+    expect(report).toContain(`data-policy="${escapeHtml(hostile)}"`)
+    expect(taggedCells(report).filter((c) => c.policy === hostile).length).toBeGreaterThan(0)
+  })
+})
+
+describe("escapeHtml", () => {
+  it("escapes the five characters that can end text or an attribute", () => {
+    expect(escapeHtml(`a&b<c>d"e'f`)).toBe("a&amp;b&lt;c&gt;d&quot;e&#39;f")
+  })
+})
+
+describe("writeReport", () => {
+  let folder = ""
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), "pbpsim-report-"))
+  })
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true })
+  })
+
+  it("writes the report to --out and leaves no temporary file", async () => {
+    const out = join(folder, "ratchet.html")
+    await Effect.runPromise(writeReport({ scenario: RATCHET, requested: ["annual-rebase"], simulate: simulationUnavailable, out }))
+    const text = await readFile(out, "utf8")
+    expect(text.startsWith("<!DOCTYPE html>")).toBe(true)
+    expect(text).toContain('id="policy-0"')
+    // One policy: nothing to compare.
+    expect(text).not.toContain('id="comparison"')
+    expect(await readdir(folder)).toEqual(["ratchet.html"])
+  })
+
+  it("refuses to run without --out, saying how to call it", async () => {
+    const result = await Effect.runPromise(Effect.either(writeReport({ scenario: RATCHET, requested: [], simulate: simulationUnavailable, out: undefined })))
+    expect(Either.isLeft(result) && result.left._tag === "UserError" && result.left.message).toBe(
+      "report: --out is required (the report is one HTML file), e.g. pbpsim report scenarios/ratchet.yaml --out report.html"
+    )
+  })
+
+  it("names the unknown policy and the known ones", async () => {
+    const result = await Effect.runPromise(Effect.either(reportHtml({ scenario: RATCHET, requested: ["nope"], simulate: simulationUnavailable })))
+    expect(Either.isLeft(result) && result.left.message).toContain('no policy named "nope"; the scenario has trending, annual-rebase, rebase-with-savings-credit')
+  })
+})
