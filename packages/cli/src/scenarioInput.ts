@@ -43,20 +43,23 @@ export const selectPolicies = (scenario: Scenario, requested: ReadonlyArray<stri
 }
 
 /**
- * Run policies with the exact engine. Rule violations the schema cannot see (a variable MSR
- * below 500 members, say) surface as InvalidArgument and become user errors naming the policy.
+ * Apply the rules to a scenario. Rule violations the schema cannot see (a variable MSR below
+ * 500 members, say) surface as InvalidArgument and become user errors naming the file and what
+ * was being done; anything else is a bug and stays a defect.
  */
+export const rulesOf = <A>(scenario: Scenario, doing: string, f: () => A): Effect.Effect<A, UserError | ScenarioError> =>
+  Effect.try({
+    try: f,
+    catch: (e) => {
+      if (e instanceof InvalidArgument) return new UserError({ message: `${scenario.file}: ${doing}: ${e.message}` })
+      if (e instanceof Error && "_tag" in e && e._tag === "ScenarioError") return e as unknown as ScenarioError
+      throw e
+    }
+  })
+
+/** Run policies with the exact engine. */
 export const runPolicies = (scenario: Scenario, names: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<PolicyRun>, UserError | ScenarioError> =>
-  Effect.forEach(names, (name) =>
-    Effect.try({
-      try: () => runPolicy(resolvePolicy(scenario, name)),
-      catch: (e) => {
-        if (e instanceof InvalidArgument) return new UserError({ message: `${scenario.file}: policy ${name}: ${e.message}` })
-        if (e instanceof Error && "_tag" in e && e._tag === "ScenarioError") return e as unknown as ScenarioError
-        throw e
-      }
-    })
-  )
+  Effect.forEach(names, (name) => rulesOf(scenario, `policy ${name}`, () => runPolicy(resolvePolicy(scenario, name))))
 
 /** run and compare: load, pick policies, run them exactly, render the one results view, write it. */
 export const reportPolicies = (args: {

@@ -1,3 +1,4 @@
+import { GENERATOR, RELATIVE_ACCURACY, type ContractModel, type Distribution, type PairRowSummary, type PolicyRowSummary, type SimulationSummary } from "@pbpsim/simulator"
 import type { Provenance } from "./results.js"
 
 /**
@@ -81,3 +82,82 @@ export interface SimulationView extends Provenance {
   readonly policies: ReadonlyArray<SimulationPolicyView>
   readonly pairs: ReadonlyArray<SimulationPairView>
 }
+
+/** Money and PMPM from float statistics: cents, and never "-0.00". */
+export const floatMoney = (x: number): string => {
+  const text = x.toFixed(2)
+  return text === "-0.00" ? "0.00" : text
+}
+export const probability = (p: number): string => p.toFixed(4)
+
+const distributionView = (d: Distribution): DistributionView => ({
+  mean: floatMoney(d.mean),
+  sd: floatMoney(d.sd),
+  p5: floatMoney(d.p5),
+  p25: floatMoney(d.p25),
+  p50: floatMoney(d.p50),
+  p75: floatMoney(d.p75),
+  p95: floatMoney(d.p95)
+})
+
+const label = (row: { readonly year: number | null }) => (row.year === null ? "contract" : String(row.year))
+
+const policyRowView = (row: PolicyRowSummary): SimulationRowView => ({
+  label: label(row),
+  contractYear: row.contractYear,
+  year: row.year,
+  ...(row.benchmarkPmpm ? { benchmarkPmpm: distributionView(row.benchmarkPmpm) } : {}),
+  ...(row.actualPmpm ? { actualPmpm: distributionView(row.actualPmpm) } : {}),
+  sharedSavings: distributionView(row.sharedSavings),
+  sharedLosses: distributionView(row.sharedLosses),
+  providerNet: distributionView(row.providerNet),
+  payerNet: distributionView(row.payerNet),
+  pSharedSavings: probability(row.pSharedSavings),
+  pSharedLoss: probability(row.pSharedLoss)
+})
+
+const pairRowView = (row: PairRowSummary): PairRowView => ({
+  label: label(row),
+  contractYear: row.contractYear,
+  year: row.year,
+  providerNet: distributionView(row.providerNet),
+  payerNet: distributionView(row.payerNet),
+  pABetterForPayer: probability(row.pABetterForPayer),
+  pABetterForProvider: probability(row.pABetterForProvider)
+})
+
+const sd = (x: number): string => String(x)
+
+export const simulationView = (args: {
+  readonly provenance: Provenance
+  readonly models: ReadonlyArray<ContractModel>
+  readonly summary: SimulationSummary
+  readonly trials: number
+  readonly seed: string
+  readonly shard: { readonly index: number; readonly count: number } | null
+}): SimulationView => ({
+  ...args.provenance,
+  provider: args.models[0]?.provider ?? "",
+  trials: args.trials,
+  seed: args.seed,
+  shard: args.shard,
+  generator: GENERATOR,
+  quantileRelativeAccuracy: String(RELATIVE_ACCURACY),
+  policies: args.summary.policies.map((p, i) => {
+    const model = args.models[i]!
+    return {
+      name: p.name,
+      description: model.policyDescription,
+      settlementTerms: model.settlement.name,
+      assumptions: {
+        marketTrendSd: sd(model.stochastic.marketTrendSd),
+        memberCostSd: sd(model.stochastic.memberCostSd),
+        savingsSd: sd(model.stochastic.savingsSd),
+        riskDriftSd: sd(model.stochastic.riskDriftSd)
+      },
+      years: p.years.map(policyRowView),
+      contract: policyRowView(p.contract)
+    }
+  }),
+  pairs: args.summary.pairs.map((p) => ({ a: p.a, b: p.b, years: p.years.map(pairRowView), contract: pairRowView(p.contract) }))
+})

@@ -72,6 +72,9 @@ export interface Accumulator {
   readonly squares: Array<ExactSum>
   readonly counts: Float64Array
   readonly sketches: Array<QuantileSketch>
+  /** Exact extremes: quantiles are clamped to them (a constant figure reads back exactly). */
+  readonly min: Float64Array
+  readonly max: Float64Array
 }
 
 /** What a shard writes and `merge` reads: plain JSON. */
@@ -82,6 +85,8 @@ export interface AccumulatorState {
   readonly squares: ReadonlyArray<ReadonlyArray<number>>
   readonly counts: ReadonlyArray<number>
   readonly sketches: ReadonlyArray<SketchState>
+  readonly min: ReadonlyArray<number>
+  readonly max: ReadonlyArray<number>
 }
 
 /** Write this trial's statistic values (kernel output → slots) into acc.values; returns nothing, allocates nothing. */
@@ -173,7 +178,9 @@ export const emptyAccumulator = (plan: SimulationPlan, shiftFrom: Float64Array):
     sum: Array.from({ length: layout.slots }, () => []),
     squares: Array.from({ length: layout.slots }, () => []),
     counts: new Float64Array(layout.counters),
-    sketches: Array.from({ length: layout.slots }, emptySketch)
+    sketches: Array.from({ length: layout.slots }, emptySketch),
+    min: new Float64Array(layout.slots).fill(Number.POSITIVE_INFINITY),
+    max: new Float64Array(layout.slots).fill(Number.NEGATIVE_INFINITY)
   }
   // The zero-noise trial's values centre the sums; its counters are discarded.
   const counts = Float64Array.from(acc.counts)
@@ -185,9 +192,12 @@ export const emptyAccumulator = (plan: SimulationPlan, shiftFrom: Float64Array):
 
 export const recordTrial = (acc: Accumulator, out: Float64Array): void => {
   trialValues(acc, out)
-  const { values, shift, blockSum, blockSquares, sketches } = acc
+  const { values, shift, blockSum, blockSquares, sketches, min, max } = acc
   for (let j = 0; j < values.length; j++) {
-    const x = values[j]! - shift[j]!
+    const v = values[j]!
+    if (v < min[j]!) min[j] = v
+    if (v > max[j]!) max[j] = v
+    const x = v - shift[j]!
     blockSum[j] = blockSum[j]! + x
     blockSquares[j] = blockSquares[j]! + x * x
     addToSketch(sketches[j]!, values[j]!)
@@ -211,7 +221,9 @@ export const accumulatorState = (acc: Accumulator): AccumulatorState => ({
   sum: acc.sum.map((s) => [...s]),
   squares: acc.squares.map((s) => [...s]),
   counts: Array.from(acc.counts),
-  sketches: acc.sketches.map(sketchState)
+  sketches: acc.sketches.map(sketchState),
+  min: Array.from(acc.min),
+  max: Array.from(acc.max)
 })
 
 /** Merge a state (a worker's or a shard's) into an accumulator: exact, so any order gives the same result. */
@@ -223,6 +235,8 @@ export const mergeState = (acc: Accumulator, state: AccumulatorState): void => {
   state.squares.forEach((s, j) => mergeExact(acc.squares[j]!, [...s]))
   state.counts.forEach((c, j) => (acc.counts[j] = acc.counts[j]! + c))
   state.sketches.forEach((s, j) => mergeSketch(acc.sketches[j]!, sketchFromState(s)))
+  state.min.forEach((m, j) => (acc.min[j] = Math.min(acc.min[j]!, m)))
+  state.max.forEach((m, j) => (acc.max[j] = Math.max(acc.max[j]!, m)))
 }
 
 export interface Distribution {
@@ -269,14 +283,16 @@ const distribution = (acc: Accumulator, slot: number): Distribution => {
   const s2 = exactSumValue(acc.squares[slot]!)
   const variance = n > 1 ? Math.max(0, (s2 - (s1 * s1) / n) / (n - 1)) : 0
   const sketch = acc.sketches[slot]!
+  // A sample quantile lies between the extremes; the bucket midpoint may not.
+  const quantile = (q: number) => Math.min(acc.max[slot]!, Math.max(acc.min[slot]!, sketchQuantile(sketch, q)))
   return {
     mean: acc.shift[slot]! + s1 / n,
     sd: Math.sqrt(variance),
-    p5: sketchQuantile(sketch, 0.05),
-    p25: sketchQuantile(sketch, 0.25),
-    p50: sketchQuantile(sketch, 0.5),
-    p75: sketchQuantile(sketch, 0.75),
-    p95: sketchQuantile(sketch, 0.95)
+    p5: quantile(0.05),
+    p25: quantile(0.25),
+    p50: quantile(0.5),
+    p75: quantile(0.75),
+    p95: quantile(0.95)
   }
 }
 

@@ -373,13 +373,13 @@ export const PresentValue = Schema.Struct({
   rate: required(Rate, "Annual rate to discount yearly results to contract start.")
 }).annotations(label("{ rate }"))
 
-export const STOCHASTIC_DEFAULTS = { marketTrendSd: 0.01, memberCostSd: 0.5, savingsSd: 0.01, riskDriftSd: 0 } as const
+export const STOCHASTIC_DEFAULTS = { marketTrendSd: 0.01, memberCostSd: 1.7, savingsSd: 0.01, riskDriftSd: 0 } as const
 
 export const Stochastic = Schema.Struct({
   marketTrendSd: withDefault(NonNegativeFloat, "sd of the yearly market trend shock, log scale. Default 0.01.", () => STOCHASTIC_DEFAULTS.marketTrendSd),
   memberCostSd: withDefault(
     NonNegativeFloat,
-    "sd of one member-year's cost, log scale; an entity-year draws N(0, memberCostSd / √members). Default 0.5.",
+    "sd of one member-year's cost, log scale; an entity-year draws N(0, memberCostSd / √members). Default 1.7, the per-member variation implied by MSSP's 3.9 % MSR at 5,000 members (a 90 % band: 1.645 × 1.7 ÷ √5,000 ≈ 3.9 %).",
     () => STOCHASTIC_DEFAULTS.memberCostSd
   ),
   savingsSd: withDefault(NonNegativeFloat, "sd of achieved savings around the plan, absolute. Default 0.01.", () => STOCHASTIC_DEFAULTS.savingsSd),
@@ -431,7 +431,7 @@ const bodyFields = {
   presentValue: optional(orNull(PresentValue), "Discount yearly results to contract start at this rate. Absent or null: no present value."),
   stochastic: withDefault(
     Stochastic,
-    "Monte Carlo assumptions (MODEL.md §8). Default: marketTrendSd 0.01, memberCostSd 0.5, savingsSd 0.01, riskDriftSd 0.",
+    "Monte Carlo assumptions (MODEL.md §8). Default: marketTrendSd 0.01, memberCostSd 1.7, savingsSd 0.01, riskDriftSd 0.",
     () => ({ ...STOCHASTIC_DEFAULTS })
   )
 }

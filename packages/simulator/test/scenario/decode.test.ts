@@ -119,7 +119,7 @@ describe("resolvePolicy", () => {
     })
     expect(trending.presentValueRate?.toFixed()).toBe("0.03")
     // Not in the file: the documented Monte Carlo defaults.
-    expect(trending.stochastic).toEqual({ marketTrendSd: 0.01, memberCostSd: 0.5, savingsSd: 0.01, riskDriftSd: 0 })
+    expect(trending.stochastic).toEqual({ marketTrendSd: 0.01, memberCostSd: 1.7, savingsSd: 0.01, riskDriftSd: 0 })
   })
 
   it("takes the MSSP ENHANCED preset's terms (42 CFR 425.605(d), 425.610)", () => {

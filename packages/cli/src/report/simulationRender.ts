@@ -1,0 +1,119 @@
+import type { Format } from "../options.js"
+import type { DistributionView, SimulationView } from "./simulationView.js"
+import { left, renderCsv, renderMarkdown, renderText, right, type Table } from "./table.js"
+
+/**
+ * simulate and merge output: JSON is the view itself; the table, CSV and Markdown forms are
+ * tables of the same strings. Markdown is meant to be pasted into a contract memo.
+ */
+
+const band = (d: DistributionView | undefined): string => (d ? `${d.p5} – ${d.p95}` : "")
+
+const policyTables = (view: SimulationView): ReadonlyArray<Table> =>
+  view.policies.map((p) => ({
+    title: `${p.name}: ${view.trials.toLocaleString("en-US")} trials (${p.settlementTerms})`,
+    columns: [
+      left("Year"),
+      right("Benchmark PMPM mean"),
+      right("Benchmark PMPM P5 – P95"),
+      right("Actual PMPM mean"),
+      right("Actual PMPM P5 – P95"),
+      right("Provider net mean ($)"),
+      right("Provider net sd ($)"),
+      right("Provider net P5 ($)"),
+      right("Provider net P50 ($)"),
+      right("Provider net P95 ($)"),
+      right("P(shared savings)"),
+      right("P(shared loss)")
+    ],
+    rows: [...p.years, p.contract].map((r) => [
+      r.label,
+      r.benchmarkPmpm?.mean ?? "",
+      band(r.benchmarkPmpm),
+      r.actualPmpm?.mean ?? "",
+      band(r.actualPmpm),
+      r.providerNet.mean,
+      r.providerNet.sd,
+      r.providerNet.p5,
+      r.providerNet.p50,
+      r.providerNet.p95,
+      r.pSharedSavings,
+      r.pSharedLoss
+    ])
+  }))
+
+const pairTables = (view: SimulationView): ReadonlyArray<Table> =>
+  view.pairs.map((p) => ({
+    title: `${p.a} minus ${p.b}, same draws`,
+    columns: [
+      left("Year"),
+      right("Δ provider net mean ($)"),
+      right("Δ provider net sd ($)"),
+      right("Δ provider net P5 ($)"),
+      right("Δ provider net P50 ($)"),
+      right("Δ provider net P95 ($)"),
+      right("Δ payer net mean ($)"),
+      right(`P(${p.a} better for payer)`),
+      right(`P(${p.a} better for provider)`)
+    ],
+    rows: [...p.years, p.contract].map((r) => [
+      r.label,
+      r.providerNet.mean,
+      r.providerNet.sd,
+      r.providerNet.p5,
+      r.providerNet.p50,
+      r.providerNet.p95,
+      r.payerNet.mean,
+      r.pABetterForPayer,
+      r.pABetterForProvider
+    ])
+  }))
+
+const assumptionsTable = (view: SimulationView): Table => ({
+  title: "Stochastic assumptions (scenario `stochastic`, MODEL.md §8)",
+  columns: [left("Policy"), right("Market trend sd"), right("Member cost sd"), right("Savings sd"), right("Risk drift sd")],
+  rows: view.policies.map((p) => [p.name, p.assumptions.marketTrendSd, p.assumptions.memberCostSd, p.assumptions.savingsSd, p.assumptions.riskDriftSd])
+})
+
+const DISTRIBUTIONS = ["benchmarkPmpm", "actualPmpm", "sharedSavings", "sharedLosses", "providerNet", "payerNet"] as const
+
+const csvRows = (view: SimulationView): ReadonlyArray<ReadonlyArray<string>> => {
+  const stat = (d: DistributionView) => [d.mean, d.sd, d.p5, d.p25, d.p50, d.p75, d.p95, ""]
+  const probability = (p: string) => ["", "", "", "", "", "", "", p]
+  return [
+    ...view.policies.flatMap((p) =>
+      [...p.years, p.contract].flatMap((r) => [
+        ...DISTRIBUTIONS.flatMap((m) => {
+          const d = r[m]
+          return d ? [["policy", p.name, r.label, m, ...stat(d)]] : []
+        }),
+        ["policy", p.name, r.label, "pSharedSavings", ...probability(r.pSharedSavings)],
+        ["policy", p.name, r.label, "pSharedLoss", ...probability(r.pSharedLoss)]
+      ])
+    ),
+    ...view.pairs.flatMap((p) =>
+      [...p.years, p.contract].flatMap((r) => [
+        ["pair", `${p.a} - ${p.b}`, r.label, "providerNet", ...stat(r.providerNet)],
+        ["pair", `${p.a} - ${p.b}`, r.label, "payerNet", ...stat(r.payerNet)],
+        ["pair", `${p.a} - ${p.b}`, r.label, "pABetterForPayer", ...probability(r.pABetterForPayer)],
+        ["pair", `${p.a} - ${p.b}`, r.label, "pABetterForProvider", ...probability(r.pABetterForProvider)]
+      ])
+    )
+  ]
+}
+
+export const renderSimulation = (view: SimulationView, format: Format): string => {
+  if (format === "json") return JSON.stringify(view, null, 2)
+  if (format === "csv")
+    return renderCsv(["section", "name", "year", "metric", "mean", "sd", "p5", "p25", "p50", "p75", "p95", "probability"], csvRows(view))
+  const header = `${view.scenario.name} — provider ${view.provider}: Monte Carlo, ${view.trials.toLocaleString("en-US")} trials, seed ${view.seed}`
+  const notes = [
+    `Quantiles from a log-bucket sketch, each within ${Number(view.quantileRelativeAccuracy) * 100} % of a sample quantile; means and sds exact over all trials.`,
+    `Draws: ${view.generator}. Same seed, same numbers, whatever the number of workers or shards.`,
+    `Scenario ${view.scenario.file} (sha256 ${view.scenario.sha256.slice(0, 12)}…), pbpsim ${view.engine.version}.`
+  ]
+  const tables = [assumptionsTable(view), ...policyTables(view), ...pairTables(view)]
+  return format === "markdown"
+    ? [`### ${header}`, ...tables.map(renderMarkdown), notes.map((n) => `- ${n}`).join("\n")].join("\n\n")
+    : [header, ...tables.map(renderText), notes.join("\n")].join("\n\n")
+}
