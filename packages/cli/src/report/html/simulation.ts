@@ -1,5 +1,5 @@
 import type { DistributionView, PairRowView, SimulationPairView, SimulationPolicyView, SimulationRowView, SimulationView } from "../simulationView.js"
-import { barChart, fanChart, intervalChart, type FanPoint } from "./charts.js"
+import { fanChart, intervalChart, lineChart, type FanPoint } from "./charts.js"
 import { escapeHtml } from "./escape.js"
 import { chartFigure, inOrder } from "./figure.js"
 import { ACTUAL_COLOR, BENCHMARK_COLOR, SAVINGS_COLOR } from "./policy.js"
@@ -107,23 +107,20 @@ const simulatedPolicy = async (p: SimulationPolicyView, index: number): Promise<
 
 const pairSource = (pair: SimulationPairView, r: PairRowView) => ({ view: "pair" as const, policy: pair.a, against: pair.b, year: yearKey(r) })
 
-const pairTable = (pair: SimulationPairView): HtmlTable => ({
-  caption: `${pair.a} − ${pair.b} on the same draws: payer net and provider net differences, and who is better off`,
-  columns: [
-    column("Year"),
-    ...STATS.map((s) => column(`Payer net Δ ${STAT_HEADERS[s]} ($)`)),
-    ...STATS.map((s) => column(`Provider net Δ ${STAT_HEADERS[s]} ($)`)),
-    column(`P(${pair.a} better for payer)`),
-    column(`P(${pair.a} better for provider)`)
-  ],
-  rows: [...pair.years, pair.contract].map((r) => [
-    rowLabel(r),
-    ...distributionCells(r.payerNet, pairSource(pair, r), "payerNet"),
-    ...distributionCells(r.providerNet, pairSource(pair, r), "providerNet"),
-    figure(r.pABetterForPayer, { ...pairSource(pair, r), field: "pABetterForPayer" }),
-    figure(r.pABetterForProvider, { ...pairSource(pair, r), field: "pABetterForProvider" })
-  ])
-})
+/** One measure of a pair's difference, per year and over the contract, with the probability that a is better on it. */
+const pairTable = (pair: SimulationPairView, field: "payerNet" | "providerNet"): HtmlTable => {
+  const who = field === "payerNet" ? "payer" : "provider"
+  const probability = field === "payerNet" ? "pABetterForPayer" : "pABetterForProvider"
+  return {
+    caption: `${who === "payer" ? "Payer" : "Provider"} net, ${pair.a} − ${pair.b} on the same draws`,
+    columns: [column("Year"), ...STATS.map((s) => column(`${STAT_HEADERS[s]} ($)`)), column(`P(${pair.a} better for ${who})`)],
+    rows: [...pair.years, pair.contract].map((r) => [
+      rowLabel(r),
+      ...distributionCells(r[field], pairSource(pair, r), field),
+      figure(r[probability], { ...pairSource(pair, r), field: probability })
+    ])
+  }
+}
 
 const pairSection = async (pair: SimulationPairView, index: number): Promise<string> => {
   const id = `sim-pair-${index}`
@@ -152,22 +149,26 @@ const pairSection = async (pair: SimulationPairView, index: number): Promise<str
     },
     () => {
       const text = {
-        title: `P(${pair.a} better for the payer than ${pair.b})`,
-        description: `Share of simulated trials in which the payer's net under policy ${pair.a} exceeds its net under policy ${pair.b}, per contract year (0 to 1).`
+        title: `P(${pair.a} better than ${pair.b})`,
+        description: `Share of simulated trials, per contract year, in which policy ${pair.a} leaves the payer (its payer net is higher) or the provider (its provider net is higher) better off than policy ${pair.b} (0 to 1). The two need not add to 1: in a trial where both policies pay the same, neither is better.`
       }
       return chartFigure({
         id: `${id}-probability`,
         text,
-        spec: barChart({
+        spec: lineChart({
           ...text,
           yTitle: "Probability (0–1)",
           yFormat: ".1f",
-          seriesTitle: "Series",
+          seriesTitle: "Better for",
           narrow: true,
-          points: years.map((r) => ({ year: r.year!, series: `P(${pair.a} better for payer)`, value: Number(r.pABetterForPayer) }))
+          yDomain: [0, 1],
+          points: years.flatMap((r) => [
+            { year: r.year!, series: "payer", value: Number(r.pABetterForPayer) },
+            { year: r.year!, series: "provider", value: Number(r.pABetterForProvider) }
+          ])
         }),
         figures: {
-          caption: `Probability ${pair.a} is better for the payer than ${pair.b}`,
+          caption: `Probability ${pair.a} is better than ${pair.b}`,
           columns: [column("Year"), column("P(better for payer)"), column("P(better for provider)")],
           rows: years.map((r) => [
             rowLabel(r),
@@ -182,7 +183,8 @@ const pairSection = async (pair: SimulationPairView, index: number): Promise<str
     `<section class="sim-pair" id="${id}" aria-labelledby="${id}-title">`,
     `<h4 id="${id}-title"><span class="policy-name">${escapeHtml(pair.a)}</span> against <span class="policy-name">${escapeHtml(pair.b)}</span></h4>`,
     `<div class="charts">${charts.join("")}</div>`,
-    renderTable(pairTable(pair)),
+    renderTable(pairTable(pair, "payerNet")),
+    renderTable(pairTable(pair, "providerNet")),
     `</section>`
   ].join("")
 }
