@@ -1,69 +1,18 @@
-import { execFile } from "node:child_process"
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { expectUserError, once, pbpsim, ROOT, stripAnsi, TIMEOUT, type Outcome } from "./support/cli.js"
 
 /**
  * End-to-end: the real `pbpsim` entry point run through tsx, as a user would, asserting what
  * lands on stdout, stderr and the exit code. Each start costs ~3 s on a shared 2-core machine,
  * so processes run a few at a time and outputs reused by several assertions are run once.
  */
-const ROOT = join(import.meta.dirname, "..")
-const TSX = join(ROOT, "node_modules/.bin/tsx")
-const MAIN = "packages/cli/src/main.ts"
 const GOOD = "packages/simulator/test/fixtures/scenario/issue-brief.yaml"
 const FIXTURES = "test/fixtures/cli"
 const PUF = "../shared/data/mssp/py2023-aco-results-puf.csv"
-const TIMEOUT = 180_000
-
-interface Outcome {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-// Simple counting semaphore: at most 3 CLI processes at once.
-const LIMIT = 3
-let running = 0
-const waiting: Array<() => void> = []
-const acquire = (): Promise<void> =>
-  running < LIMIT ? (running++, Promise.resolve()) : new Promise((resolve) => waiting.push(() => (running++, resolve())))
-const release = (): void => {
-  running--
-  waiting.shift()?.()
-}
-
-const pbpsim = async (...args: ReadonlyArray<string>): Promise<Outcome> => {
-  await acquire()
-  try {
-    return await new Promise((resolve) => {
-      execFile(TSX, [MAIN, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
-        resolve({ code, stdout, stderr })
-      })
-    })
-  } finally {
-    release()
-  }
-}
-
-// Runs shared by several tests start once, lazily.
-const once = <A>(start: () => Promise<A>): (() => Promise<A>) => {
-  let started: Promise<A> | undefined
-  return () => (started ??= start())
-}
-
-const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, "")
-
-/** A user mistake: exit 1, nothing on stdout, no stack trace and no "internal error" on stderr. */
-const expectUserError = (r: Outcome): void => {
-  expect(r.code).toBe(1)
-  expect(r.stdout).toBe("")
-  expect(r.stderr).not.toContain("    at ")
-  expect(r.stderr).not.toContain("internal error")
-}
 
 describe("validate", () => {
   it.concurrent("accepts the issue-brief scenario and names its policies", { timeout: TIMEOUT }, async () => {
