@@ -234,3 +234,98 @@ describe("writeReport", () => {
     expect(Either.isLeft(result) && result.left.message).toContain('no policy named "nope"; the scenario has trending, annual-rebase, rebase-with-savings-credit')
   })
 })
+
+describe("renderComparison markdown", () => {
+  const memo = (file: string, kind: "run" | "compare" = "compare") => {
+    const scenario = Effect.runSync(load(file))
+    const runs = Effect.runSync(runPolicies(scenario, Effect.runSync(selectPolicies(scenario, []))))
+    return renderComparison(comparisonView(provenanceOf(scenario), runs), "markdown", kind)
+  }
+
+  /** The table under a bold title: its raw lines and its cells, trimmed. */
+  const table = (text: string, title: string) => {
+    const lines = text.split("\n")
+    const start = lines.indexOf(`**${title}**`)
+    expect(start, `table "${title}"`).toBeGreaterThanOrEqual(0)
+    const raw: Array<string> = []
+    for (let i = start + 2; i < lines.length && lines[i]!.startsWith("|"); i++) raw.push(lines[i]!)
+    const cells = raw.map((l) => l.slice(1, -1).split(" | ").map((c) => c.trim()))
+    return { raw, header: cells[0]!, align: cells[1]!, rows: cells.slice(2) }
+  }
+
+  const issueBrief = memo(ISSUE_BRIEF)
+  const ratchet = memo(RATCHET)
+
+  it("opens with the scenario title, what was compared and a provenance line", () => {
+    const lines = issueBrief.split("\n")
+    expect(lines[0]).toBe("## Issue brief — Health Systems A, B and C")
+    expect(issueBrief).toContain("Policies compared: trending, annual-rebase, glide-to-peer; differences (Δ) are each policy minus trending.")
+    expect(issueBrief).toMatch(/^Source: `scenarios\/issue-brief\.yaml` \(SHA-256 `[0-9a-f]{64}`\), pbpsim \d+\.\d+\.\d+\.$/m)
+  })
+
+  it("gives each policy a heading, a benchmark build-up table and a settlement table, then the comparison", () => {
+    const headings = issueBrief.split("\n").filter((l) => l.startsWith("#"))
+    expect(headings).toEqual([
+      "## Issue brief — Health Systems A, B and C",
+      "### Policy trending",
+      "### Policy annual-rebase",
+      "### Policy glide-to-peer",
+      "### Policies compared"
+    ])
+    expect(table(issueBrief, "Benchmark build-up — annual-rebase").header).toEqual([
+      "Year", "λ", "Reference years", "Provider baseline ($ PMPM)", "Peer baseline ($ PMPM)", "Blended ($ PMPM)", "Trend factor", "Risk ratio", "Benchmark ($ PMPM)"
+    ])
+  })
+
+  it("pads every column so each table's lines are equally long, with right-aligned numbers and left-aligned words", () => {
+    for (const text of [issueBrief, ratchet]) {
+      const titles = text.split("\n").filter((l) => /^\*\*.+\*\*$/.test(l)).map((l) => l.slice(2, -2))
+      expect(titles.length).toBe(1 + 3 * 2 + 5)
+      for (const title of titles) {
+        const t = table(text, title)
+        expect(new Set(t.raw.map((l) => l.length)).size, title).toBe(1)
+        expect(t.align.length).toBe(t.header.length)
+        for (const [i, a] of t.align.entries()) expect(a, `${title}: ${t.header[i]}`).toMatch(/^(-{2,}:|:-{2,})$/)
+        for (const row of t.rows) expect(row.length).toBe(t.header.length)
+      }
+    }
+    const settlement = table(issueBrief, "Settlement — trending (Two-sided 50/50, 2 % corridor)")
+    expect(settlement.align.map((a) => (a.endsWith(":") ? "right" : "left"))).toEqual(["right", "right", "right", "right", "right", "left", "right", "right", "right", "right", "right"])
+  })
+
+  it("puts units in the money, PMPM and percent headers", () => {
+    const settlement = table(issueBrief, "Settlement — trending (Two-sided 50/50, 2 % corridor)")
+    expect(settlement.header).toEqual([
+      "Year", "Actual ($ PMPM)", "Gross savings ($)", "Savings rate (%)", "MSR (%)", "Outcome", "Shared savings ($)", "Shared losses ($)", "Provider net ($)", "Payer net ($)", "Incentive power"
+    ])
+  })
+
+  it("prints the issue brief's first trending year as derived by hand", () => {
+    // Provider A: (104,280,000 + 135,576,000 + 52,800,000) / 703,500 MM = $416.00; peers pooled $431 + 3/38,425.
+    // Blend 0.5/0.5 = 423.50 + 3/76,850; × 1.03 = 436.205… → $436.21.
+    const build = table(issueBrief, "Benchmark build-up — trending").rows[0]
+    expect(build).toEqual(["2025", "0.50", "2024", "416.00", "431.00", "423.50", "1.0300", "1.0000", "436.21"])
+    // Actual 416 × 1.03 × 0.99 = 424.1952 → 424.20. Benchmark 436.21 × 703,500 = 306,873,735.00; expenditure
+    // 424.1952 × 703,500 = 298,421,323.20; gross 8,452,411.80 = 2.75 % of the benchmark, above the 2 % MSR,
+    // so half is shared: 4,226,205.90. Incentive power under trending is the 50 % sharing rate.
+    const settle = table(issueBrief, "Settlement — trending (Two-sided 50/50, 2 % corridor)").rows[0]
+    expect(settle).toEqual(["2025", "424.20", "8,452,411.80", "2.75", "2.00", "savings", "4,226,205.90", "0.00", "4,226,205.90", "4,226,205.90", "0.5000"])
+  })
+
+  it("prints totals in bold under each settlement and measure table, and differences against the first policy", () => {
+    const net = table(issueBrief, "Provider net ($): shared savings − shared losses; Δ = policy − trending")
+    expect(net.header).toEqual(["Year", "trending", "annual-rebase", "glide-to-peer", "Δ annual-rebase", "Δ glide-to-peer"])
+    const total = net.rows[net.rows.length - 1]!
+    expect(total[0]).toBe("Total")
+    for (const cell of total.slice(1)) expect(cell).toMatch(/^\*\*-?[\d,]+\.\d\d\*\*$/)
+    // 2025: glide-to-peer's λ = 1 benchmark 416 × 1.03 = 428.48 leaves savings of 1.00 %, under the 2 % MSR: nothing shared,
+    // so its provider net differs from trending's by −4,226,205.90.
+    expect(net.rows[0]).toEqual(["2025", "4,226,205.90", "4,226,205.90", "0.00", "0.00", "-4,226,205.90"])
+  })
+
+  it("prints one policy and no comparison for run", () => {
+    const text = memo(RATCHET, "run")
+    expect(text.split("\n").filter((l) => l.startsWith("#"))).toEqual(["## Ratchet — a provider that saves 2 % a year", "### Policy trending"])
+    expect(table(text, "Contract totals").rows.map((r) => r[0])).toEqual(["trending"])
+  })
+})

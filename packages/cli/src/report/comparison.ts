@@ -57,7 +57,14 @@ export const policyTable = (p: PolicyView): Table => ({
   ]
 })
 
-type Measure = { readonly title: string; readonly pick: (y: YearRow) => string; readonly diff?: "benchmarkPmpm" | "providerNet" | "payerNet"; readonly total?: "providerNet" | "payerNet" }
+type Measure = {
+  readonly title: string
+  readonly pick: (y: YearRow) => string
+  readonly diff?: "benchmarkPmpm" | "providerNet" | "payerNet"
+  readonly total?: "providerNet" | "payerNet"
+  /** How differences and totals print (the memo groups thousands); as the view has them by default. */
+  readonly show?: (text: string) => string
+}
 
 const measures: ReadonlyArray<Measure> = [
   { title: "Benchmark PMPM", pick: (y) => y.benchmarkPmpm, diff: "benchmarkPmpm" },
@@ -67,11 +74,11 @@ const measures: ReadonlyArray<Measure> = [
   { title: "Incentive power (provider net per $1 PMPM of cost cut)", pick: (y) => fixed(y.incentivePower, 4) }
 ]
 
-/** Policies side by side per year, one table per measure, with differences against the first policy. */
-export const comparisonTables = (view: ComparisonView): ReadonlyArray<Table> => {
+const measureTables = (view: ComparisonView, list: ReadonlyArray<Measure>, titleOf: (m: Measure, first: string, others: number) => string): ReadonlyArray<Table> => {
   const [first, ...others] = view.policies
   if (!first) return []
-  return measures.map((m) => {
+  return list.map((m) => {
+    const show = m.show ?? ((text: string) => text)
     const diffCols = m.diff ? others.map((o) => right(`Δ ${o.name}`)) : []
     const years = [...new Set(view.policies.flatMap((p) => p.years.map((y) => y.year)))].sort((a, b) => a - b)
     const rows = years.map((year) => [
@@ -80,19 +87,23 @@ export const comparisonTables = (view: ComparisonView): ReadonlyArray<Table> => 
         const y = p.years.find((x) => x.year === year)
         return y ? m.pick(y) : ""
       }),
-      ...(m.diff ? view.differences.map((d) => d.years.find((x) => x.year === year)?.[m.diff!] ?? "") : [])
+      ...(m.diff ? view.differences.map((d) => show(d.years.find((x) => x.year === year)?.[m.diff!] ?? "")) : [])
     ])
     const footer = m.total
-      ? [["Total", ...view.policies.map((p) => p.totals[m.total!]), ...view.differences.map((d) => d.totals[m.total!])]]
+      ? [["Total", ...view.policies.map((p) => show(p.totals[m.total!])), ...view.differences.map((d) => show(d.totals[m.total!]))]]
       : []
     return {
-      title: `${m.title}${m.diff && others.length > 0 ? ` (Δ = policy − ${first.name})` : ""}`,
+      title: titleOf(m, first.name, others.length),
       columns: [right("Year"), ...view.policies.map((p) => right(p.name)), ...diffCols],
       rows,
       footer
     }
   })
 }
+
+/** Policies side by side per year, one table per measure, with differences against the first policy. */
+export const comparisonTables = (view: ComparisonView): ReadonlyArray<Table> =>
+  measureTables(view, measures, (m, first, others) => `${m.title}${m.diff && others > 0 ? ` (Δ = policy − ${first})` : ""}`)
 
 /** Tidy long form for CSV: one row per policy and year, every field. */
 export const comparisonCsvRows = (view: ComparisonView): { columns: ReadonlyArray<string>; rows: ReadonlyArray<ReadonlyArray<string>> } => {
@@ -112,3 +123,124 @@ export const comparisonCsvRows = (view: ComparisonView): { columns: ReadonlyArra
   )
   return { columns, rows }
 }
+
+// ---------------------------------------------------------------- Markdown for a contract memo
+
+/**
+ * Money for a memo: the view's cent string with thousands separators ("-1,072,837.50"). Only
+ * separators are added; the digits are the view's own.
+ */
+export const grouped = (money: string): string => {
+  const [, sign = "", whole = "", fraction = ""] = /^(-?)(\d+)(\.\d+)?$/.exec(money) ?? []
+  return whole === "" ? money : `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`
+}
+
+/** Percent without the sign (the header says %): 0.027534 → "2.75". */
+const percent = (rate: string) => formatFixed(dec(rate).mul(100), 2)
+
+/** The benchmark build-up of one policy, year by year (Markdown). */
+export const benchmarkMemoTable = (p: PolicyView): Table => ({
+  title: `Benchmark build-up — ${p.name}`,
+  columns: [
+    right("Year"),
+    right("λ"),
+    left("Reference years"),
+    right("Provider baseline ($ PMPM)"),
+    right("Peer baseline ($ PMPM)"),
+    right("Blended ($ PMPM)"),
+    right("Trend factor"),
+    right("Risk ratio"),
+    right("Benchmark ($ PMPM)")
+  ],
+  rows: p.years.map((y) => [
+    String(y.year),
+    fixed(y.providerWeight, 2),
+    `${y.providerReferenceYears.join(", ")}${y.rebased ? " (rebased)" : ""}`,
+    grouped(y.providerBaseline),
+    grouped(y.peerBaseline),
+    grouped(y.blended),
+    fixed(y.trendFactor, 4),
+    fixed(y.riskRatio, 4),
+    grouped(y.benchmarkPmpm)
+  ])
+})
+
+/** The settlement of one policy, year by year, with totals and present value (Markdown). */
+export const settlementMemoTable = (p: PolicyView): Table => {
+  const pv = p.totals.presentValue
+  return {
+    title: `Settlement — ${p.name} (${p.settlementTerms})`,
+    columns: [
+      right("Year"),
+      right("Actual ($ PMPM)"),
+      right("Gross savings ($)"),
+      right("Savings rate (%)"),
+      right("MSR (%)"),
+      left("Outcome"),
+      right("Shared savings ($)"),
+      right("Shared losses ($)"),
+      right("Provider net ($)"),
+      right("Payer net ($)"),
+      right("Incentive power")
+    ],
+    rows: p.years.map((y) => [
+      String(y.year),
+      grouped(y.actualPmpm),
+      grouped(y.gross),
+      percent(y.savingsRate),
+      percent(y.msr),
+      y.outcome,
+      grouped(y.sharedSavings),
+      grouped(y.sharedLosses),
+      grouped(y.providerNet),
+      grouped(y.payerNet),
+      fixed(y.incentivePower, 4)
+    ]),
+    footer: [
+      ["Total", "", grouped(p.totals.gross), "", "", "", grouped(p.totals.sharedSavings), grouped(p.totals.sharedLosses), grouped(p.totals.providerNet), grouped(p.totals.payerNet), ""],
+      ...(pv ? [[`PV at ${percent(pv.rate)} %`, "", "", "", "", "", "", "", grouped(pv.providerNet), grouped(pv.payerNet), ""]] : [])
+    ]
+  }
+}
+
+/** One line per policy: the contract's totals side by side (Markdown). */
+export const totalsMemoTable = (view: ComparisonView): Table => {
+  const withPv = view.policies.some((p) => p.totals.presentValue)
+  return {
+    title: "Contract totals",
+    columns: [
+      left("Policy"),
+      right("Benchmark ($)"),
+      right("Expenditure ($)"),
+      right("Gross savings ($)"),
+      right("Shared savings ($)"),
+      right("Shared losses ($)"),
+      right("Provider net ($)"),
+      right("Payer net ($)"),
+      ...(withPv ? [right("PV provider net ($)"), right("PV payer net ($)")] : [])
+    ],
+    rows: view.policies.map((p) => [
+      p.name,
+      grouped(p.totals.benchmark),
+      grouped(p.totals.expenditure),
+      grouped(p.totals.gross),
+      grouped(p.totals.sharedSavings),
+      grouped(p.totals.sharedLosses),
+      grouped(p.totals.providerNet),
+      grouped(p.totals.payerNet),
+      ...(withPv ? [grouped(p.totals.presentValue?.providerNet ?? ""), grouped(p.totals.presentValue?.payerNet ?? "")] : [])
+    ])
+  }
+}
+
+const memoMeasures: ReadonlyArray<Measure> = [
+  { title: "Benchmark ($ PMPM)", pick: (y) => grouped(y.benchmarkPmpm), diff: "benchmarkPmpm", show: grouped },
+  { title: "Actual ($ PMPM)", pick: (y) => grouped(y.actualPmpm), show: grouped },
+  { title: "Provider net ($): shared savings − shared losses", pick: (y) => grouped(y.providerNet), diff: "providerNet", total: "providerNet", show: grouped },
+  { title: "Payer net ($): gross savings − provider net", pick: (y) => grouped(y.payerNet), diff: "payerNet", total: "payerNet", show: grouped },
+  { title: "Incentive power (provider $ per $1 of cost cut)", pick: (y) => fixed(y.incentivePower, 4) }
+]
+
+/** Policies side by side per measure, with Δ columns against the first policy (Markdown). */
+export const comparisonMemoTables = (view: ComparisonView): ReadonlyArray<Table> =>
+  measureTables(view, memoMeasures, (m, first, others) => `${m.title}${m.diff && others > 0 ? `; Δ = policy − ${first}` : ""}`)

@@ -1,7 +1,7 @@
 import type { Format } from "../options.js"
-import { comparisonCsvRows, comparisonTables, policyTable } from "./comparison.js"
+import { benchmarkMemoTable, comparisonCsvRows, comparisonMemoTables, comparisonTables, policyTable, settlementMemoTable, totalsMemoTable } from "./comparison.js"
 import type { ComparisonView } from "./results.js"
-import { renderCsv, renderMarkdown, renderText } from "./table.js"
+import { renderCsv, renderText, type Table } from "./table.js"
 
 /** JSON is the view itself (exact strings, provenance); the other formats are tables of it. */
 export const renderComparison = (view: ComparisonView, format: Format, kind: "run" | "compare"): string => {
@@ -10,9 +10,55 @@ export const renderComparison = (view: ComparisonView, format: Format, kind: "ru
     const { columns, rows } = comparisonCsvRows(view)
     return renderCsv(columns, rows)
   }
+  if (format === "markdown") return comparisonMemo(view, kind)
   const tables = [...view.policies.map(policyTable), ...(kind === "compare" && view.policies.length > 1 ? comparisonTables(view) : [])]
   const header = `${view.scenario.name} — provider ${view.provider} (${view.scenario.file}, pbpsim ${view.engine.version})`
-  return format === "markdown"
-    ? [`### ${header}`, ...tables.map(renderMarkdown)].join("\n\n")
-    : [header, ...tables.map(renderText)].join("\n\n")
+  return [header, ...tables.map(renderText)].join("\n\n")
+}
+
+const mdText = (text: string) => text.replaceAll("|", "\\|")
+
+/**
+ * A Markdown table whose source reads as a table too: every column padded to its widest
+ * cell, numbers right-aligned, the alignment row matching, totals in bold under the body.
+ */
+export const renderAlignedMarkdown = (table: Table): string => {
+  const bold = (text: string) => (text === "" ? text : `**${text}**`)
+  const footer = (table.footer ?? []).map((r) => r.map((c, i) => (i === 0 ? c : bold(c))))
+  const body = [...table.rows, ...footer].map((r) => table.columns.map((_, i) => mdText(r[i] ?? "")))
+  const headers = table.columns.map((c) => mdText(c.header))
+  const widths = table.columns.map((_, i) => Math.max(3, headers[i]!.length, ...body.map((r) => r[i]!.length)))
+  const pad = (text: string, i: number) => (table.columns[i]!.align === "right" ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))
+  const line = (cells: ReadonlyArray<string>) => `| ${cells.map(pad).join(" | ")} |`
+  const rule = `| ${table.columns.map((c, i) => (c.align === "right" ? `${"-".repeat(widths[i]! - 1)}:` : `:${"-".repeat(widths[i]! - 1)}`)).join(" | ")} |`
+  return [`**${mdText(table.title)}**`, "", line(headers), rule, ...body.map(line)].join("\n")
+}
+
+/**
+ * Markdown to paste into a contract memo: a title, who and what was compared, the source
+ * (file, SHA-256, engine version), the contract totals, each policy's benchmark build-up and
+ * settlement, then the policies side by side with differences against the first.
+ */
+const comparisonMemo = (view: ComparisonView, kind: "run" | "compare"): string => {
+  const policies = kind === "run" ? view.policies.slice(0, 1) : view.policies
+  const first = policies[0]
+  const compared = kind === "compare" && policies.length > 1
+  const names = policies.map((p) => p.name).join(", ")
+  const intro = compared
+    ? `Provider ${view.provider}. Policies compared: ${names}; differences (Δ) are each policy minus ${first!.name}. Money in dollars, PMPM per member month.`
+    : `Provider ${view.provider}. Policy ${names}. Money in dollars, PMPM per member month.`
+  const policySections = policies.flatMap((p) => [
+    `### Policy ${mdText(p.name)}`,
+    ...(p.description ? [mdText(p.description)] : []),
+    renderAlignedMarkdown(benchmarkMemoTable(p)),
+    renderAlignedMarkdown(settlementMemoTable(p))
+  ])
+  return [
+    `## ${mdText(view.scenario.name)}`,
+    mdText(intro),
+    `Source: \`${view.scenario.file}\` (SHA-256 \`${view.scenario.sha256}\`), ${view.engine.name} ${view.engine.version}.`,
+    renderAlignedMarkdown(totalsMemoTable({ ...view, policies })),
+    ...policySections,
+    ...(compared ? ["### Policies compared", ...comparisonMemoTables(view).map(renderAlignedMarkdown)] : [])
+  ].join("\n\n")
 }
