@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url"
 import { Effect } from "effect"
 import { chromium, type Browser } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { reportHtml, simulationUnavailable } from "../packages/cli/src/commands/report.js"
+import { reportHtml } from "../packages/cli/src/commands/report.js"
 import type { SimulationView } from "../packages/cli/src/report/simulationView.js"
 import { expectedFigure, type CellTag } from "./fixtures/report/figures.js"
 
@@ -135,7 +135,7 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
     })
     const build = (scenario: string, extra: Partial<Parameters<typeof reportHtml>[0]> = {}) =>
-      Effect.runPromise(reportHtml({ scenario, requested: [], simulate: simulationUnavailable, ...extra }))
+      Effect.runPromise(reportHtml({ scenario, requested: [], ...extra }))
     opened.set("issue-brief", await open("issue-brief", await build("scenarios/issue-brief.yaml")))
     opened.set("ratchet", await open("ratchet", await build("scenarios/ratchet.yaml")))
     opened.set(
@@ -149,6 +149,8 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
         })
       )
     )
+    // The real Monte Carlo pipeline (simulate's), small enough to stay quick.
+    opened.set("ratchet-simulated", await open("ratchet-simulated", await build("scenarios/ratchet.yaml", { simulation: { trials: 2000, seed: "1", workers: 1, quiet: true } })))
   }, TIMEOUT)
 
   afterAll(async () => {
@@ -156,7 +158,7 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
     if (folder) await rm(folder, { recursive: true, force: true })
   })
 
-  it.each(["issue-brief", "ratchet", "issue-brief-simulated"])("%s: opens with no console error and no network request", (name) => {
+  it.each(["issue-brief", "ratchet", "issue-brief-simulated", "ratchet-simulated"])("%s: opens with no console error and no network request", (name) => {
     const o = opened.get(name)!
     expect(o.consoleErrors).toEqual([])
     expect(o.blocked).toEqual([])
@@ -168,7 +170,9 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
     ["issue-brief", 16],
     ["ratchet", 16],
     // 2 policies × 4 + 4 comparison + 2 × 3 fan charts + 1 pair × 2
-    ["issue-brief-simulated", 20]
+    ["issue-brief-simulated", 20],
+    // 3 policies × 4 + 4 + 3 × 3 fan charts + 3 pairs (every two of the three policies) × 2
+    ["ratchet-simulated", 31]
   ] as const)("%s: draws all %i charts, each an SVG with marks, a title and axis titles", (name, count) => {
     const charts = opened.get(name)!.charts
     expect(charts).toHaveLength(count)

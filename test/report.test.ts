@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { reportHtml, simulationUnavailable, writeReport, type SimulationSource } from "../packages/cli/src/commands/report.js"
+import { reportHtml, writeReport, type SimulationSource } from "../packages/cli/src/commands/report.js"
 import { reportDocument } from "../packages/cli/src/report/html/document.js"
 import { escapeHtml } from "../packages/cli/src/report/html/escape.js"
 import { scenarioSummary } from "../packages/cli/src/report/html/summary.js"
@@ -12,6 +12,7 @@ import { renderComparison } from "../packages/cli/src/report/render.js"
 import { comparisonView, type ComparisonView } from "../packages/cli/src/report/results.js"
 import type { SimulationView } from "../packages/cli/src/report/simulationView.js"
 import { load, provenanceOf, runPolicies, selectPolicies } from "../packages/cli/src/scenarioInput.js"
+import { simulationViewFor } from "../packages/cli/src/simulation.js"
 import { expectedFigure, taggedCells, type CellTag } from "./fixtures/report/figures.js"
 
 const ISSUE_BRIEF = "scenarios/issue-brief.yaml"
@@ -33,7 +34,7 @@ const compareJson = (file: string, requested: ReadonlyArray<string> = []): Recor
 const fixtureSimulation: SimulationSource = () => Effect.succeed(SIMULATION)
 
 const html = (file: string, extra: Partial<Parameters<typeof reportHtml>[0]> = {}) =>
-  Effect.runPromise(reportHtml({ scenario: file, requested: [], simulate: simulationUnavailable, ...extra }))
+  Effect.runPromise(reportHtml({ scenario: file, requested: [], ...extra }))
 
 /** YearRow fields that are figures (the reference-year lists and the rebased flag print as words). */
 const YEAR_FIGURES = [
@@ -173,6 +174,20 @@ describe("reportHtml", () => {
   })
 })
 
+describe("reportHtml --simulate", () => {
+  it("runs simulate's own pipeline: every simulated figure equals simulationViewFor's for the same seed and trials", async () => {
+    const request = { trials: 2000, seed: "report", workers: 1, quiet: true }
+    const report = await html(RATCHET, { simulation: request })
+    const scenario = Effect.runSync(load(RATCHET))
+    const view = await Effect.runPromise(simulationViewFor({ scenario, policies: [], ...request }))
+    const cells = taggedCells(report).filter((c) => c.view === "simulation" || c.view === "pair")
+    // 3 policies × (5 years × 6 measures + contract × 4 measures) × 7 statistics, once in the full table, plus the probabilities
+    expect(cells.length).toBeGreaterThan(3 * (5 * 6 + 4) * 7)
+    for (const cell of cells) expect({ cell: key(cell), text: cell.text }).toEqual({ cell: key(cell), text: expectedFigure(cell, {}, view as unknown as Record<string, unknown>) })
+    expect(report).toContain("2000 trials with seed <code>report</code>")
+  }, 120_000)
+})
+
 describe("reportDocument", () => {
   it("escapes scenario and policy names and descriptions from the user's file", async () => {
     const scenario = Effect.runSync(load(RATCHET))
@@ -213,7 +228,7 @@ describe("writeReport", () => {
 
   it("writes the report to --out and leaves no temporary file", async () => {
     const out = join(folder, "ratchet.html")
-    await Effect.runPromise(writeReport({ scenario: RATCHET, requested: ["annual-rebase"], simulate: simulationUnavailable, out }))
+    await Effect.runPromise(writeReport({ scenario: RATCHET, requested: ["annual-rebase"], out }))
     const text = await readFile(out, "utf8")
     expect(text.startsWith("<!DOCTYPE html>")).toBe(true)
     expect(text).toContain('id="policy-0"')
@@ -223,14 +238,14 @@ describe("writeReport", () => {
   })
 
   it("refuses to run without --out, saying how to call it", async () => {
-    const result = await Effect.runPromise(Effect.either(writeReport({ scenario: RATCHET, requested: [], simulate: simulationUnavailable, out: undefined })))
+    const result = await Effect.runPromise(Effect.either(writeReport({ scenario: RATCHET, requested: [], out: undefined })))
     expect(Either.isLeft(result) && result.left._tag === "UserError" && result.left.message).toBe(
       "report: --out is required (the report is one HTML file), e.g. pbpsim report scenarios/ratchet.yaml --out report.html"
     )
   })
 
   it("names the unknown policy and the known ones", async () => {
-    const result = await Effect.runPromise(Effect.either(reportHtml({ scenario: RATCHET, requested: ["nope"], simulate: simulationUnavailable })))
+    const result = await Effect.runPromise(Effect.either(reportHtml({ scenario: RATCHET, requested: ["nope"] })))
     expect(Either.isLeft(result) && result.left.message).toContain('no policy named "nope"; the scenario has trending, annual-rebase, rebase-with-savings-credit')
   })
 })

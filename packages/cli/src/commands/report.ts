@@ -9,6 +9,7 @@ import { scenarioSummary } from "../report/html/summary.js"
 import { comparisonView } from "../report/results.js"
 import type { SimulationView } from "../report/simulationView.js"
 import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
+import { simulationViewFor } from "../simulation.js"
 
 /** How the report gets a Monte Carlo run: the simulate command's own pipeline, so both print the same figures. */
 export type SimulationSource = (args: {
@@ -18,7 +19,7 @@ export type SimulationSource = (args: {
   readonly seed: string
   readonly workers: number
   readonly quiet: boolean
-}) => Effect.Effect<SimulationView, UserError>
+}) => Effect.Effect<SimulationView, UserError | ScenarioError>
 
 export interface SimulationRequest {
   readonly trials: number
@@ -36,14 +37,15 @@ export const reportHtml = (args: {
   readonly scenario: string
   readonly requested: ReadonlyArray<string>
   readonly simulation?: SimulationRequest
-  readonly simulate: SimulationSource
+  /** Where the simulation comes from (tests pass a fixed view); simulate's own pipeline by default. */
+  readonly simulate?: SimulationSource
 }): Effect.Effect<string, UserError | ScenarioError> =>
   Effect.gen(function* () {
     const scenario = yield* load(args.scenario)
     const names = yield* selectPolicies(scenario, args.requested)
     const runs = yield* runPolicies(scenario, names)
     const comparison = comparisonView(provenanceOf(scenario), runs)
-    const simulation = args.simulation ? yield* args.simulate({ scenario, policies: names, ...args.simulation }) : undefined
+    const simulation = args.simulation ? yield* (args.simulate ?? simulationViewFor)({ scenario, policies: names, ...args.simulation }) : undefined
     return yield* Effect.tryPromise({
       try: () => reportDocument({ summary: scenarioSummary(scenario), comparison, ...(simulation ? { simulation } : {}) }),
       // A chart that fails to render is a bug in pbpsim, not a user mistake: let it surface as a defect.
@@ -57,22 +59,16 @@ export const writeReport = (args: Parameters<typeof reportHtml>[0] & { readonly 
     ? Effect.fail(new UserError({ message: `report: --out is required (the report is one HTML file), e.g. pbpsim report ${args.scenario} --out report.html` }))
     : Effect.flatMap(reportHtml(args), (html) => writeOutput(html, args.out))
 
-/**
- * Until the Monte Carlo command lands in this build, `--simulate` says so instead of
- * silently writing a report without the simulation.
- */
-export const simulationUnavailable: SimulationSource = () =>
-  Effect.fail(new UserError({ message: "report --simulate: the Monte Carlo engine is not available in this build of pbpsim yet" }))
-
 const policiesOption = Options.text("policies").pipe(
   Options.optional,
   Options.withDescription("Comma-separated policies to report, the first being the one differences are taken against (default: all, in file order)")
 )
 const simulateOption = Options.boolean("simulate").pipe(Options.withDescription("Add the Monte Carlo simulation: fan charts per policy and paired differences between policies"))
-const trialsOption = Options.integer("trials").pipe(Options.withDefault(10000), Options.withDescription("Simulated trials (with --simulate)"))
-const seedOption = Options.text("seed").pipe(Options.withDefault("1"), Options.withDescription("Seed of the simulation's draws (with --simulate); the same seed gives the same report"))
-const workersOption = Options.integer("workers").pipe(Options.withDefault(1), Options.withDescription("Worker threads for the simulation (with --simulate); results do not depend on it"))
-const quietOption = Options.boolean("quiet").pipe(Options.withDescription("No simulation progress on standard error"))
+// The same defaults as simulate, so `report --simulate` shows what `simulate` prints.
+const trialsOption = Options.integer("trials").pipe(Options.withAlias("n"), Options.withDefault(10_000), Options.withDescription("Simulated trials with --simulate (default 10,000)"))
+const seedOption = Options.text("seed").pipe(Options.withDefault("1"), Options.withDescription("Seed of the simulation's draws with --simulate (any text; default 1); the same seed gives the same report"))
+const workersOption = Options.integer("workers").pipe(Options.withAlias("w"), Options.withDefault(1), Options.withDescription("Worker threads for the simulation (default 1); the report is identical for any number"))
+const quietOption = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("No simulation progress bar on standard error"))
 
 export const report = Command.make(
   "report",
@@ -91,7 +87,6 @@ export const report = Command.make(
       scenario: args.scenario,
       requested: Option.match(args.policies, { onNone: () => [], onSome: splitNames }),
       ...(args.simulate ? { simulation: { trials: args.trials, seed: args.seed, workers: args.workers, quiet: args.quiet } } : {}),
-      simulate: simulationUnavailable,
       out: Option.getOrUndefined(args.out)
     })
 ).pipe(
