@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest"
+import { fillNormals, trialGenerator } from "@pbpsim/simulator"
+
+describe("fillNormals", () => {
+  const sample = new Float64Array(400_000)
+  fillNormals(trialGenerator("normals", 0), sample)
+  const sorted = Float64Array.from(sample).sort()
+  const share = (test: (x: number) => boolean) => sample.reduce((n, x) => n + (test(x) ? 1 : 0), 0) / sample.length
+
+  it("draws mean 0 and sd 1 (within 5 standard errors of 400,000 draws)", () => {
+    const mean = sample.reduce((a, b) => a + b, 0) / sample.length
+    const sd = Math.sqrt(sample.reduce((a, b) => a + (b - mean) ** 2, 0) / (sample.length - 1))
+    expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(sample.length))
+    // sd of the sample sd ≈ 1/√(2n).
+    expect(Math.abs(sd - 1)).toBeLessThan(5 / Math.sqrt(2 * sample.length))
+  })
+
+  it("puts the normal's mass where the normal table does, including both tails beyond the ziggurat's base strip", () => {
+    // Φ(1.96) = 0.975, Φ(1) = 0.8413, Φ(3.4426) = 0.99971: shares within 5 binomial standard errors.
+    const within = (p: number, expected: number) => expect(Math.abs(p - expected)).toBeLessThan(5 * Math.sqrt((expected * (1 - expected)) / sample.length))
+    within(share((x) => x > 1.96), 0.025)
+    within(share((x) => x < -1.96), 0.025)
+    within(share((x) => Math.abs(x) < 1), 0.6827)
+    within(share((x) => x > 3.4426), 0.000288)
+    within(share((x) => x < -3.4426), 0.000288)
+  })
+
+  it("has a Kolmogorov–Smirnov distance to the normal below the 1 % critical value", () => {
+    // Φ by the Abramowitz–Stegun 7.1.26 erf approximation (error < 1.5e-7).
+    const phi = (x: number) => {
+      const t = 1 / (1 + 0.3275911 * (Math.abs(x) / Math.SQRT2))
+      const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(x * x) / 2)
+      return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf)
+    }
+    let d = 0
+    sorted.forEach((x, i) => (d = Math.max(d, Math.abs(phi(x) - i / sorted.length), Math.abs(phi(x) - (i + 1) / sorted.length))))
+    expect(d).toBeLessThan(1.63 / Math.sqrt(sorted.length))
+  })
+
+  it("gives the same draws for the same (seed, trial) and different ones for another trial", () => {
+    const a = new Float64Array(10)
+    const b = new Float64Array(10)
+    const c = new Float64Array(10)
+    fillNormals(trialGenerator("s", 3), a)
+    fillNormals(trialGenerator("s", 3), b)
+    fillNormals(trialGenerator("s", 4), c)
+    expect(Array.from(b)).toEqual(Array.from(a))
+    expect(Array.from(c)).not.toEqual(Array.from(a))
+  })
+})

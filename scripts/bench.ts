@@ -1,0 +1,85 @@
+/**
+ * pnpm bench: throughput and memory of the Monte Carlo kernel on a fixed workload (issue 4).
+ * Not a test: it prints figures for the closing note and docs/monte-carlo.md.
+ *
+ * Workload: a market of 1,000 entities (provider + 999 peers, 2022–2024 history), a 5-year
+ * contract, 3 policies (trending, annual rebasing, rolling rebase with a glide to peer), every
+ * noise stream on, 10,000 trials, with 1 and 2 workers; then 100,000 trials of
+ * scenarios/issue-brief.yaml; then the workload with entities, years and trials doubled.
+ * "Entity-year-policy evaluations" = trials × entities × contract years × policies.
+ */
+import { resourceUsage } from "node:process"
+import { compileSimulation, loadScenario, policyNames, resolvePolicy, simulatePlan } from "@pbpsim/simulator"
+import { market } from "./benchMarket.js"
+import { Effect } from "effect"
+import seedrandom from "seedrandom"
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
+
+interface Timing {
+  readonly seconds: number
+  readonly peakRss: number
+  readonly heapAfter: number
+}
+
+const timed = async (run: () => Promise<unknown>): Promise<Timing> => {
+  let peakRss = process.memoryUsage().rss
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20)
+  const started = process.hrtime.bigint()
+  await run()
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  clearInterval(sampler)
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  return { seconds, peakRss, heapAfter: process.memoryUsage().heapUsed }
+}
+
+const line = (label: string, t: Timing, evaluations: number, workers: number) =>
+  console.log(
+    `${label.padEnd(44)} ${t.seconds.toFixed(2).padStart(7)} s  ${(evaluations / t.seconds / 1e6).toFixed(1).padStart(6)} M eval/s  ` +
+      `${(evaluations / t.seconds / 1e6 / workers).toFixed(1).padStart(6)} M eval/s/worker  peak RSS ${mib(t.peakRss)}`
+  )
+
+const workload = async (label: string, entities: number, years: number, trials: number, workers: number) => {
+  const models = market(entities, years)
+  const compileStart = process.hrtime.bigint()
+  const plan = compileSimulation(models)
+  const compileSeconds = Number(process.hrtime.bigint() - compileStart) / 1e9
+  const t = await timed(() => simulatePlan(plan, { seed: "bench", trials, workers }))
+  line(`${label} (compile ${compileSeconds.toFixed(1)} s)`, t, trials * entities * years * models.length, workers)
+  return t
+}
+
+console.log(`pbpsim bench — Node ${process.version}, ${(await import("node:os")).cpus().length} cores\n`)
+
+// Generators: seeding cost and draw cost (what draws.ts chose xor4096 on).
+for (const name of ["alea", "xor4096"] as const) {
+  const gen = seedrandom[name]
+  let acc = 0
+  let t = process.hrtime.bigint()
+  for (let i = 0; i < 20_000; i++) acc += gen(`bench:${i}`)()
+  const seedUs = Number(process.hrtime.bigint() - t) / 20_000 / 1e3
+  const r = gen("bench")
+  t = process.hrtime.bigint()
+  for (let i = 0; i < 10_000_000; i++) acc += r()
+  const drawNs = Number(process.hrtime.bigint() - t) / 10_000_000
+  console.log(`generator ${name.padEnd(8)} seed ${seedUs.toFixed(2)} µs, ${drawNs.toFixed(2)} ns per uniform${acc < 0 ? "" : ""}`)
+}
+console.log()
+
+await workload("1,000 entities × 5 years × 3 policies, 10,000 trials, 1 worker", 1_000, 5, 10_000, 1)
+await workload("1,000 entities × 5 years × 3 policies, 10,000 trials, 2 workers", 1_000, 5, 10_000, 2)
+console.log("\ndoubling (1 worker):")
+await workload("2,000 entities", 2_000, 5, 10_000, 1)
+await workload("10 years", 1_000, 10, 10_000, 1)
+await workload("20,000 trials", 1_000, 5, 20_000, 1)
+await workload("40,000 trials (memory flat in trials?)", 1_000, 5, 40_000, 1)
+
+const scenario = await Effect.runPromise(loadScenario("scenarios/issue-brief.yaml"))
+const brief = policyNames(scenario).map((n) => resolvePolicy(scenario, n))
+const briefPlan = compileSimulation(brief)
+console.log()
+for (const workers of [1, 2]) {
+  const t = await timed(() => simulatePlan(briefPlan, { seed: "bench", trials: 100_000, workers }))
+  line(`issue-brief.yaml, 100,000 trials, ${workers} worker${workers > 1 ? "s" : ""}`, t, 100_000 * 3 * 5 * brief.length, workers)
+}
+console.log(`\nmax RSS of the whole bench process: ${mib(resourceUsage().maxRSS * 1024)}`)
