@@ -5,6 +5,7 @@ import { compare } from "./commands/compare.js"
 import { explain } from "./commands/explain.js"
 import { merge } from "./commands/merge.js"
 import { reconcile } from "./commands/reconcile.js"
+import { report } from "./commands/report.js"
 import { run } from "./commands/run.js"
 import { schema } from "./commands/schema.js"
 import { simulate } from "./commands/simulate.js"
@@ -16,7 +17,7 @@ const root = Command.make("pbpsim").pipe(
     "Multi-year population-based payment contracts: benchmarks, rebasing and trend policies, settlement.\n" +
       "Start with: pbpsim compare scenarios/issue-brief.yaml"
   ),
-  Command.withSubcommands([validate, run, compare, explain, simulate, merge, schema, reconcile])
+  Command.withSubcommands([validate, run, compare, explain, simulate, merge, report, schema, reconcile])
 )
 
 const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION })
