@@ -108,7 +108,7 @@ describe("reportHtml", () => {
     for (const pair of SIMULATION.pairs) {
       for (const row of [...pair.years, pair.contract]) {
         const year = row.year === null ? "contract" : String(row.year)
-        const fields = [...["providerNet", "payerNet"].flatMap((m) => stats.map((s) => `${m}.${s}`)), "pABetterForPayer", "pABetterForProvider"]
+        const fields = [...["providerNet", "payerCost"].flatMap((m) => stats.map((s) => `${m}.${s}`)), "pABetterForPayer", "pABetterForProvider"]
         for (const f of fields) if (!printed.has(key({ view: "pair", policy: pair.a, against: pair.b, year, field: f }))) missing.push(`${pair.a}−${pair.b} ${year} ${f}`)
       }
     }

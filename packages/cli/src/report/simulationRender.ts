@@ -52,7 +52,7 @@ const pairTables = (view: SimulationView): ReadonlyArray<Table> =>
       right("Δ provider net P5 ($)"),
       right("Δ provider net P50 ($)"),
       right("Δ provider net P95 ($)"),
-      right("Δ payer net mean ($)"),
+      right("Δ payer cost mean ($)"),
       right(`P(${p.a} better for payer)`),
       right(`P(${p.a} better for provider)`)
     ],
@@ -63,7 +63,7 @@ const pairTables = (view: SimulationView): ReadonlyArray<Table> =>
       r.providerNet.p5,
       r.providerNet.p50,
       r.providerNet.p95,
-      r.payerNet.mean,
+      r.payerCost.mean,
       r.pABetterForPayer,
       r.pABetterForProvider
     ])
@@ -94,7 +94,7 @@ const csvRows = (view: SimulationView): ReadonlyArray<ReadonlyArray<string>> => 
     ...view.pairs.flatMap((p) =>
       [...p.years, p.contract].flatMap((r) => [
         ["pair", `${p.a} - ${p.b}`, r.label, "providerNet", ...stat(r.providerNet)],
-        ["pair", `${p.a} - ${p.b}`, r.label, "payerNet", ...stat(r.payerNet)],
+        ["pair", `${p.a} - ${p.b}`, r.label, "payerCost", ...stat(r.payerCost)],
         ["pair", `${p.a} - ${p.b}`, r.label, "pABetterForPayer", ...probability(r.pABetterForPayer)],
         ["pair", `${p.a} - ${p.b}`, r.label, "pABetterForProvider", ...probability(r.pABetterForProvider)]
       ])

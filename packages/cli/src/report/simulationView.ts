@@ -56,8 +56,9 @@ export interface PairRowView {
   readonly contractYear: number | null
   readonly year: number | null
   readonly providerNet: DistributionView
-  readonly payerNet: DistributionView
-  /** P(payer net under a > under b). */
+  /** What the payer pays (expenditure + provider net), a − b: negative means a costs the payer less. */
+  readonly payerCost: DistributionView
+  /** P(the payer pays less under a than under b). */
   readonly pABetterForPayer: string
   /** P(provider net under a > under b). */
   readonly pABetterForProvider: string
@@ -121,7 +122,7 @@ const pairRowView = (row: PairRowSummary): PairRowView => ({
   contractYear: row.contractYear,
   year: row.year,
   providerNet: distributionView(row.providerNet),
-  payerNet: distributionView(row.payerNet),
+  payerCost: distributionView(row.payerCost),
   pABetterForPayer: probability(row.pABetterForPayer),
   pABetterForProvider: probability(row.pABetterForProvider)
 })

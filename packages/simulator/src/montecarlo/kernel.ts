@@ -2,6 +2,7 @@ import {
   FIELD_COUNT,
   F_ACTUAL,
   F_BENCHMARK,
+  F_EXPENDITURE,
   F_LOSSES,
   F_OUTCOME,
   F_PAYER,
@@ -420,6 +421,7 @@ const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): v
     out[o + F_LOSSES] = sharedLosses
     out[o + F_PROVIDER] = providerNet
     out[o + F_PAYER] = g - providerNet
+    out[o + F_EXPENDITURE] = expenditure
     out[o + F_OUTCOME] = outcome
   }
 }

@@ -141,7 +141,7 @@ export interface SimulationPlan {
 }
 
 /** Per contract year outputs the kernel writes for each policy, in this order. */
-export const YEAR_FIELDS = ["benchmarkPmpm", "actualPmpm", "sharedSavings", "sharedLosses", "providerNet", "payerNet", "outcome"] as const
+export const YEAR_FIELDS = ["benchmarkPmpm", "actualPmpm", "sharedSavings", "sharedLosses", "providerNet", "payerNet", "expenditure", "outcome"] as const
 export const FIELD_COUNT = YEAR_FIELDS.length
 export const F_BENCHMARK = 0
 export const F_ACTUAL = 1
@@ -149,8 +149,9 @@ export const F_SAVINGS = 2
 export const F_LOSSES = 3
 export const F_PROVIDER = 4
 export const F_PAYER = 5
+export const F_EXPENDITURE = 6
 /** +1 shared savings, −1 shared losses, 0 neither. */
-export const F_OUTCOME = 6
+export const F_OUTCOME = 7
 
 /** Length of one trial's draw vector: market shocks, then per entity-year cost, savings and risk shocks. */
 export const drawLength = (plan: SimulationPlan): number => {

@@ -1,5 +1,5 @@
 import { addExact, exactSumValue, mergeExact, type ExactSum } from "./exactSum.js"
-import { FIELD_COUNT, F_ACTUAL, F_BENCHMARK, F_LOSSES, F_OUTCOME, F_PAYER, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "./plan.js"
+import { FIELD_COUNT, F_ACTUAL, F_BENCHMARK, F_EXPENDITURE, F_LOSSES, F_OUTCOME, F_PAYER, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "./plan.js"
 import { addToSketch, emptySketch, mergeSketch, sketchFromState, sketchQuantile, sketchState, type QuantileSketch, type SketchState } from "./sketch.js"
 
 /**
@@ -30,7 +30,7 @@ interface Layout {
   readonly policySlot: ReadonlyArray<ReadonlyArray<Int32Array>>
   /** policy → row → [savings, loss] counter index. */
   readonly policyCounter: ReadonlyArray<Int32Array>
-  /** pair → row → [providerNet diff, payerNet diff] slots. */
+  /** pair → row → [providerNet diff, payerCost diff] slots. */
   readonly pairSlot: ReadonlyArray<Int32Array>
   readonly pairCounter: ReadonlyArray<Int32Array>
   readonly pairs: ReadonlyArray<readonly [number, number, number]>
@@ -127,12 +127,14 @@ const trialValues = (acc: Accumulator, out: Float64Array): void => {
     const [a, b, years] = layout.pairs[n]!
     const slots = layout.pairSlot[n]!
     const counter = layout.pairCounter[n]!
+    // The payer's side compares what it pays, expenditure + provider net: a higher benchmark
+    // raises "payer net" (gross − provider net) without the payer paying a dollar less.
     let provider = 0
     let payer = 0
     let providerA = 0
     let providerB = 0
-    let payerA = 0
-    let payerB = 0
+    let costA = 0
+    let costB = 0
     for (let k = 0; k <= years; k++) {
       let dProvider: number
       let dPayer: number
@@ -142,19 +144,21 @@ const trialValues = (acc: Accumulator, out: Float64Array): void => {
         const oa = (a * Y + k) * FIELD_COUNT
         const ob = (b * Y + k) * FIELD_COUNT
         dProvider = out[oa + F_PROVIDER]! - out[ob + F_PROVIDER]!
-        dPayer = out[oa + F_PAYER]! - out[ob + F_PAYER]!
-        aBetterPayer = out[oa + F_PAYER]! > out[ob + F_PAYER]!
+        const paidA = out[oa + F_EXPENDITURE]! + out[oa + F_PROVIDER]!
+        const paidB = out[ob + F_EXPENDITURE]! + out[ob + F_PROVIDER]!
+        dPayer = paidA - paidB
+        aBetterPayer = paidA < paidB
         aBetterProvider = out[oa + F_PROVIDER]! > out[ob + F_PROVIDER]!
         providerA += out[oa + F_PROVIDER]!
         providerB += out[ob + F_PROVIDER]!
-        payerA += out[oa + F_PAYER]!
-        payerB += out[ob + F_PAYER]!
+        costA += paidA
+        costB += paidB
         provider += dProvider
         payer += dPayer
       } else {
         dProvider = provider
         dPayer = payer
-        aBetterPayer = payerA > payerB
+        aBetterPayer = costA < costB
         aBetterProvider = providerA > providerB
       }
       values[slots[k * 2]!] = dProvider
@@ -266,7 +270,8 @@ export interface PairRowSummary {
   readonly contractYear: number | null
   readonly year: number | null
   readonly providerNet: Distribution
-  readonly payerNet: Distribution
+  /** a − b of the payer's cost: expenditure + provider net. */
+  readonly payerCost: Distribution
   readonly pABetterForPayer: number
   readonly pABetterForProvider: number
 }
@@ -327,7 +332,7 @@ export const summarize = (acc: Accumulator): SimulationSummary => {
         contractYear: r < years ? r + 1 : null,
         year: r < years ? start + r : null,
         providerNet: distribution(acc, slots[r * 2]!),
-        payerNet: distribution(acc, slots[r * 2 + 1]!),
+        payerCost: distribution(acc, slots[r * 2 + 1]!),
         pABetterForPayer: acc.counts[counter[r * 2]!]! / n,
         pABetterForProvider: acc.counts[counter[r * 2 + 1]!]! / n
       }

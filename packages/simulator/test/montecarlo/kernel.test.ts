@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { projectExperience, runContract, type ContractModel } from "@pbpsim/simulator"
-import { compileSimulation, drawLength, FIELD_COUNT, kernelScratch, roundTo, runTrial } from "../../src/montecarlo/index.js"
+import { compileSimulation, drawLength, FIELD_COUNT, F_OUTCOME, kernelScratch, roundTo, runTrial } from "../../src/montecarlo/index.js"
 import { arbitraryModel } from "./arbitraryModel.js"
 import { makeModel } from "../engine/model.js"
 
@@ -31,7 +31,7 @@ const compareWithExact = (models: ReadonlyArray<ContractModel>): void => {
         if (!close(got, exactValue, scale)) throw new Error(`${model.policyName} year ${k + 1} ${name}: kernel ${got}, exact ${exactValue}`)
       })
       const outcome = s.outcome === "savings" ? 1 : s.outcome === "loss" ? -1 : 0
-      expect(scratch.out[o + 6]).toBe(outcome)
+      expect(scratch.out[o + F_OUTCOME]).toBe(outcome)
     })
   })
 }

@@ -5,6 +5,9 @@ import {
   drawLength,
   fillNormals,
   FIELD_COUNT,
+  F_EXPENDITURE,
+  F_OUTCOME,
+  F_PROVIDER,
   kernelScratch,
   mergeStates,
   RELATIVE_ACCURACY,
@@ -75,23 +78,24 @@ describe("simulatePlan", () => {
     const scratch = kernelScratch(plan)
     const z = new Float64Array(drawLength(plan))
     const provider2: Array<number> = []
-    const payerDiff: Array<number> = []
+    const payerCostDiff: Array<number> = []
     let savings2 = 0
-    let annualBetterForPayer = 0
+    let trendingCheaperForPayer = 0
     for (let t = 0; t < trials; t++) {
       fillNormals(trialGenerator("naive", t), z)
       runTrial(scratch, z)
       const year = (policy: number, k: number, field: number) => scratch.out[(policy * plan.years + k) * FIELD_COUNT + field]!
-      provider2.push(year(0, 1, 4))
-      if (year(0, 1, 6) > 0) savings2++
-      let payerTrending = 0
-      let payerAnnual = 0
+      provider2.push(year(0, 1, F_PROVIDER))
+      if (year(0, 1, F_OUTCOME) > 0) savings2++
+      // What the payer pays: expenditure + provider net, summed over the contract.
+      let paidTrending = 0
+      let paidAnnual = 0
       for (let k = 0; k < 4; k++) {
-        payerTrending += year(0, k, 5)
-        payerAnnual += year(1, k, 5)
+        paidTrending += year(0, k, F_EXPENDITURE) + year(0, k, F_PROVIDER)
+        paidAnnual += year(1, k, F_EXPENDITURE) + year(1, k, F_PROVIDER)
       }
-      payerDiff.push(payerTrending - payerAnnual)
-      if (payerTrending > payerAnnual) annualBetterForPayer++
+      payerCostDiff.push(paidTrending - paidAnnual)
+      if (paidTrending < paidAnnual) trendingCheaperForPayer++
     }
     const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
     const sd = (xs: ReadonlyArray<number>) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1))
@@ -103,8 +107,8 @@ describe("simulatePlan", () => {
       expect(Math.abs(got - quantile(provider2, q))).toBeLessThanOrEqual(RELATIVE_ACCURACY * Math.abs(quantile(provider2, q)) + 1e-6)
     expect(year2.pSharedSavings).toBe(savings2 / trials)
     const pair = sim.summary.pairs.find((p) => p.a === "trending" && p.b === "annual")!
-    expect(pair.contract.payerNet.mean).toBeCloseTo(mean(payerDiff), 4)
-    expect(pair.contract.pABetterForPayer).toBe(annualBetterForPayer / trials)
+    expect(pair.contract.payerCost.mean).toBeCloseTo(mean(payerCostDiff), 4)
+    expect(pair.contract.pABetterForPayer).toBe(trendingCheaperForPayer / trials)
   })
 
   it("keeps the mean of realised cost on the plan: the shocks are mean-preserving (within 4 standard errors)", async () => {

@@ -108,11 +108,11 @@ const simulatedPolicy = async (p: SimulationPolicyView, index: number): Promise<
 const pairSource = (pair: SimulationPairView, r: PairRowView) => ({ view: "pair" as const, policy: pair.a, against: pair.b, year: yearKey(r) })
 
 /** One measure of a pair's difference, per year and over the contract, with the probability that a is better on it. */
-const pairTable = (pair: SimulationPairView, field: "payerNet" | "providerNet"): HtmlTable => {
-  const who = field === "payerNet" ? "payer" : "provider"
-  const probability = field === "payerNet" ? "pABetterForPayer" : "pABetterForProvider"
+const pairTable = (pair: SimulationPairView, field: "payerCost" | "providerNet"): HtmlTable => {
+  const who = field === "payerCost" ? "payer" : "provider"
+  const probability = field === "payerCost" ? "pABetterForPayer" : "pABetterForProvider"
   return {
-    caption: `${who === "payer" ? "Payer" : "Provider"} net, ${pair.a} − ${pair.b} on the same draws`,
+    caption: `${who === "payer" ? "Payer cost (expenditure + provider net)" : "Provider net"}, ${pair.a} − ${pair.b} on the same draws`,
     columns: [column("Year"), ...STATS.map((s) => column(`${STAT_HEADERS[s]} ($)`)), column(`P(${pair.a} better for ${who})`)],
     rows: [...pair.years, pair.contract].map((r) => [
       rowLabel(r),
@@ -128,29 +128,29 @@ const pairSection = async (pair: SimulationPairView, index: number): Promise<str
   const charts = await inOrder([
     () => {
       const text = {
-        title: `Payer net, ${pair.a} − ${pair.b}`,
-        description: `Paired difference in payer net, policy ${pair.a} minus policy ${pair.b}, per contract year on the same simulated draws: the thin line spans the 5th to 95th percentile, the bar the 25th to 75th, the tick is the median. Above the dashed zero line ${pair.a} leaves the payer better off.`
+        title: `Payer cost, ${pair.a} − ${pair.b}`,
+        description: `Paired difference in what the payer pays (expenditure + provider net), policy ${pair.a} minus policy ${pair.b}, per contract year on the same simulated draws: the thin line spans the 5th to 95th percentile, the bar the 25th to 75th, the tick is the median. Below the dashed zero line ${pair.a} costs the payer less.`
       }
       return chartFigure({
         id: `${id}-payer`,
         text,
         spec: intervalChart({
           ...text,
-          yTitle: "Payer net difference ($)",
+          yTitle: "Payer cost difference ($)",
           yFormat: "~s",
-          points: years.map((r) => ({ year: r.year!, p5: Number(r.payerNet.p5), p25: Number(r.payerNet.p25), p50: Number(r.payerNet.p50), p75: Number(r.payerNet.p75), p95: Number(r.payerNet.p95) }))
+          points: years.map((r) => ({ year: r.year!, p5: Number(r.payerCost.p5), p25: Number(r.payerCost.p25), p50: Number(r.payerCost.p50), p75: Number(r.payerCost.p75), p95: Number(r.payerCost.p95) }))
         }),
         figures: {
-          caption: `Payer net difference ${pair.a} − ${pair.b}`,
+          caption: `Payer cost difference ${pair.a} − ${pair.b}`,
           columns: [column("Year"), ...STATS.map((s) => column(`${STAT_HEADERS[s]} ($)`))],
-          rows: years.map((r) => [rowLabel(r), ...distributionCells(r.payerNet, pairSource(pair, r), "payerNet")])
+          rows: years.map((r) => [rowLabel(r), ...distributionCells(r.payerCost, pairSource(pair, r), "payerCost")])
         }
       })
     },
     () => {
       const text = {
         title: `P(${pair.a} better than ${pair.b})`,
-        description: `Share of simulated trials, per contract year, in which policy ${pair.a} leaves the payer (its payer net is higher) or the provider (its provider net is higher) better off than policy ${pair.b} (0 to 1). The two need not add to 1: in a trial where both policies pay the same, neither is better.`
+        description: `Share of simulated trials, per contract year, in which policy ${pair.a} leaves the payer (it pays less: expenditure + provider net) or the provider (its provider net is higher) better off than policy ${pair.b} (0 to 1). The two need not add to 1: in a trial where both policies pay the same, neither is better.`
       }
       return chartFigure({
         id: `${id}-probability`,
@@ -183,7 +183,7 @@ const pairSection = async (pair: SimulationPairView, index: number): Promise<str
     `<section class="sim-pair" id="${id}" aria-labelledby="${id}-title">`,
     `<h4 id="${id}-title"><span class="policy-name">${escapeHtml(pair.a)}</span> against <span class="policy-name">${escapeHtml(pair.b)}</span></h4>`,
     `<div class="charts">${charts.join("")}</div>`,
-    renderTable(pairTable(pair, "payerNet")),
+    renderTable(pairTable(pair, "payerCost")),
     renderTable(pairTable(pair, "providerNet")),
     `</section>`
   ].join("")
