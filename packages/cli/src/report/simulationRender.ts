@@ -1,56 +1,62 @@
 import type { Format } from "../options.js"
 import type { DistributionView, SimulationView } from "./simulationView.js"
-import { left, renderCsv, renderMarkdown, renderText, right, type Table } from "./table.js"
+import { grouped } from "./comparison.js"
+import { renderAlignedMarkdown } from "./render.js"
+import { left, renderCsv, renderText, right, type Table } from "./table.js"
 
 /**
  * simulate and merge output: JSON is the view itself; the table, CSV and Markdown forms are
- * tables of the same strings. Markdown is meant to be pasted into a contract memo.
+ * tables of the same strings. Markdown is meant to be pasted into a contract memo
+ * (grouped thousands, aligned columns, the notes a reader needs to trust the figures).
  */
 
-const band = (d: DistributionView | undefined): string => (d ? `${d.p5} – ${d.p95}` : "")
+type Money = (text: string) => string
 
-const policyTables = (view: SimulationView): ReadonlyArray<Table> =>
-  view.policies.map((p) => ({
-    title: `${p.name}: ${view.trials.toLocaleString("en-US")} trials (${p.settlementTerms})`,
-    columns: [
-      left("Year"),
-      right("Benchmark PMPM mean"),
-      right("Benchmark PMPM P5 – P95"),
-      right("Actual PMPM mean"),
-      right("Actual PMPM P5 – P95"),
-      right("Provider net mean ($)"),
-      right("Provider net sd ($)"),
-      right("Provider net P5 ($)"),
-      right("Provider net P50 ($)"),
-      right("Provider net P95 ($)"),
-      right("P(shared savings)"),
-      right("P(shared loss)")
-    ],
-    rows: [...p.years, p.contract].map((r) => [
-      r.label,
-      r.benchmarkPmpm?.mean ?? "",
-      band(r.benchmarkPmpm),
-      r.actualPmpm?.mean ?? "",
-      band(r.actualPmpm),
-      r.providerNet.mean,
-      r.providerNet.sd,
-      r.providerNet.p5,
-      r.providerNet.p50,
-      r.providerNet.p95,
-      r.pSharedSavings,
-      r.pSharedLoss
-    ])
-  }))
+const band = (d: DistributionView | undefined, money: Money): string => (d ? `${money(d.p5)} – ${money(d.p95)}` : "")
 
-const pairTables = (view: SimulationView): ReadonlyArray<Table> =>
+/** Per policy: the benchmark against actual cost (PMPM), then what the provider is paid. */
+const policyTables = (view: SimulationView, money: Money): ReadonlyArray<Table> =>
+  view.policies.flatMap((p) => {
+    const rows = [...p.years, p.contract]
+    return [
+      {
+        title: `${p.name}: benchmark and actual PMPM over ${view.trials.toLocaleString("en-US")} trials`,
+        columns: [left("Year"), right("Benchmark PMPM mean ($)"), right("Benchmark P5 – P95 ($)"), right("Actual PMPM mean ($)"), right("Actual P5 – P95 ($)")],
+        rows: p.years.map((r) => [r.label, money(r.benchmarkPmpm?.mean ?? ""), band(r.benchmarkPmpm, money), money(r.actualPmpm?.mean ?? ""), band(r.actualPmpm, money)])
+      },
+      {
+        title: `${p.name}: provider net (shared savings − shared losses), ${p.settlementTerms}`,
+        columns: [
+          left("Year"),
+          right("Mean ($)"),
+          right("SD ($)"),
+          right("P5 ($)"),
+          right("P50 ($)"),
+          right("P95 ($)"),
+          right("P(shared savings)"),
+          right("P(shared loss)")
+        ],
+        rows: rows.map((r) => [
+          r.label,
+          money(r.providerNet.mean),
+          money(r.providerNet.sd),
+          money(r.providerNet.p5),
+          money(r.providerNet.p50),
+          money(r.providerNet.p95),
+          r.pSharedSavings,
+          r.pSharedLoss
+        ])
+      }
+    ]
+  })
+
+const pairTables = (view: SimulationView, money: Money): ReadonlyArray<Table> =>
   view.pairs.map((p) => ({
     title: `${p.a} minus ${p.b}, same draws`,
     columns: [
       left("Year"),
       right("Δ provider net mean ($)"),
-      right("Δ provider net sd ($)"),
       right("Δ provider net P5 ($)"),
-      right("Δ provider net P50 ($)"),
       right("Δ provider net P95 ($)"),
       right("Δ payer cost mean ($)"),
       right(`P(${p.a} better for payer)`),
@@ -58,12 +64,10 @@ const pairTables = (view: SimulationView): ReadonlyArray<Table> =>
     ],
     rows: [...p.years, p.contract].map((r) => [
       r.label,
-      r.providerNet.mean,
-      r.providerNet.sd,
-      r.providerNet.p5,
-      r.providerNet.p50,
-      r.providerNet.p95,
-      r.payerCost.mean,
+      money(r.providerNet.mean),
+      money(r.providerNet.p5),
+      money(r.providerNet.p95),
+      money(r.payerCost.mean),
       r.pABetterForPayer,
       r.pABetterForProvider
     ])
@@ -112,8 +116,11 @@ export const renderSimulation = (view: SimulationView, format: Format): string =
     `Draws: ${view.generator}. Same seed, same numbers, whatever the number of workers or shards.`,
     `Scenario ${view.scenario.file} (sha256 ${view.scenario.sha256.slice(0, 12)}…), pbpsim ${view.engine.version}.`
   ]
-  const tables = [assumptionsTable(view), ...policyTables(view), ...pairTables(view)]
-  return format === "markdown"
-    ? [`### ${header}`, ...tables.map(renderMarkdown), notes.map((n) => `- ${n}`).join("\n")].join("\n\n")
-    : [header, ...tables.map(renderText), notes.join("\n")].join("\n\n")
+  if (format === "markdown") {
+    // For a memo: thousands grouped, aligned columns, notes as a list.
+    const tables = [assumptionsTable(view), ...policyTables(view, grouped), ...pairTables(view, grouped)]
+    return [`## ${header}`, ...tables.map(renderAlignedMarkdown), notes.map((n) => `- ${n}`).join("\n")].join("\n\n")
+  }
+  const tables = [assumptionsTable(view), ...policyTables(view, (m) => m), ...pairTables(view, (m) => m)]
+  return [header, ...tables.map(renderText), notes.join("\n")].join("\n\n")
 }
