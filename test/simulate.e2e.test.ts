@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -95,4 +95,23 @@ describe("simulationViewFor", () => {
       expect(view.scenario.file).toBe(`scenarios/${name}.yaml`)
     }
   )
+})
+
+describe("report", () => {
+  it.concurrent("writes one self-contained HTML file from the command line, simulation included", { timeout: TIMEOUT }, async () => {
+    const out = join(dir, "ratchet.html")
+    const r = await pbpsim("report", "scenarios/ratchet.yaml", "--simulate", "-n", "1000", "-q", "--out", out)
+    expect(r.code).toBe(0)
+    const html = await readFile(out, "utf8")
+    expect(html.startsWith("<!doctype html>") || html.startsWith("<!DOCTYPE html>")).toBe(true)
+    // Charts are inline SVG; nothing is fetched at view time.
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(10)
+    expect(html).not.toMatch(/(src|href)="https?:/)
+  })
+
+  it.concurrent("refuses to run without --out, saying how to call it", { timeout: TIMEOUT }, async () => {
+    const r = await pbpsim("report", "scenarios/ratchet.yaml")
+    expectUserError(r)
+    expect(r.stderr).toContain("--out")
+  })
 })

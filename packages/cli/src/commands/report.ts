@@ -1,5 +1,5 @@
 import { Command, Options } from "@effect/cli"
-import type { Scenario, ScenarioError } from "@pbpsim/simulator"
+import type { ScenarioError } from "@pbpsim/simulator"
 import { Effect, Option } from "effect"
 import { UserError } from "../errors.js"
 import { outOption, scenarioArg, splitNames } from "../options.js"
@@ -9,24 +9,12 @@ import { scenarioSummary } from "../report/html/summary.js"
 import { comparisonView } from "../report/results.js"
 import type { SimulationView } from "../report/simulationView.js"
 import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
-import { simulationViewFor } from "../simulation.js"
+import { simulationViewFor, type SimulationArgs } from "../simulation.js"
 
 /** How the report gets a Monte Carlo run: the simulate command's own pipeline, so both print the same figures. */
-export type SimulationSource = (args: {
-  readonly scenario: Scenario
-  readonly policies: ReadonlyArray<string>
-  readonly trials: number
-  readonly seed: string
-  readonly workers: number
-  readonly quiet: boolean
-}) => Effect.Effect<SimulationView, UserError | ScenarioError>
+export type SimulationSource = (args: SimulationArgs) => Effect.Effect<SimulationView, UserError | ScenarioError>
 
-export interface SimulationRequest {
-  readonly trials: number
-  readonly seed: string
-  readonly workers: number
-  readonly quiet: boolean
-}
+export type SimulationRequest = Pick<SimulationArgs, "trials" | "seed" | "workers" | "quiet">
 
 /**
  * The report as HTML text: load the scenario, run the policies with the exact engine (the
