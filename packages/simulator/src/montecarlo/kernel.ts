@@ -199,11 +199,21 @@ const factor = (rates: Float64Array, from: number, to: number): number => {
 const move = (rates: Float64Array, value: number, from: number, to: number): number =>
   from === to ? value : from < to ? value * factor(rates, from, to) : value / factor(rates, to, from)
 
-/** Σ w_i · (cost ÷ MM ÷ risk)_i · risk_basis · F(y_i → y_last) for the provider (latest `count` years before `t`, or the baseline years). */
-const providerBaseline = (
+/**
+ * The weighted baseline rule (baseline.ts weightedBaseline) on one row of the calendar:
+ * Σ w_j · (cost ÷ divisors)_{y_j} · RS_provider,last · F(y_j → y_last), over the latest
+ * `weights.length` years before `latestBefore`, or the given years. For the provider the row is
+ * its own cells (cost ÷ MM ÷ risk); for the peers it is their pool (Σcost ÷ Σ risk × MM). Both
+ * are stated at the provider's risk of the last year, as the exact engine states them.
+ */
+const weightedBaseline = (
   w: WorldScratch,
   rates: Float64Array,
   provider: number,
+  row: number,
+  cost: Float64Array,
+  divisor: Float64Array,
+  secondDivisor: Float64Array | null,
   years: Int32Array | null,
   latestBefore: number,
   weights: Float64Array
@@ -215,35 +225,16 @@ const providerBaseline = (
   let sum = 0
   for (let j = 0; j < n; j++) {
     const y = years ? years[j]! : latestBefore - n + j
-    const i = provider * T + y
-    sum += weights[j]! * ((w.cost[i]! / w.memberMonths[i]! / w.risk[i]!) * basis * factor(rates, y, last))
+    const i = row * T + y
+    let perUnit = cost[i]! / divisor[i]!
+    if (secondDivisor) perUnit /= secondDivisor[i]!
+    sum += weights[j]! * (perUnit * basis * factor(rates, y, last))
   }
   return sum
 }
 
-/** The same on the peers' pool, stated at the provider's risk of `riskYear`. */
-const peerBaseline = (
-  w: WorldScratch,
-  rates: Float64Array,
-  provider: number,
-  peerSet: number,
-  years: Int32Array | null,
-  latestBefore: number,
-  weights: Float64Array,
-  riskYear: number
-): number => {
-  const T = w.plan.calendarYears
-  const n = weights.length
-  const last = years ? years[n - 1]! : latestBefore - 1
-  const basis = w.risk[provider * T + riskYear]!
-  let sum = 0
-  for (let j = 0; j < n; j++) {
-    const y = years ? years[j]! : latestBefore - n + j
-    const i = peerSet * T + y
-    sum += weights[j]! * ((w.pooledCost[i]! / w.pooledRisk[i]!) * basis * factor(rates, y, last))
-  }
-  return sum
-}
+const providerBaseline = (w: WorldScratch, rates: Float64Array, provider: number, years: Int32Array | null, latestBefore: number, weights: Float64Array): number =>
+  weightedBaseline(w, rates, provider, provider, w.cost, w.memberMonths, w.risk, years, latestBefore, weights)
 
 const ONE_WEIGHT = new Float64Array([1])
 
@@ -347,16 +338,15 @@ const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): v
       if (policy.peerRefresh === PEER_FIXED || k === 1) {
         peerYears = policy.baselineIndex
         peerWeights = policy.baselineWeights
-      } else if (policy.peerRefresh === PEER_ANNUAL || partial) {
+      } else if (policy.peerRefresh === PEER_ANNUAL) {
         peerYears = null
         peerWeights = ONE_WEIGHT
       }
-      const own = peerYears ? peerYears[peerYears.length - 1]! : t - 1
-      peerB = peerAtReference(w, hist, policy, peerYears, t, peerWeights, own, newRef)
+      peerB = peerAtReference(w, hist, policy, peerYears, t, peerWeights, newRef)
       refT = newRef
       riskBase = w.risk[provider * T + refT]!
     } else if (policy.peerRefresh === PEER_ANNUAL && refT >= 0) {
-      peerB = peerAtReference(w, hist, policy, null, t, ONE_WEIGHT, t - 1, refT)
+      peerB = peerAtReference(w, hist, policy, null, t, ONE_WEIGHT, refT)
     }
     // Prior savings credit at a rebase: share × mean per-capita savings since the last rebase, capped.
     let credit = 0
@@ -426,7 +416,7 @@ const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): v
   }
 }
 
-/** Peer baseline from its own years, restated to the provider's reference year's dollars and risk (engine/contract.ts peerFor). */
+/** Peer baseline from its own years (the last of them, or the year before t), restated to the provider's reference year's dollars and risk (engine/contract.ts peerFor). */
 const peerAtReference = (
   w: WorldScratch,
   hist: Float64Array,
@@ -434,11 +424,11 @@ const peerAtReference = (
   years: Int32Array | null,
   t: number,
   weights: Float64Array,
-  own: number,
   refT: number
 ): number => {
   const T = w.plan.calendarYears
-  const baseline = peerBaseline(w, hist, policy.provider, policy.peerSet, years, t, weights, own)
+  const own = years ? years[years.length - 1]! : t - 1
+  const baseline = weightedBaseline(w, hist, policy.provider, policy.peerSet, w.pooledCost, w.pooledRisk, null, years, t, weights)
   if (own === refT) return baseline
   const moved = move(hist, baseline, own, refT)
   const riskThen = w.risk[policy.provider * T + own]!
