@@ -127,7 +127,8 @@ const pairRowView = (row: PairRowSummary): PairRowView => ({
   pABetterForProvider: probability(row.pABetterForProvider)
 })
 
-const sd = (x: number): string => String(x)
+/** Assumptions are the scenario's own plain numbers (sds, not money): printed as written. */
+const assumption = (x: number): string => String(x)
 
 export const simulationView = (args: {
   readonly provenance: Provenance
@@ -151,10 +152,10 @@ export const simulationView = (args: {
       description: model.policyDescription,
       settlementTerms: model.settlement.name,
       assumptions: {
-        marketTrendSd: sd(model.stochastic.marketTrendSd),
-        memberCostSd: sd(model.stochastic.memberCostSd),
-        savingsSd: sd(model.stochastic.savingsSd),
-        riskDriftSd: sd(model.stochastic.riskDriftSd)
+        marketTrendSd: assumption(model.stochastic.marketTrendSd),
+        memberCostSd: assumption(model.stochastic.memberCostSd),
+        savingsSd: assumption(model.stochastic.savingsSd),
+        riskDriftSd: assumption(model.stochastic.riskDriftSd)
       },
       years: p.years.map(policyRowView),
       contract: policyRowView(p.contract)

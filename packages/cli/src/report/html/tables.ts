@@ -1,3 +1,4 @@
+import type { Column } from "../table.js"
 import { attribute, escapeHtml } from "./escape.js"
 
 /**
@@ -22,11 +23,6 @@ export interface FigureSource {
 export interface Cell {
   readonly text: string
   readonly source?: FigureSource
-  readonly align: "left" | "right"
-}
-
-export interface Column {
-  readonly header: string
   readonly align: "left" | "right"
 }
 
