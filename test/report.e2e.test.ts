@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url"
 import { Effect } from "effect"
 import { chromium, type Browser } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { reportHtml } from "../packages/cli/src/commands/report.js"
+import { reportHtml } from "../packages/cli/src/actions/report.js"
 import type { SimulationView } from "../packages/cli/src/report/simulationView.js"
 import { expectedFigure, type CellTag } from "./fixtures/report/figures.js"
 
@@ -33,7 +33,7 @@ const TIMEOUT = 180_000
 /** The real CLI's JSON, spawned once per scenario: the parity check holds against what users get. */
 const compareJson = (file: string): Promise<Record<string, unknown>> =>
   new Promise((resolve, reject) =>
-    execFile(join(ROOT, "node_modules/.bin/tsx"), ["packages/cli/src/main.ts", "compare", file, "--format", "json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+    execFile(join(ROOT, "node_modules/.bin/pbpsim"), ["compare", file, "--format", "json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
       error ? reject(new Error(`compare ${file} failed: ${stderr}`)) : resolve(JSON.parse(stdout) as Record<string, unknown>)
     )
   )

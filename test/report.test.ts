@@ -4,7 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { reportHtml, writeReport, type SimulationSource } from "../packages/cli/src/commands/report.js"
+import { reportHtml, writeReport, type SimulationSource } from "../packages/cli/src/actions/report.js"
+import { Io } from "../packages/cli/src/io.js"
 import { reportDocument } from "../packages/cli/src/report/html/document.js"
 import { escapeHtml } from "../packages/cli/src/report/html/escape.js"
 import { scenarioSummary } from "../packages/cli/src/report/html/summary.js"
@@ -13,6 +14,7 @@ import { comparisonView, type ComparisonView } from "../packages/cli/src/report/
 import type { SimulationView } from "../packages/cli/src/report/simulationView.js"
 import { load, provenanceOf, runPolicies, selectPolicies } from "../packages/cli/src/scenarioInput.js"
 import { simulationViewFor } from "../packages/cli/src/simulation.js"
+import { captureIo } from "./support/io.js"
 import { expectedFigure, taggedCells, type CellTag } from "./fixtures/report/figures.js"
 
 const ISSUE_BRIEF = "scenarios/issue-brief.yaml"
@@ -228,7 +230,7 @@ describe("writeReport", () => {
 
   it("writes the report to --out and leaves no temporary file", async () => {
     const out = join(folder, "ratchet.html")
-    await Effect.runPromise(writeReport({ scenario: RATCHET, requested: ["annual-rebase"], out }))
+    await Effect.runPromise(writeReport({ scenario: RATCHET, requested: ["annual-rebase"], out }).pipe(Effect.provideService(Io, captureIo().io)))
     const text = await readFile(out, "utf8")
     expect(text.startsWith("<!DOCTYPE html>")).toBe(true)
     expect(text).toContain('id="policy-0"')
@@ -238,7 +240,7 @@ describe("writeReport", () => {
   })
 
   it("refuses to run without --out, saying how to call it", async () => {
-    const result = await Effect.runPromise(Effect.either(writeReport({ scenario: RATCHET, requested: [], out: undefined })))
+    const result = await Effect.runPromise(Effect.either(writeReport({ scenario: RATCHET, requested: [], out: undefined })).pipe(Effect.provideService(Io, captureIo().io)))
     expect(Either.isLeft(result) && result.left._tag === "UserError" && result.left.message).toBe(
       "report: --out is required (the report is one HTML file), e.g. pbpsim report scenarios/ratchet.yaml --out report.html"
     )

@@ -3,12 +3,11 @@ import { join } from "node:path"
 import { expect } from "vitest"
 
 /**
- * The real `pbpsim` entry point run through tsx, as a user would. Each start costs ~3 s on a
- * shared 2-core machine, so at most three processes run at once.
+ * The built `pbpsim` bin run as a user would (node_modules/.bin/pbpsim after the install),
+ * at most three processes at once.
  */
 export const ROOT = join(import.meta.dirname, "../..")
-export const TSX = join(ROOT, "node_modules/.bin/tsx")
-export const MAIN = "packages/cli/src/main.ts"
+export const BIN = join(ROOT, "node_modules/.bin/pbpsim")
 export const TIMEOUT = 180_000
 
 export interface Outcome {
@@ -32,7 +31,7 @@ export const pbpsim = async (...args: ReadonlyArray<string>): Promise<Outcome> =
   await acquire()
   try {
     return await new Promise((resolve) => {
-      execFile(TSX, [MAIN, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
+      execFile(BIN, [...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
         resolve({ code, stdout, stderr })
       })

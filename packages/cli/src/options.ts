@@ -1,4 +1,5 @@
 import { Args, Options } from "@effect/cli"
+import { TABLE_WIDTH } from "./report/table.js"
 
 export const FORMATS = ["table", "csv", "json", "markdown"] as const
 export type Format = (typeof FORMATS)[number]
@@ -16,6 +17,13 @@ export const outOption = Options.text("out").pipe(
   Options.optional,
   Options.withDescription("Write to this file instead of standard output (written atomically: temporary file, then rename)")
 )
+
+export const wideOption = Options.boolean("wide").pipe(
+  Options.withDescription(`Terminal tables on one line however wide (by default a table wider than ${TABLE_WIDTH} columns is split into column groups)`)
+)
+
+/** Text width of terminal tables: split at TABLE_WIDTH unless --wide. */
+export const tableWidth = (wide: boolean): number => (wide ? Number.POSITIVE_INFINITY : TABLE_WIDTH)
 
 /** "a,b" or repeated values → names, trimmed, empty parts dropped. */
 export const splitNames = (text: string): ReadonlyArray<string> =>

@@ -3,17 +3,16 @@ import { rename, rm, writeFile } from "node:fs/promises"
 import { dirname, basename, join } from "node:path"
 import { Effect } from "effect"
 import { UserError } from "./errors.js"
+import { Io } from "./io.js"
 
 /**
  * Write a command's output to stdout, or to a file atomically: the text goes to a temporary
  * file beside the target and is renamed over it, so a reader never sees half a report and a
  * failed run leaves any earlier file untouched.
  */
-export const writeOutput = (text: string, out: string | undefined): Effect.Effect<void, UserError> =>
+export const writeOutput = (text: string, out: string | undefined): Effect.Effect<void, UserError, Io> =>
   out === undefined
-    ? Effect.sync(() => {
-        process.stdout.write(text.endsWith("\n") ? text : `${text}\n`)
-      })
+    ? Effect.flatMap(Io, (io) => Effect.sync(() => io.out(text.endsWith("\n") ? text : `${text}\n`)))
     : Effect.tryPromise({
         try: async () => {
           const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`)

@@ -5,6 +5,7 @@ import { InvalidArgument } from "@pbpsim/benchmark"
 import { loadScenario, policyNames, resolvePolicy, runPolicy, type PolicyRun, type Scenario, type ScenarioError } from "@pbpsim/simulator"
 import { Effect } from "effect"
 import type { Format } from "./options.js"
+import type { Io } from "./io.js"
 import { writeOutput } from "./output.js"
 import { renderComparison } from "./report/render.js"
 import { comparisonView } from "./report/results.js"
@@ -67,11 +68,13 @@ export const reportPolicies = (args: {
   readonly requested: ReadonlyArray<string>
   readonly kind: "run" | "compare"
   readonly format: Format
+  /** Widest terminal table (TABLE_WIDTH, or unbounded with --wide). */
+  readonly width: number
   readonly out: string | undefined
-}): Effect.Effect<void, UserError | ScenarioError> =>
+}): Effect.Effect<void, UserError | ScenarioError, Io> =>
   Effect.gen(function* () {
     const scenario = yield* load(args.scenario)
     const names = yield* selectPolicies(scenario, args.requested)
     const runs = yield* runPolicies(scenario, args.kind === "run" ? names.slice(0, 1) : names)
-    yield* writeOutput(renderComparison(comparisonView(provenanceOf(scenario), runs), args.format, args.kind), args.out)
+    yield* writeOutput(renderComparison(comparisonView(provenanceOf(scenario), runs), args.format, args.kind, args.width), args.out)
   })

@@ -1,10 +1,7 @@
 import { Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
-import { UserError } from "../errors.js"
-import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
+import { Option } from "effect"
 import { outOption, scenarioArg } from "../options.js"
-import { explainYear } from "../report/explain.js"
-import { writeOutput } from "../output.js"
+import { lazily } from "./lazy.js"
 
 const policyOption = Options.text("policy").pipe(
   Options.withAlias("p"),
@@ -25,23 +22,10 @@ export const explain = Command.make(
   "explain",
   { scenario: scenarioArg, policy: policyOption, year: yearOption, format: explainFormat, out: outOption },
   (args) =>
-    Effect.gen(function* () {
-      const scenario = yield* load(args.scenario)
-      const names = yield* selectPolicies(scenario, Option.toArray(args.policy))
-      const [run] = yield* runPolicies(scenario, names.slice(0, 1))
-      const years = run!.result.years
-      const k = args.year >= 1 && args.year <= years.length ? args.year : years.findIndex((y) => y.year === args.year) + 1
-      const explainedYear = k >= 1 ? explainYear(run!, k) : undefined
-      if (!explainedYear) {
-        return yield* Effect.fail(
-          new UserError({
-            message: `--year ${args.year}: expected a contract year 1–${years.length} or a calendar year ${years[0]!.year}–${years[years.length - 1]!.year}`
-          })
-        )
-      }
-      const text = args.format === "json" ? JSON.stringify(explainedYear.json(provenanceOf(scenario)), null, 2) : explainedYear.text
-      yield* writeOutput(text, Option.getOrUndefined(args.out))
-    })
+    lazily(
+      () => import("../actions/explain.js"),
+      (m) => m.explainAction({ ...args, policy: Option.toArray(args.policy), out: Option.getOrUndefined(args.out) })
+    )
 ).pipe(
   Command.withDescription(
     "Show why a year's numbers are what they are: the waterfall from provider and peer baselines through blend, " +

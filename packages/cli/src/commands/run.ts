@@ -1,7 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { reportPolicies } from "../scenarioInput.js"
-import { formatOption, outOption, scenarioArg } from "../options.js"
+import { formatOption, outOption, scenarioArg, tableWidth, wideOption } from "../options.js"
+import { lazily } from "./lazy.js"
 
 const policyOption = Options.text("policy").pipe(
   Options.withAlias("p"),
@@ -9,8 +9,19 @@ const policyOption = Options.text("policy").pipe(
   Options.withDescription("Policy to run (default: the scenario's first policy)")
 )
 
-export const run = Command.make("run", { scenario: scenarioArg, policy: policyOption, format: formatOption, out: outOption }, (args) =>
-  reportPolicies({ scenario: args.scenario, requested: Option.toArray(args.policy), kind: "run", format: args.format, out: Option.getOrUndefined(args.out) })
+export const run = Command.make("run", { scenario: scenarioArg, policy: policyOption, format: formatOption, wide: wideOption, out: outOption }, (args) =>
+  lazily(
+    () => import("../scenarioInput.js"),
+    (m) =>
+      m.reportPolicies({
+        scenario: args.scenario,
+        requested: Option.toArray(args.policy),
+        kind: "run",
+        format: args.format,
+        width: tableWidth(args.wide),
+        out: Option.getOrUndefined(args.out)
+      })
+  )
 ).pipe(
   Command.withDescription(
     "Project one policy year by year: benchmark build-up, actual cost, settlement, incentive power.\n" +

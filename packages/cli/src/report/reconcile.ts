@@ -1,7 +1,8 @@
 import { formatFixed, type PufReconciliationSummary, type PufRowReconciliation } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { Format } from "../options.js"
-import { left, renderCsv, renderMarkdown, renderText, right, type Table } from "./table.js"
+import { wrapText } from "../text.js"
+import { left, renderCsv, renderMarkdown, renderText, right, TABLE_WIDTH, type Table } from "./table.js"
 
 export interface ReconcileInput {
   readonly file: string
@@ -44,7 +45,7 @@ const summaryLines = (s: PufReconciliationSummary): ReadonlyArray<string> => [
   ...s.misses.map((m) => `  ${m.acoId} (${m.outcome}, ${usd(m.difference)}): ${m.explanation}`)
 ]
 
-export const reconcileReport = (input: ReconcileInput, format: Format): string => {
+export const reconcileReport = (input: ReconcileInput, format: Format, width: number = TABLE_WIDTH): string => {
   if (format === "json") {
     return JSON.stringify(
       {
@@ -67,5 +68,5 @@ export const reconcileReport = (input: ReconcileInput, format: Format): string =
   const summary = summaryLines(input.summary)
   return format === "markdown"
     ? [renderMarkdown(table), "", "**Summary**", "", ...summary.map((l) => `- ${l.trim()}`)].join("\n")
-    : [renderText(table), "", "Summary", ...summary.map((l) => `  ${l}`)].join("\n")
+    : [renderText(table, width), "", "Summary", wrapText(summary.map((l) => `  ${l}`).join("\n"), width)].join("\n")
 }

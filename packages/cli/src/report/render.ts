@@ -1,10 +1,11 @@
 import type { Format } from "../options.js"
 import { benchmarkMemoTable, comparisonCsvRows, comparisonMemoTables, comparisonTables, policyTable, settlementMemoTable, totalsMemoTable } from "./comparison.js"
 import type { ComparisonView } from "./results.js"
-import { renderCsv, renderText, type Table } from "./table.js"
+import { wrapText } from "../text.js"
+import { renderCsv, renderText, TABLE_WIDTH, type Table } from "./table.js"
 
 /** JSON is the view itself (exact strings, provenance); the other formats are tables of it. */
-export const renderComparison = (view: ComparisonView, format: Format, kind: "run" | "compare"): string => {
+export const renderComparison = (view: ComparisonView, format: Format, kind: "run" | "compare", width: number = TABLE_WIDTH): string => {
   if (format === "json") return JSON.stringify(view, null, 2)
   if (format === "csv") {
     const { columns, rows } = comparisonCsvRows(view)
@@ -13,7 +14,7 @@ export const renderComparison = (view: ComparisonView, format: Format, kind: "ru
   if (format === "markdown") return comparisonMemo(view, kind)
   const tables = [...view.policies.map(policyTable), ...(kind === "compare" && view.policies.length > 1 ? comparisonTables(view) : [])]
   const header = `${view.scenario.name} — provider ${view.provider} (${view.scenario.file}, pbpsim ${view.engine.version})`
-  return [header, ...tables.map(renderText)].join("\n\n")
+  return [wrapText(header, width), ...tables.map((t) => renderText(t, width))].join("\n\n")
 }
 
 const mdText = (text: string) => text.replaceAll("|", "\\|")

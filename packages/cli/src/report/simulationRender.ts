@@ -2,7 +2,8 @@ import type { Format } from "../options.js"
 import type { DistributionView, SimulationView } from "./simulationView.js"
 import { grouped } from "./comparison.js"
 import { renderAlignedMarkdown } from "./render.js"
-import { left, renderCsv, renderText, right, type Table } from "./table.js"
+import { wrapText } from "../text.js"
+import { left, renderCsv, renderText, right, TABLE_WIDTH, type Table } from "./table.js"
 
 /**
  * simulate and merge output: JSON is the view itself; the table, CSV and Markdown forms are
@@ -106,7 +107,7 @@ const csvRows = (view: SimulationView): ReadonlyArray<ReadonlyArray<string>> => 
   ]
 }
 
-export const renderSimulation = (view: SimulationView, format: Format): string => {
+export const renderSimulation = (view: SimulationView, format: Format, width: number = TABLE_WIDTH): string => {
   if (format === "json") return JSON.stringify(view, null, 2)
   if (format === "csv")
     return renderCsv(["section", "name", "year", "metric", "mean", "sd", "p5", "p25", "p50", "p75", "p95", "probability"], csvRows(view))
@@ -122,5 +123,5 @@ export const renderSimulation = (view: SimulationView, format: Format): string =
     return [`## ${header}`, ...tables.map(renderAlignedMarkdown), notes.map((n) => `- ${n}`).join("\n")].join("\n\n")
   }
   const tables = [assumptionsTable(view), ...policyTables(view, (m) => m), ...pairTables(view, (m) => m)]
-  return [header, ...tables.map(renderText), notes.join("\n")].join("\n\n")
+  return [wrapText(header, width), ...tables.map((t) => renderText(t, width)), wrapText(notes.join("\n"), width)].join("\n\n")
 }

@@ -1,3 +1,5 @@
+import { wrapText } from "../text.js"
+
 /**
  * A titled table of already-formatted cells, rendered as an aligned terminal table, CSV or
  * Markdown. Numbers arrive as fixed-place strings (results.ts), so rendering never rounds.
@@ -21,14 +23,52 @@ export const right = (header: string): Column => ({ header, align: "right" })
 const pad = (text: string, width: number, align: Column["align"]) =>
   align === "right" ? text.padStart(width) : text.padEnd(width)
 
-export const renderText = (table: Table): string => {
+/** Widest default terminal table; wider ones are split into column groups (`--wide` keeps one). */
+export const TABLE_WIDTH = 120
+
+/**
+ * An aligned text table at most `width` columns wide: when the whole table is wider, its
+ * columns are split into groups that fit, each repeating the first (key) column.
+ */
+export const renderText = (table: Table, width: number = TABLE_WIDTH): string => {
   const all = [table.columns.map((c) => c.header), ...table.rows, ...(table.footer ?? [])]
   const widths = table.columns.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)))
-  const line = (cells: ReadonlyArray<string>) =>
-    table.columns.map((c, i) => pad(cells[i] ?? "", widths[i]!, c.align)).join("  ").trimEnd()
-  const rule = widths.map((w) => "─".repeat(w)).join("  ")
+  const groups = columnGroups(widths, width)
+  return groups
+    .map((group, k) => {
+      const title = groups.length > 1 && k > 0 ? `${table.title} (continued, ${k + 1} of ${groups.length})` : table.title
+      return renderGroup(table, group, widths, title, width)
+    })
+    .join("\n\n")
+}
+
+const GAP = 2
+
+/** Column indexes per group: the first column, then as many of the next as fit in `width`. */
+const columnGroups = (widths: ReadonlyArray<number>, width: number): ReadonlyArray<ReadonlyArray<number>> => {
+  const total = widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1)
+  if (total <= width || widths.length <= 2) return [widths.map((_, i) => i)]
+  const groups: Array<Array<number>> = []
+  let current = [0]
+  let used = widths[0]!
+  for (let i = 1; i < widths.length; i++) {
+    if (current.length > 1 && used + GAP + widths[i]! > width) {
+      groups.push(current)
+      current = [0]
+      used = widths[0]!
+    }
+    current.push(i)
+    used += GAP + widths[i]!
+  }
+  groups.push(current)
+  return groups
+}
+
+const renderGroup = (table: Table, group: ReadonlyArray<number>, widths: ReadonlyArray<number>, title: string, width: number): string => {
+  const line = (cells: ReadonlyArray<string>) => group.map((i) => pad(cells[i] ?? "", widths[i]!, table.columns[i]!.align)).join(" ".repeat(GAP)).trimEnd()
+  const rule = group.map((i) => "─".repeat(widths[i]!)).join(" ".repeat(GAP))
   return [
-    table.title,
+    wrapText(title, width),
     line(table.columns.map((c) => c.header)),
     rule,
     ...table.rows.map(line),

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import type { ContractModel } from "../model.js"
 import { blockRunner, shardBlocks, trialsInBlocks, zeroNoiseOutput, type Shard } from "./blocks.js"
@@ -24,14 +26,18 @@ export interface Simulation {
   readonly summary: SimulationSummary
 }
 
-// .ts when run from sources (tsx, vitest), .js when built.
-const isTs = import.meta.url.endsWith(".ts")
-const workerEntry = new URL(`./worker${isTs ? ".ts" : ".js"}`, import.meta.url)
+// Workers always run built JavaScript: beside this module once built (dist/, or the CLI's
+// bundle), or the package's dist/ when this module runs from its TypeScript source (tests).
+const workerEntry = import.meta.url.endsWith(".ts")
+  ? new URL("../../dist/montecarlo/worker.js", import.meta.url)
+  : new URL("./worker.js", import.meta.url)
 
-const spawn = (data: object): Worker =>
-  isTs
-    ? new Worker(new URL("./worker-bootstrap.mjs", import.meta.url), { workerData: { ...data, entry: workerEntry.href } })
-    : new Worker(workerEntry, { workerData: data })
+const spawn = (data: object): Worker => {
+  if (!existsSync(workerEntry)) {
+    throw new Error(`simulation worker ${fileURLToPath(workerEntry)} is missing: build the packages first (pnpm build)`)
+  }
+  return new Worker(workerEntry, { workerData: data })
+}
 
 /** Hand blocks to workers one at a time; collect each worker's state at the end. */
 const inWorkers = (plan: SimulationPlan, options: SimulateOptions, blocks: ReadonlyArray<number>, total: number): Promise<ReadonlyArray<AccumulatorState>> => {

@@ -1,0 +1,51 @@
+import type { ScenarioError } from "@pbpsim/simulator"
+import { Effect } from "effect"
+import { UserError } from "../errors.js"
+import type { Io } from "../io.js"
+import { writeOutput } from "../output.js"
+import { reportDocument } from "../report/html/document.js"
+import { scenarioSummary } from "../report/html/summary.js"
+import { comparisonView } from "../report/results.js"
+import type { SimulationView } from "../report/simulationView.js"
+import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
+import type { SimulationArgs } from "../simulation.js"
+import { lazily } from "../commands/lazy.js"
+
+/** How the report gets a Monte Carlo run: the simulate command's own pipeline, so both print the same figures. */
+export type SimulationSource = (args: SimulationArgs) => Effect.Effect<SimulationView, UserError | ScenarioError>
+
+export type SimulationRequest = Pick<SimulationArgs, "trials" | "seed" | "workers" | "quiet">
+
+/**
+ * The report as HTML text: load the scenario, run the policies with the exact engine (the
+ * same comparison view `compare --format json` prints), optionally simulate them, and lay
+ * it all out with charts.
+ */
+export const reportHtml = (args: {
+  readonly scenario: string
+  readonly requested: ReadonlyArray<string>
+  readonly simulation?: SimulationRequest
+  /** Where the simulation comes from (tests pass a fixed view); simulate's own pipeline by default. */
+  readonly simulate?: SimulationSource
+}): Effect.Effect<string, UserError | ScenarioError> =>
+  Effect.gen(function* () {
+    const scenario = yield* load(args.scenario)
+    const names = yield* selectPolicies(scenario, args.requested)
+    const runs = yield* runPolicies(scenario, names)
+    const comparison = comparisonView(provenanceOf(scenario), runs)
+    const simulation = args.simulation ? yield* (args.simulate ?? simulateOwnPipeline)({ scenario, policies: names, ...args.simulation }) : undefined
+    return yield* Effect.tryPromise({
+      try: () => reportDocument({ summary: scenarioSummary(scenario), comparison, ...(simulation ? { simulation } : {}) }),
+      // A chart that fails to render is a bug in pbpsim, not a user mistake: let it surface as a defect.
+      catch: (e) => e
+    }).pipe(Effect.orDie)
+  })
+
+/** simulate's own pipeline, loaded only when the report has a simulation. */
+const simulateOwnPipeline: SimulationSource = (args) => lazily(() => import("../simulation.js"), (m) => m.simulationViewFor(args))
+
+/** `--out` is required: an HTML document on a terminal helps nobody. */
+export const writeReport = (args: Parameters<typeof reportHtml>[0] & { readonly out: string | undefined }): Effect.Effect<void, UserError | ScenarioError, Io> =>
+  args.out === undefined
+    ? Effect.fail(new UserError({ message: `report: --out is required (the report is one HTML file), e.g. pbpsim report ${args.scenario} --out report.html` }))
+    : Effect.flatMap(reportHtml(args), (html) => writeOutput(html, args.out))

@@ -1,0 +1,53 @@
+import { Command } from "@effect/cli"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { Console, Effect } from "effect"
+import { compare } from "./commands/compare.js"
+import { explain } from "./commands/explain.js"
+import { merge } from "./commands/merge.js"
+import { reconcile } from "./commands/reconcile.js"
+import { report } from "./commands/report.js"
+import { run } from "./commands/run.js"
+import { schema } from "./commands/schema.js"
+import { simulate } from "./commands/simulate.js"
+import { validate } from "./commands/validate.js"
+import { cliConsole } from "./console.js"
+import { Io, processIo, type CliIo } from "./io.js"
+import { ENGINE_VERSION } from "./version.js"
+
+const root = Command.make("pbpsim").pipe(
+  Command.withDescription(
+    "Multi-year population-based payment contracts: benchmarks, rebasing and trend policies, settlement.\n" +
+      "Start with: pbpsim compare scenarios/issue-brief.yaml"
+  ),
+  Command.withSubcommands([validate, run, compare, explain, simulate, merge, report, schema, reconcile])
+)
+
+const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION, executable: "pbpsim" })
+
+/**
+ * Run the pbpsim command line (`argv` without node and the script) and return its exit code.
+ * User mistakes print their message and exit 1, never a stack trace; @effect/cli prints its
+ * own usage errors (unknown flag, missing argument) before failing. Anything else is a bug in
+ * pbpsim and prints its cause.
+ */
+export const runCli = async (argv: ReadonlyArray<string>, io: CliIo = processIo()): Promise<number> => {
+  let code = 0
+  const fail = (message: string) =>
+    Effect.sync(() => {
+      io.err(`${message}\n`)
+      code = 1
+    })
+  const program = Effect.suspend(() => cli(["node", "pbpsim", ...argv])).pipe(
+    Effect.catchTags({
+      UserError: (e) => fail(e.message),
+      ScenarioError: (e) => fail(e.message)
+    }),
+    Effect.catchAll(() => Effect.sync(() => (code = 1))),
+    Effect.catchAllDefect((defect) => fail(`pbpsim: internal error (please report it)\n${defect instanceof Error ? defect.stack : String(defect)}`)),
+    Effect.provideService(Io, io),
+    Console.withConsole(cliConsole(io)),
+    Effect.provide(NodeContext.layer)
+  )
+  await Effect.runPromise(program)
+  return code
+}
