@@ -1,13 +1,14 @@
-// The whole test suite: typecheck, then vitest, then the plain "N passed, N failed" line CI reads.
+// The whole test suite: build (the bin and the worker threads the tests start run built
+// JavaScript), typecheck the tests too, then vitest, then the plain "N passed, N failed" line CI reads.
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync, rmSync } from "node:fs"
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", shell: false }).status ?? 1
 const bin = (name) => `node_modules/.bin/${name}`
 
-console.log("typecheck: tsc -b")
-if (run(bin("tsc"), ["-b"]) !== 0) {
-  console.log("typecheck failed: fix the errors above")
+console.log("build: node scripts/build.mjs; typecheck: tsc -b")
+if (run(process.execPath, ["scripts/build.mjs"]) !== 0 || run(bin("tsc"), ["-b"]) !== 0) {
+  console.log("build or typecheck failed: fix the errors above")
   console.log("0 passed, 1 failed")
   process.exit(1)
 }

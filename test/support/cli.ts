@@ -1,12 +1,11 @@
 import { execFile } from "node:child_process"
 import { join } from "node:path"
 import { expect } from "vitest"
+import { runCli } from "../../packages/cli/src/cli.js"
+import { captureIo } from "./io.js"
 
-/**
- * The built `pbpsim` bin run as a user would (node_modules/.bin/pbpsim after the install),
- * at most three processes at once.
- */
 export const ROOT = join(import.meta.dirname, "../..")
+/** The built bin, as `npx -y pnpm@10.34.8 install` leaves it. */
 export const BIN = join(ROOT, "node_modules/.bin/pbpsim")
 export const TIMEOUT = 180_000
 
@@ -16,30 +15,25 @@ export interface Outcome {
   readonly stderr: string
 }
 
-// Simple counting semaphore: at most 3 CLI processes at once.
-const LIMIT = 3
-let running = 0
-const waiting: Array<() => void> = []
-const acquire = (): Promise<void> =>
-  running < LIMIT ? (running++, Promise.resolve()) : new Promise((resolve) => waiting.push(() => (running++, resolve())))
-const release = (): void => {
-  running--
-  waiting.shift()?.()
+/**
+ * A pbpsim command line run in this process (runCli with captured streams, no terminal):
+ * the same parsing, commands, messages and exit code as the bin, without a process start.
+ * Paths are relative to the repository root, as the tests run there.
+ */
+export const pbpsim = async (...args: ReadonlyArray<string>): Promise<Outcome> => {
+  const { io, stdout, stderr } = captureIo()
+  const code = await runCli(args, io)
+  return { code, stdout: stdout(), stderr: stderr() }
 }
 
-export const pbpsim = async (...args: ReadonlyArray<string>): Promise<Outcome> => {
-  await acquire()
-  try {
-    return await new Promise((resolve) => {
-      execFile(BIN, [...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
-        resolve({ code, stdout, stderr })
-      })
+/** The real built `pbpsim` bin in its own process (for the few tests about the executable itself). */
+export const pbpsimBin = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Outcome> =>
+  new Promise((resolve) => {
+    execFile(BIN, [...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
+      resolve({ code, stdout, stderr })
     })
-  } finally {
-    release()
-  }
-}
+  })
 
 // Runs shared by several tests start once, lazily.
 export const once = <A>(start: () => Promise<A>): (() => Promise<A>) => {
@@ -56,4 +50,3 @@ export const expectUserError = (r: Outcome): void => {
   expect(r.stderr).not.toContain("    at ")
   expect(r.stderr).not.toContain("internal error")
 }
-

@@ -3,12 +3,13 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { runCli } from "../packages/cli/src/cli.js"
 import { expectUserError, once, pbpsim, ROOT, stripAnsi, TIMEOUT, type Outcome } from "./support/cli.js"
+import { captureIo } from "./support/io.js"
 
 /**
- * End-to-end: the real `pbpsim` entry point run through tsx, as a user would, asserting what
- * lands on stdout, stderr and the exit code. Each start costs ~3 s on a shared 2-core machine,
- * so processes run a few at a time and outputs reused by several assertions are run once.
+ * The pbpsim command line, run in process through runCli as the bin runs it, asserting what
+ * lands on stdout, stderr and the exit code. test/bin.e2e.test.ts starts the real executable.
  */
 const GOOD = "packages/simulator/test/fixtures/scenario/issue-brief.yaml"
 const FIXTURES = "test/fixtures/cli"
@@ -233,7 +234,7 @@ describe("reconcile", () => {
 })
 
 describe("--help", () => {
-  for (const command of ["validate", "run", "compare", "explain", "schema", "reconcile"]) {
+  for (const command of ["validate", "run", "compare", "explain", "simulate", "merge", "report", "schema", "reconcile"]) {
     it.concurrent(`works on ${command}`, { timeout: TIMEOUT }, async () => {
       const r = await pbpsim(command, "--help")
       expect(r.code).toBe(0)
@@ -250,4 +251,39 @@ describe("--help", () => {
     const text = stripAnsi(r.stdout)
     for (const command of ["validate", "run", "compare", "explain", "schema", "reconcile"]) expect(text).toContain(command)
   })
+})
+
+describe("terminal conventions", () => {
+  const help = async (color: boolean, columns: number) => {
+    const { io, stdout } = captureIo({ color, columns })
+    expect(await runCli(["compare", "--help"], io)).toBe(0)
+    return stdout()
+  }
+
+  it("colours help only when the terminal allows it", async () => {
+    expect(await help(true, 80)).toContain("\u001b[")
+    expect(await help(false, 80)).not.toContain("\u001b[")
+  })
+
+  it("wraps help to the terminal's width, keeping every word", async () => {
+    const narrow = await help(false, 60)
+    const wide = await help(false, 400)
+    expect(Math.max(...narrow.split("\n").map((line) => line.length))).toBeLessThanOrEqual(60)
+    // The compare description is one 200-odd character line unwrapped.
+    expect(Math.max(...wide.split("\n").map((line) => line.length))).toBeGreaterThan(100)
+    const words = (text: string) => text.split(/\s+/).filter((w) => w !== "")
+    expect(words(narrow)).toEqual(words(wide))
+  })
+
+  for (const name of ["issue-brief", "mssp-enhanced", "commercial-aqc", "ratchet"]) {
+    it.concurrent(`keeps the default ${name} comparison within 120 columns and --wide on one line per row`, { timeout: TIMEOUT }, async () => {
+      const [grouped, wide] = await Promise.all([pbpsim("compare", `scenarios/${name}.yaml`), pbpsim("compare", `scenarios/${name}.yaml`, "--wide")])
+      const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length))
+      expect(widest(grouped.stdout)).toBeLessThanOrEqual(120)
+      expect(grouped.stdout).toContain("(continued, 2 of 2)")
+      // The policy table has 18 columns; on one line it is far wider than 120.
+      expect(widest(wide.stdout)).toBeGreaterThan(160)
+      expect(wide.stdout).not.toContain("(continued")
+    })
+  }
 })

@@ -1,0 +1,48 @@
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { expectUserError, pbpsim, pbpsimBin, ROOT, TIMEOUT } from "./support/cli.js"
+
+/**
+ * The built `pbpsim` executable (node_modules/.bin/pbpsim after the install) in its own
+ * process: the few things only a real process shows. Everything else is tested in process.
+ */
+const BRIEF = "scenarios/issue-brief.yaml"
+
+describe("the pbpsim bin", () => {
+  it.concurrent("prints the package's version for --version", { timeout: TIMEOUT }, async () => {
+    const r = await pbpsimBin(["--version"])
+    const pkg = JSON.parse(await readFile(join(ROOT, "packages/cli/package.json"), "utf8")) as { version: string }
+    expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" })
+  })
+
+  it.concurrent("prints on standard output exactly what the in-process command prints, and nothing else", { timeout: TIMEOUT }, async () => {
+    const [bin, inProcess] = await Promise.all([pbpsimBin(["compare", BRIEF]), pbpsim("compare", BRIEF)])
+    expect(bin.code).toBe(0)
+    expect(bin.stderr).toBe("")
+    expect(bin.stdout).toBe(inProcess.stdout)
+    expect(bin.stdout.startsWith("Issue brief")).toBe(true)
+  })
+
+  it.concurrent("writes help without colour when standard output is a pipe, wrapped to 80 columns", { timeout: TIMEOUT }, async () => {
+    const r = await pbpsimBin(["simulate", "--help"])
+    expect(r.code).toBe(0)
+    expect(r.stdout).not.toContain("\u001b[")
+    expect(r.stdout).toContain("USAGE")
+    expect(Math.max(...r.stdout.split("\n").map((line) => line.length))).toBeLessThanOrEqual(80)
+  })
+
+  it.concurrent("exits 1 with a one-line message and no stack trace for a user mistake", { timeout: TIMEOUT }, async () => {
+    const r = await pbpsimBin(["compare", "scenarios/no-such-file.yaml"])
+    expectUserError(r)
+    expect(r.stderr).toContain("scenarios/no-such-file.yaml")
+  })
+
+  it.concurrent("runs the Monte Carlo's worker threads from the bundle: 2 workers print what 1 worker prints", { timeout: TIMEOUT }, async () => {
+    const args = ["simulate", BRIEF, "--trials", "3000", "--seed", "bin", "--format", "json", "--quiet"]
+    const [two, one] = await Promise.all([pbpsimBin([...args, "--workers", "2"]), pbpsim(...args, "--workers", "1")])
+    expect(two.code).toBe(0)
+    expect(two.stderr).toBe("")
+    expect(two.stdout).toBe(one.stdout)
+  })
+})
