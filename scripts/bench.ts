@@ -1,6 +1,6 @@
 /**
- * pnpm bench: throughput and memory of the Monte Carlo kernel on a fixed workload (issue 4).
- * Not a test: it prints figures for the closing note and docs/monte-carlo.md.
+ * pnpm bench: throughput and memory of the Monte Carlo kernel on a fixed workload.
+ * Not a test: it prints the figures recorded under "Performance" in docs/monte-carlo.md.
  *
  * Workload: a market of 1,000 entities (provider + 999 peers, 2022–2024 history), a 5-year
  * contract, 3 policies (trending, annual rebasing, rolling rebase with a glide to peer), every

@@ -13,7 +13,7 @@ import { captureIo } from "./support/io.js"
  */
 const GOOD = "packages/simulator/test/fixtures/scenario/issue-brief.yaml"
 const FIXTURES = "test/fixtures/cli"
-const PUF = "../shared/data/mssp/py2023-aco-results-puf.csv"
+const PUF = "data/cms/mssp/py2023-aco-results-puf.csv"
 
 describe("validate", () => {
   it.concurrent("accepts the issue-brief scenario and names its policies", { timeout: TIMEOUT }, async () => {

@@ -5,13 +5,15 @@ import { describe, expect, it } from "vitest"
 
 /**
  * Parity with real CMS data: every ACO of the PY2023 Shared Savings Program financial results
- * PUF re-settled with our rules (docs/rules/mssp-parity.md). The expected counts were
- * established with an independent re-implementation of methodology.md §1.9–1.11 in Python's
- * decimal module, and agree with methodology.md's own "313/313 PUF23 savings rows" and the
- * §1.12 PUF sums. Any regression in the MSR table, the sharing rates, sequestration, the cap
- * order, quality-linked loss rates or the disaster adjustment changes these counts.
+ * PUF (data/cms/mssp/, described in data/README.md) re-settled with our rules
+ * (docs/rules/mssp-parity.md). The expected counts were established with an independent
+ * re-implementation of the MSSP settlement rules (docs/model.md §9.7–§9.9) in Python's decimal
+ * module, which also reproduced all 313 PY2023 savings rows, and agree with the PY2023 PUF sums
+ * (docs/model.md §9.9). Any regression in the MSR table, the sharing rates,
+ * sequestration, the cap order, quality-linked loss rates or the disaster adjustment changes
+ * these counts.
  */
-const PUF = new URL("../../shared/data/mssp/py2023-aco-results-puf.csv", import.meta.url)
+const PUF = new URL("../data/cms/mssp/py2023-aco-results-puf.csv", import.meta.url)
 
 const rows = parse(readFileSync(PUF, "utf8"), { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>
 const header = Object.keys(rows[0] ?? {})
@@ -83,7 +85,7 @@ describe("MSSP PY2023 PUF parity", () => {
     ])
   })
 
-  it("matches the PUF sums of methodology.md §1.12: $3,094,455,061 earned by 313 ACOs, −$14,213,577 owed by 20", () => {
+  it("matches the PY2023 PUF sums (docs/model.md §9.9): $3,094,455,061 earned by 313 ACOs, −$14,213,577 owed by 20", () => {
     expect(summary.reportedSavingsTotal.eq(dec("3094455061"))).toBe(true)
     expect(summary.reportedLossTotal.eq(dec("-14213577"))).toBe(true)
     const computedSavings = results.filter((r) => r.reportedOutcome === "savings").reduce((acc, r) => acc.add(r.computedEarned), dec(0))

@@ -52,7 +52,7 @@ describe("contractYearBenchmark", () => {
     expect(r.savingsCredit.isZero()).toBe(true)
   })
 
-  it("lays the waterfall out in MODEL.md §3 order", () => {
+  it("lays the waterfall out in docs/model.md §3 order", () => {
     const d = contractYearBenchmark(example).derivation
     expect(d.rule).toBe("benchmark.contractYear")
     expect(d.steps.map((s) => s.rule)).toEqual([

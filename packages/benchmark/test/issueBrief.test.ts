@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest"
 import { CENTS, contractYearBenchmark, convergence, dec, explained, findStep, fixedTrend, peerRollUp, riskRatio, round, rollUp, trendFactor, type ExperienceCell } from "@pbpsim/benchmark"
 
 /**
- * The Qcentive issue brief's figures (/work/shared/seeds/qcentive-benchmark-cost-of-care-brief.txt):
+ * The Qcentive issue brief's figures ("Establishing a Benchmark Cost of Care for a Population-Based
+ * Payment Model", Qcentive APM Issue Brief 1; docs/model.md §1):
  * Health System A $416 PMPM on 58,625 members (groups 1–3), peers B $426 and C $457, peer-wide
  * $431 on 153,700 members including A, 50/50 blend $423.50. 12 months, no risk differences.
  *

@@ -22,8 +22,8 @@ import {
 import type { Decimal } from "decimal.js"
 
 /**
- * The worked examples of /work/shared/domain/methodology.md that concern the benchmark rules
- * (WE7, WE8, WE9, WE11, WE12 and WE16's discount). Expected values are the document's.
+ * The worked examples of docs/model.md §9.13 that concern the benchmark rules
+ * (WE7, WE8, WE9, WE11, WE12 and WE16's discount). Expected values are the examples'.
  */
 
 const FOUR_PLACES = { places: 4, mode: "half-up" } as const

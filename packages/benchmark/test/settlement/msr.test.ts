@@ -9,7 +9,7 @@ describe("msspMsr", () => {
   it.each([
     // 2011 proposed rule example (CMS-1345-P p.268): 3.4 − 0.2 × 500/999 = 3.29990 → 3.3
     { members: 7_500, places: 1, expected: "3.3" },
-    // PUF23 points, methodology.md §1.9: 8.7 − 3.7 × 708/1999 = 7.38955 → 7.39
+    // PY2023 PUF points (docs/model.md §9.7): 8.7 − 3.7 × 708/1999 = 7.38955 → 7.39
     { members: 1_708, places: 2, expected: "7.39" },
     // 8.7 − 3.7 × 1647/1999 = 5.65153 → 5.65
     { members: 2_647, places: 2, expected: "5.65" },

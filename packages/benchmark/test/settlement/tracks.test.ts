@@ -9,7 +9,7 @@ describe("msspTrack", () => {
     expect(MSSP_TRACKS).toEqual(["basic-a", "basic-b", "basic-c", "basic-d", "basic-e", "enhanced"])
   })
 
-  // methodology.md §1.10 table (425.605(d), 425.610): savings rate, cap, loss rate, loss limits
+  // docs/model.md §9.8 table (425.605(d), 425.610): savings rate, cap, loss rate, loss limits
   it.each([
     { track: "basic-a", rate: "0.40", cap: "0.10" },
     { track: "basic-b", rate: "0.40", cap: "0.10" }
