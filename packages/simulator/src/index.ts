@@ -1,4 +1,56 @@
-export * from "./model.js"
-export * from "./scenario/index.js"
-export * from "./engine/index.js"
-export * from "./montecarlo/index.js"
+/**
+ * @pbpsim/simulator: scenario files, the exact contract-year engine and the Monte Carlo.
+ * This file is the package's public API; every other module is internal. See docs/api.md.
+ */
+
+// Plain async functions (no Effect needed): load, run, compare, explain, simulate.
+export {
+  loadScenarioFile,
+  parseScenario,
+  runScenarioPolicy,
+  comparePolicies,
+  explainYear,
+  simulatePolicies,
+  toPlainRun,
+  type ParseScenarioOptions,
+  type YearExplanation,
+  type SimulatePoliciesOptions,
+  type PlainPolicyRun,
+  type PlainYear,
+  type PlainTotals
+} from "./api.js"
+
+// Scenarios: loading and checking (Effect / Either variants), errors, the schema.
+export { loadScenario, decodeScenario, decodeScenarioDocument, type ReadCsv } from "./scenario/load.js"
+export { ScenarioError, formatIssue, type ScenarioIssue } from "./scenario/errors.js"
+export { policyNames, resolvePolicy, type Scenario, type ScenarioPolicy } from "./scenario/resolve.js"
+export {
+  ScenarioSchema,
+  SETTLEMENT_PRESETS,
+  STOCHASTIC_DEFAULTS,
+  OVERLAY_SECTIONS,
+  type ScenarioDocument,
+  type ScenarioBodyDocument,
+  type ScenarioInput,
+  type SettlementPreset
+} from "./scenario/schema.js"
+export { scenarioJsonSchema } from "./scenario/jsonSchema.js"
+
+// The contract as the engine runs it (a scenario with one policy applied).
+export type { ContractModel, ExperienceRecord, Rebasing, RebasingPolicy, EntityProjection, StochasticAssumptions } from "./model.js"
+
+// The exact engine.
+export { runPolicy, type PolicyRun } from "./engine/run.js"
+export { runContract, type ContractResult, type ContractYearResult, type ContractTotals, type PresentValue } from "./engine/contract.js"
+export { projectExperience, type RealisedExperience } from "./engine/realised.js"
+export { incentivePower } from "./engine/incentive.js"
+
+// Monte Carlo: one call, or compile / run (in shards) / merge.
+export { simulate, simulatePlan, mergeStates, checkSimulationPlan, MAX_LOG_SD, type SimulateOptions, type Simulation } from "./montecarlo/simulate.js"
+export { compileSimulation } from "./montecarlo/compile.js"
+export type { SimulationPlan } from "./montecarlo/plan.js"
+export { blockCount, BLOCK_TRIALS, MAX_TRIALS, maxWorkers, runCountProblems, shardBlocks, trialsInBlocks, type Shard } from "./montecarlo/blocks.js"
+export type { AccumulatorState, SimulationSummary, PolicyRowSummary, PairRowSummary, Distribution } from "./montecarlo/statistics.js"
+export { AccumulatorStateSchema, stateProblems } from "./montecarlo/statistics.js"
+export { GENERATOR } from "./montecarlo/draws.js"
+export { RELATIVE_ACCURACY } from "./montecarlo/sketch.js"

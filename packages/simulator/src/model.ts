@@ -17,6 +17,7 @@ export interface ExperienceRecord {
   readonly riskScore: Decimal
 }
 
+/** How the provider baseline moves during the contract. */
 export type Rebasing =
   /** "Trending": the provider baseline is fixed at contract start and trended forward. */
   | { readonly kind: "none" }
@@ -29,6 +30,7 @@ export type Rebasing =
   /** Every year, alpha × last realised + (1 − alpha) × previous provider baseline trended. */
   | { readonly kind: "partial"; readonly alpha: Decimal }
 
+/** Rebasing with its savings credit and what the glide path does at a rebase. */
 export interface RebasingPolicy {
   readonly rebasing: Rebasing
   /** MSSP-style prior savings adjustment added at each rebase: share × average per-capita savings since the last rebase, capped at cap × peer baseline. */
@@ -47,7 +49,7 @@ export interface EntityProjection {
   readonly riskDrift: Decimal
 }
 
-/** Monte Carlo assumptions (MODEL.md §8); plain numbers because they feed the float kernel only. */
+/** Monte Carlo assumptions (docs/model.md §8); plain numbers because they feed the float kernel only. */
 export interface StochasticAssumptions {
   /** sd of the market trend shock per year, log scale. */
   readonly marketTrendSd: number
@@ -59,6 +61,7 @@ export interface StochasticAssumptions {
   readonly riskDriftSd: number
 }
 
+/** One policy of a scenario, resolved: what runPolicy and the Monte Carlo compile read (resolvePolicy builds it). */
 export interface ContractModel {
   readonly scenarioName: string
   readonly policyName: string

@@ -1,5 +1,5 @@
 import { dec, formatFixed } from "@pbpsim/benchmark"
-import type { ContractResult, PolicyRun } from "@pbpsim/simulator"
+import { toPlainRun, type ContractResult, type PlainPolicyRun, type PlainTotals, type PlainYear, type PolicyRun } from "@pbpsim/simulator"
 import type { Decimal } from "decimal.js"
 
 /**
@@ -10,103 +10,12 @@ import type { Decimal } from "decimal.js"
 export const money = (d: Decimal): string => formatFixed(d, 2)
 export const rate = (d: Decimal): string => formatFixed(d, 6)
 
-export interface YearRow {
-  readonly contractYear: number
-  readonly year: number
-  readonly providerWeight: string
-  readonly rebased: boolean
-  readonly providerReferenceYears: ReadonlyArray<number>
-  readonly peerReferenceYears: ReadonlyArray<number>
-  readonly providerBaseline: string
-  readonly peerBaseline: string
-  readonly blended: string
-  readonly trendFactor: string
-  readonly riskRatio: string
-  readonly benchmarkPmpm: string
-  readonly actualPmpm: string
-  readonly memberMonths: string
-  readonly benchmarkTotal: string
-  readonly expenditure: string
-  readonly gross: string
-  readonly savingsRate: string
-  readonly msr: string
-  readonly outcome: string
-  readonly sharedSavings: string
-  readonly sharedLosses: string
-  readonly providerNet: string
-  readonly payerNet: string
-  readonly incentivePower: string
-}
+/** One policy's results as fixed-place strings: the library's plain form (toPlainRun), which `compare --format json` prints. */
+export type PolicyView = PlainPolicyRun
+export type YearRow = PlainYear
+export type Totals = PlainTotals
 
-export interface Totals {
-  readonly benchmark: string
-  readonly expenditure: string
-  readonly gross: string
-  readonly sharedSavings: string
-  readonly sharedLosses: string
-  readonly providerNet: string
-  readonly payerNet: string
-  readonly presentValue?: { readonly rate: string; readonly providerNet: string; readonly payerNet: string }
-}
-
-export interface PolicyView {
-  readonly name: string
-  readonly description: string
-  readonly settlementTerms: string
-  readonly years: ReadonlyArray<YearRow>
-  readonly totals: Totals
-}
-
-const totalsOf = (r: ContractResult): Totals => ({
-  benchmark: money(r.totals.benchmark),
-  expenditure: money(r.totals.expenditure),
-  gross: money(r.totals.gross),
-  sharedSavings: money(r.totals.sharedSavings),
-  sharedLosses: money(r.totals.sharedLosses),
-  providerNet: money(r.totals.providerNet),
-  payerNet: money(r.totals.payerNet),
-  ...(r.presentValue
-    ? { presentValue: { rate: rate(r.presentValue.rate), providerNet: money(r.presentValue.providerNet), payerNet: money(r.presentValue.payerNet) } }
-    : {})
-})
-
-export const policyView = (run: PolicyRun): PolicyView => ({
-  name: run.result.policyName,
-  description: run.result.policyDescription,
-  settlementTerms: run.model.settlement.name,
-  years: run.result.years.map((y, i) => {
-    const b = y.benchmark.value
-    const s = y.settlement.value
-    return {
-      contractYear: y.contractYear,
-      year: y.year,
-      providerWeight: rate(y.providerWeight),
-      rebased: y.rebased,
-      providerReferenceYears: y.reference.providerYears,
-      peerReferenceYears: y.reference.peerYears,
-      providerBaseline: money(b.providerBaseline),
-      peerBaseline: money(b.peerBaseline),
-      blended: money(b.blended),
-      trendFactor: rate(b.trendFactor),
-      riskRatio: rate(b.riskRatio),
-      benchmarkPmpm: money(b.benchmarkPmpm),
-      actualPmpm: money(y.actualPmpm),
-      memberMonths: formatFixed(y.memberMonths, 0),
-      benchmarkTotal: money(s.benchmark),
-      expenditure: money(s.expenditure),
-      gross: money(s.gross),
-      savingsRate: rate(s.savingsRate),
-      msr: rate(s.msr),
-      outcome: s.outcome,
-      sharedSavings: money(s.sharedSavings),
-      sharedLosses: money(s.sharedLosses),
-      providerNet: money(s.providerNet),
-      payerNet: money(s.payerNet),
-      incentivePower: rate(run.incentivePower[i]!.value)
-    }
-  }),
-  totals: totalsOf(run.result)
-})
+export const policyView = (run: PolicyRun): PolicyView => toPlainRun(run)
 
 /** Year-by-year difference of one policy against the first (the baseline policy), exact before rounding. */
 export interface DifferenceView {

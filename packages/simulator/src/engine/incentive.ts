@@ -5,7 +5,7 @@ import { runContract, type ContractResult } from "./contract.js"
 import { cellOf, withCost, type RealisedExperience } from "./realised.js"
 
 /**
- * Incentive power of contract year t (MODEL.md §7): the change in the provider's total net
+ * Incentive power of contract year t (docs/model.md §7): the change in the provider's total net
  * over the whole contract when year t's actual cost falls by $1 PMPM, per dollar of cost cut.
  * Found by re-running the exact engine, so every rule (rebasing, corridors, caps, observed
  * trend that includes the provider) is accounted for. Trending without a corridor gives the
@@ -34,7 +34,7 @@ export const incentivePower = (
           quantity("provider net, cost cut", probe.totals.providerNet, "money")
         ],
         output: quantity("incentive power", power, "rate"),
-        source: "MODEL.md §7; Douven, McGuire & McWilliams, Health Affairs 2015"
+        source: "docs/model.md §7; Douven, McGuire & McWilliams, Health Affairs 2015"
       })
     )
   })

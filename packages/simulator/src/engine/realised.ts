@@ -4,7 +4,7 @@ import type { ContractModel, ExperienceRecord } from "../model.js"
 
 /**
  * Realised experience per entity and calendar year: history as given in the scenario, and
- * contract years as projected (MODEL.md §5). The contract engine only ever reads this
+ * contract years as projected (docs/model.md §5). The contract engine only ever reads this
  * structure, so a Monte Carlo trial, a finite-difference probe (incentive power) or a user's
  * actual results can replace the projection without touching the year-step rules.
  */

@@ -5,6 +5,7 @@ import { runContract, type ContractResult } from "./contract.js"
 import { incentivePower } from "./incentive.js"
 import { projectExperience } from "./realised.js"
 
+/** One policy run by the exact engine: the model, the year-by-year result, and each year's incentive power. */
 export interface PolicyRun {
   readonly model: ContractModel
   readonly result: ContractResult

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { fillNormals, trialGenerator } from "@pbpsim/simulator"
+import { fillNormals, trialGenerator } from "../../src/montecarlo/draws.js"
 
 describe("fillNormals", () => {
   const sample = new Float64Array(400_000)

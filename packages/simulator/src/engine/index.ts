@@ -1,5 +1,0 @@
-export * from "./realised.js"
-export * from "./reference.js"
-export * from "./contract.js"
-export * from "./incentive.js"
-export * from "./run.js"
