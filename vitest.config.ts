@@ -7,11 +7,12 @@ const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/ind
 
 export default defineConfig({
   resolve: {
-    alias: {
-      "@pbpsim/benchmark": source("benchmark"),
-      "@pbpsim/simulator": source("simulator"),
-      "@pbpsim/cli": source("cli")
-    }
+    alias: [
+      { find: /^@pbpsim\/benchmark\/compute$/, replacement: fileURLToPath(new URL("./packages/benchmark/src/compute/index.ts", import.meta.url)) },
+      { find: /^@pbpsim\/benchmark$/, replacement: source("benchmark") },
+      { find: /^@pbpsim\/simulator$/, replacement: source("simulator") },
+      { find: /^@pbpsim\/cli$/, replacement: source("cli") }
+    ]
   },
   test: {
     include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],

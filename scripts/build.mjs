@@ -6,8 +6,23 @@
 //    command. Bundling with tree shaking is what makes start-up fast: importing the `effect`
 //    barrel alone costs ~0.8 s of module loading, the bundle carries only what pbpsim uses.
 import { spawnSync } from "node:child_process"
-import { rmSync } from "node:fs"
+import { existsSync, readdirSync, rmSync } from "node:fs"
+import { join, relative } from "node:path"
 import { build } from "esbuild"
+
+// tsc -b never deletes output whose source was removed or renamed; a packed package would carry it.
+const pruneStale = (pkg) => {
+  const dist = join("packages", pkg, "dist")
+  if (!existsSync(dist)) return
+  for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const file = join(entry.parentPath ?? entry.path, entry.name)
+    const stem = relative(dist, file).replace(/(\.d)?\.(js|ts)(\.map)?$/, "")
+    if (stem === relative(dist, file) || stem.startsWith("bundle/")) continue
+    if (!existsSync(join("packages", pkg, "src", `${stem}.ts`))) rmSync(file)
+  }
+}
+for (const pkg of ["benchmark", "simulator", "cli"]) pruneStale(pkg)
 
 const tsc = spawnSync("node_modules/.bin/tsc", ["-b", "packages/cli"], { stdio: "inherit" })
 if (tsc.status !== 0) {

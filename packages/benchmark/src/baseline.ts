@@ -2,12 +2,14 @@ import type { Decimal } from "decimal.js"
 import type { ObservedGrowth, TrendPolicy } from "./benchmarkTerms.js"
 import { ONE, ZERO } from "./decimal.js"
 import { derive, explained, quantity, type Explained } from "./derivation.js"
+import { baselineYearExact } from "./compute/baseline.js"
 import { invalid } from "./errors.js"
 import { pmpm, type ExperienceCell } from "./experience.js"
-import { trendFactor, WEIGHT_SUM_TOLERANCE } from "./trend.js"
+import { trendFactor } from "./trend.js"
+import { problemError, weightSumProblems } from "./checks.js"
 
 /**
- * The historical baseline (MODEL.md §2): each baseline year's risk-adjusted PMPM, restated
+ * The historical baseline (docs/model.md §2): each baseline year's risk-adjusted PMPM, restated
  * to a common risk level and trended to the last baseline year, then weighted.
  */
 
@@ -52,16 +54,14 @@ export const weightedBaseline = (args: {
       throw invalid(rule, `years[${i}].experience.riskScore`, "must be a positive risk score")
     weightSum = weightSum.add(y.weight)
   })
-  if (weightSum.sub(ONE).abs().gt(WEIGHT_SUM_TOLERANCE))
-    throw invalid(rule, "years weights", `must sum to 1, got ${weightSum.toFixed()}`)
+  const [unbalanced] = weightSumProblems(years.map((y) => y.weight))
+  if (unbalanced) throw problemError(rule, "years weights", unbalanced)
 
   const lastYear = years[years.length - 1]!.year
   const perYear = years.map((y) => {
     const yearPmpm = pmpm(y.experience.cost, y.experience.memberMonths)
-    const restated = yearPmpm.value.div(y.experience.riskScore).mul(riskBasis)
     const factor = trendFactor(args.historicalTrend, y.year, lastYear, args.observed)
-    const trended = restated.mul(factor.value)
-    const contribution = y.weight.mul(trended)
+    const { restated, trended, contribution } = baselineYearExact(yearPmpm.value, y.experience.riskScore, riskBasis, factor.value, y.weight)
     const derivation = derive({
       rule: "baseline.year",
       label: `Baseline year ${y.year}`,

@@ -1,7 +1,7 @@
 import type { Decimal } from "decimal.js"
 
 /**
- * The negotiated terms that turn baselines into a contract year's benchmark (MODEL.md §3).
+ * The negotiated terms that turn baselines into a contract year's benchmark (docs/model.md §3).
  * Types only: the rules that apply them live in blend.ts, trend.ts and risk.ts.
  */
 

@@ -2,11 +2,12 @@ import type { Decimal } from "decimal.js"
 import type { ConvergenceCaps } from "./benchmarkTerms.js"
 import { ONE, ZERO } from "./decimal.js"
 import { derive, explained, quantity, type Explained, type Quantity } from "./derivation.js"
+import { convergenceExact } from "./compute/convergence.js"
 import { invalid } from "./errors.js"
 import { formatFixed } from "./rounding.js"
 
 /**
- * Convergence (MODEL.md §3.1): the provider's own baseline moved toward its peers' by
+ * Convergence (docs/model.md §3.1): the provider's own baseline moved toward its peers' by
  * adj = (1 − λ)(B_R − B_P), optionally capped; blended = B_P + adj. Uncapped this is the
  * issue brief's blend λ·B_P + (1 − λ)·B_R ($416 and $431 at 50/50 → $423.50).
  */
@@ -60,9 +61,7 @@ export const convergence = (args: {
   const basis = args.capBasis ?? peerBaseline
   const basisName = args.capBasis === undefined ? "peer baseline" : "cap basis"
 
-  const uncappedAdjustment = ONE.sub(providerWeight).mul(peerBaseline.sub(providerBaseline))
-  let adjustment = uncappedAdjustment
-  const notes: Array<string> = []
+  const { uncappedAdjustment, adjustment, blended, binding } = convergenceExact(providerBaseline, peerBaseline, providerWeight, caps, basis)
   const inputs: Array<Quantity> = [
     quantity("provider baseline B_P", providerBaseline, "pmpm"),
     quantity("peer baseline B_R", peerBaseline, "pmpm"),
@@ -70,28 +69,16 @@ export const convergence = (args: {
     quantity("uncapped adjustment (1 − λ)(B_R − B_P)", uncappedAdjustment, "pmpm")
   ]
   if (args.capBasis !== undefined) inputs.push(quantity("cap basis", args.capBasis, "pmpm"))
-  if (caps.up !== undefined) {
-    const ceiling = caps.up.mul(basis)
-    inputs.push(quantity("cap up", caps.up, "rate"))
-    if (adjustment.gt(ceiling)) {
-      notes.push(`cap binds: +${pct(caps.up)} of ${basisName} limits the adjustment to ${formatFixed(ceiling, 2)}`)
-      adjustment = ceiling
-    }
-  }
-  if (caps.down !== undefined) {
-    const floor = caps.down.mul(basis).neg()
-    inputs.push(quantity("cap down", caps.down, "rate"))
-    if (adjustment.lt(floor)) {
-      notes.push(`cap binds: −${pct(caps.down)} of ${basisName} limits the adjustment to ${formatFixed(floor, 2)}`)
-      adjustment = floor
-    }
-  }
-  if (caps.noNegative && adjustment.isNegative()) {
-    notes.push(`no negative adjustment: ${formatFixed(adjustment, 2)} not applied`)
-    adjustment = ZERO
-  }
+  if (caps.up !== undefined) inputs.push(quantity("cap up", caps.up, "rate"))
+  if (caps.down !== undefined) inputs.push(quantity("cap down", caps.down, "rate"))
+  const notes = binding.map((limit) =>
+    limit === "up"
+      ? `cap binds: +${pct(caps.up!)} of ${basisName} limits the adjustment to ${formatFixed(caps.up!.mul(basis), 2)}`
+      : limit === "down"
+        ? `cap binds: −${pct(caps.down!)} of ${basisName} limits the adjustment to ${formatFixed(caps.down!.mul(basis).neg(), 2)}`
+        : `no negative adjustment: ${formatFixed(binding.includes("down") ? caps.down!.mul(basis).neg() : uncappedAdjustment, 2)} not applied`
+  )
   if (notes.length === 0) notes.push("no cap binds")
-  const blended = providerBaseline.add(adjustment)
   return explained(
     { providerBaseline, peerBaseline, providerWeight, uncappedAdjustment, adjustment, blended },
     derive({

@@ -4,10 +4,12 @@ import { convergence } from "./blend.js"
 import { ONE, ZERO } from "./decimal.js"
 import { derive, explained, quantity, type Derivation, type Explained } from "./derivation.js"
 import { invalid } from "./errors.js"
-import { describeRounding, round, type Rounding } from "./rounding.js"
+import { describeRounding, type Rounding } from "./rounding.js"
+import { benchmarkChainExact } from "./compute/benchmark.js"
+import { roundExact } from "./compute/rounding.js"
 
 /**
- * A contract year's benchmark PMPM (MODEL.md §3), in this order:
+ * A contract year's benchmark PMPM (docs/model.md §3), in this order:
  * blend → (+ savings credit) → × trend factor → × risk ratio → × (1 − discount) → round.
  * Only the last step rounds; every intermediate is exact.
  */
@@ -17,7 +19,7 @@ export interface ContractYearBenchmark {
   readonly peerBaseline: Decimal
   readonly adjustment: Decimal
   readonly blended: Decimal
-  /** Savings credit added at a rebase (MODEL.md §4), 0 when none was given. */
+  /** Savings credit added at a rebase (docs/model.md §4), 0 when none was given. */
   readonly savingsCredit: Decimal
   /** blended + savingsCredit: the figure the trend applies to. */
   readonly beforeTrend: Decimal
@@ -41,6 +43,10 @@ const passThrough = (rule: string, label: string, name: string, given: Explained
     steps: [given.derivation]
   })
 
+/**
+ * A contract year's benchmark PMPM from explained baselines, trend factor and risk ratio:
+ * blend (convergence) → + savings credit → × trend → × risk → × (1 − discount) → round.
+ */
 export const contractYearBenchmark = (args: {
   readonly providerBaseline: Explained<Decimal>
   readonly peerBaseline: Explained<Decimal>
@@ -48,7 +54,7 @@ export const contractYearBenchmark = (args: {
   readonly caps: ConvergenceCaps
   /** What the convergence caps are shares of; the peer baseline unless given (MSSP: national per capita). */
   readonly capBasis?: Decimal
-  /** Prior savings credit added to the blended baseline before trend (MODEL.md §4, 42 CFR 425.658). */
+  /** Prior savings credit added to the blended baseline before trend (docs/model.md §4, 42 CFR 425.658). */
   readonly savingsCredit?: Explained<Decimal>
   readonly trendFactor: Explained<Decimal>
   readonly riskRatio: Explained<Decimal>
@@ -76,11 +82,8 @@ export const contractYearBenchmark = (args: {
     ...(args.capBasis !== undefined ? { capBasis: args.capBasis } : {})
   })
   const blended = blend.value.blended
-  const beforeTrend = blended.add(credit)
-  const trended = beforeTrend.mul(factor)
-  const riskAdjusted = trended.mul(ratio)
-  const discounted = riskAdjusted.mul(ONE.sub(discount))
-  const benchmarkPmpm = round(discounted, rounding)
+  const { beforeTrend, trended, riskAdjusted, discounted } = benchmarkChainExact(blended, credit, factor, ratio, discount)
+  const benchmarkPmpm = roundExact(discounted, rounding)
 
   const steps: Array<Derivation> = [
     passThrough("benchmark.providerBaseline", "Provider baseline", "provider baseline B_P", args.providerBaseline),
@@ -95,7 +98,7 @@ export const contractYearBenchmark = (args: {
         formula: "blended + credit",
         inputs: [quantity("blended baseline", blended, "pmpm"), quantity("savings credit", credit, "pmpm")],
         output: quantity("baseline before trend", beforeTrend, "pmpm"),
-        source: "42 CFR 425.658 (prior savings adjustment); MODEL.md §4",
+        source: "42 CFR 425.658 (prior savings adjustment); docs/model.md §4",
         steps: [args.savingsCredit.derivation]
       })
     )
@@ -122,7 +125,7 @@ export const contractYearBenchmark = (args: {
       formula: "discounted = risk-adjusted × (1 − discount)",
       inputs: [quantity("risk-adjusted benchmark", riskAdjusted, "pmpm"), quantity("discount", discount, "rate")],
       output: quantity("discounted benchmark", discounted, "pmpm"),
-      source: "ACO REACH Global discount (3.5 % → 4 % in PY2025); MODEL.md §3.4",
+      source: "ACO REACH Global discount (3.5 % → 4 % in PY2025); docs/model.md §3.4",
       notes: discount.isZero() ? ["no discount"] : []
     }),
     derive({
@@ -165,7 +168,7 @@ export const contractYearBenchmark = (args: {
       ],
       output: quantity("benchmark PMPM", benchmarkPmpm, "pmpm"),
       rounded: { from: discounted, rounding },
-      source: "MODEL.md §3 (blend, trend, risk, discount, rounding)",
+      source: "docs/model.md §3 (blend, trend, risk, discount, rounding)",
       steps
     })
   )

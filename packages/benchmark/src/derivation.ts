@@ -8,24 +8,27 @@ import { formatFixed, type Rounding } from "./rounding.js"
  */
 export type Unit = "pmpm" | "money" | "rate" | "factor" | "weight" | "count" | "risk" | "members"
 
+/** A named value with its unit, as a derivation lists inputs and outputs. */
 export interface Quantity {
   readonly name: string
   readonly value: Decimal
   readonly unit: Unit
 }
 
+/** Where a step rounded: the unrounded value and the rounding applied. */
 export interface RoundingNote {
   /** The unrounded value. */
   readonly from: Decimal
   readonly rounding: Rounding
 }
 
+/** How one figure was computed; `steps` derive its computed inputs, so a derivation is a tree. */
 export interface Derivation {
   /** Stable identifier of the rule, e.g. "blend.convergence" (used by tests and docs). */
   readonly rule: string
   /** What the output is, in words: "Blended benchmark PMPM". */
   readonly label: string
-  /** The formula applied, in the notation of docs/ and MODEL.md. */
+  /** The formula applied, in the notation of docs/model.md and docs/rules/. */
   readonly formula: string
   readonly inputs: ReadonlyArray<Quantity>
   readonly output: Quantity
@@ -45,8 +48,10 @@ export interface Explained<A> {
   readonly derivation: Derivation
 }
 
+/** A Quantity: `quantity("peer baseline", value, "pmpm")`. */
 export const quantity = (name: string, value: Decimal, unit: Unit): Quantity => ({ name, value, unit })
 
+/** What derive() takes: a Derivation with notes and steps optional. */
 export interface DeriveArgs {
   readonly rule: string
   readonly label: string
@@ -59,6 +64,7 @@ export interface DeriveArgs {
   readonly steps?: ReadonlyArray<Derivation>
 }
 
+/** Builds a Derivation (notes and steps default to none), for callers composing their own rules. */
 export const derive = (args: DeriveArgs): Derivation => ({
   rule: args.rule,
   label: args.label,
@@ -71,6 +77,7 @@ export const derive = (args: DeriveArgs): Derivation => ({
   steps: args.steps ?? []
 })
 
+/** Pairs a value with its derivation. */
 export const explained = <A>(value: A, derivation: Derivation): Explained<A> => ({ value, derivation })
 
 /** Places shown for each unit when a value is printed for people (values stay exact inside). */
@@ -91,6 +98,7 @@ export const exactText = (value: Decimal): string => {
   return formatFixed(value, places)
 }
 
+/** A quantity as people read it: DISPLAY_PLACES for its unit, rates as percentages ("2.0000 %"). */
 export const displayText = (q: Quantity): string => {
   const places = DISPLAY_PLACES[q.unit]
   if (q.unit === "rate") return `${formatFixed(q.value.mul(100), places - 2)} %`
@@ -110,6 +118,7 @@ export const findStep = (d: Derivation, rule: string): Derivation | undefined =>
   return undefined
 }
 
+/** A Derivation as JSON: every value exact text (exactText), as `pbpsim explain --format json` prints it. */
 export interface DerivationJson {
   readonly rule: string
   readonly label: string
@@ -124,6 +133,7 @@ export interface DerivationJson {
 
 const quantityJson = (q: Quantity) => ({ name: q.name, value: exactText(q.value), unit: q.unit })
 
+/** A derivation tree as plain JSON data (values as exact text). */
 export const derivationToJson = (d: Derivation): DerivationJson => ({
   rule: d.rule,
   label: d.label,

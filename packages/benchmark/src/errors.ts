@@ -11,5 +11,6 @@ export class InvalidArgument extends Data.TaggedError("InvalidArgument")<{
   readonly message: string
 }> {}
 
+/** Builds an InvalidArgument whose message reads `rule: field message`. */
 export const invalid = (rule: string, field: string, message: string): InvalidArgument =>
   new InvalidArgument({ rule, field, message: `${rule}: ${field} ${message}` })

@@ -4,7 +4,7 @@ import { derive, explained, quantity, type Explained, type Quantity } from "./de
 import { invalid } from "./errors.js"
 
 /**
- * Experience: member months, cost and risk of a population over a period (MODEL.md §1).
+ * Experience: member months, cost and risk of a population over a period (docs/model.md §1).
  * PMPM = cost ÷ member months; roll-ups are member-month weighted, so a roll-up is itself a
  * cell and groups roll into entities, entities into peer groups, without changing the result.
  */
@@ -15,13 +15,14 @@ export interface ExperienceCell {
   readonly riskScore: Decimal
 }
 
+/** A roll-up of cells: itself a cell, with its PMPM and risk-adjusted PMPM. */
 export interface RollUp extends ExperienceCell {
   readonly label: string
   readonly pmpm: Decimal
   readonly riskAdjustedPmpm: Decimal
 }
 
-const EXPERIENCE_SOURCE = "Qcentive APM Issue Brief 1 (historical cost PMPM = costs ÷ member months); MODEL.md §1"
+const EXPERIENCE_SOURCE = "Qcentive APM Issue Brief 1 (historical cost PMPM = costs ÷ member months); docs/model.md §1"
 
 const finite = (rule: string, field: string, value: Decimal): Decimal => {
   if (!value.isFinite()) throw invalid(rule, field, "must be a finite number")
@@ -91,7 +92,7 @@ const rollUpNamed = (rule: string, label: string, cells: ReadonlyArray<NamedCell
     formula: "risk = Σ(risk × MM) ÷ ΣMM",
     inputs: [quantity("Σ risk × MM", riskMonths, "count"), quantity("Σ MM", memberMonths, "count")],
     output: quantity("risk score", riskScore, "risk"),
-    source: "MODEL.md §1 (member-month weighted roll-up)"
+    source: "docs/model.md §1 (member-month weighted roll-up)"
   })
   const adjustedStep = derive({
     rule: "experience.riskAdjustedPmpm",
@@ -99,7 +100,7 @@ const rollUpNamed = (rule: string, label: string, cells: ReadonlyArray<NamedCell
     formula: "risk-adjusted PMPM = PMPM ÷ risk",
     inputs: [quantity("PMPM", pmpmStep.value, "pmpm"), quantity("risk score", riskScore, "risk")],
     output: quantity("risk-adjusted PMPM", riskAdjustedPmpm, "pmpm"),
-    source: "MODEL.md §1"
+    source: "docs/model.md §1"
   })
   const value: RollUp = { label, memberMonths, cost, riskScore, pmpm: pmpmStep.value, riskAdjustedPmpm }
   return explained(

@@ -2,10 +2,11 @@ import type { Decimal } from "decimal.js"
 import type { RiskCaps } from "./benchmarkTerms.js"
 import { dec, ONE, ZERO } from "./decimal.js"
 import { derive, explained, quantity, type Explained, type Quantity } from "./derivation.js"
+import { riskRatioExact } from "./compute/risk.js"
 import { invalid } from "./errors.js"
 
 /**
- * Risk adjustment at reconciliation (MODEL.md §3.3): the benchmark follows the population's
+ * Risk adjustment at reconciliation (docs/model.md §3.3): the benchmark follows the population's
  * risk, RS_k ÷ RS_base, with the growth capped so that coding intensity cannot inflate it.
  */
 
@@ -30,26 +31,12 @@ export const riskRatio = (args: { readonly current: Decimal; readonly base: Deci
   share(rule, "caps.up", args.caps.up)
   share(rule, "caps.down", args.caps.down)
   if (args.caps.down !== undefined && args.caps.down.gt(ONE)) throw invalid(rule, "caps.down", "must not exceed 1 (a ratio cannot fall below 0)")
-  const raw = args.current.div(args.base)
-  let ratio = raw
-  const notes: Array<string> = []
+  const { raw, ratio, binding } = riskRatioExact(args.current, args.base, args.caps.up, args.caps.down)
   const inputs: Array<Quantity> = [quantity("current risk score", args.current, "risk"), quantity("base risk score", args.base, "risk")]
-  if (args.caps.up !== undefined) {
-    const ceiling = ONE.add(args.caps.up)
-    inputs.push(quantity("cap up", args.caps.up, "rate"))
-    if (ratio.gt(ceiling)) {
-      notes.push(`cap binds: ratio limited to ${ceiling.toFixed()}`)
-      ratio = ceiling
-    }
-  }
-  if (args.caps.down !== undefined) {
-    const floor = ONE.sub(args.caps.down)
-    inputs.push(quantity("cap down", args.caps.down, "rate"))
-    if (ratio.lt(floor)) {
-      notes.push(`floor binds: ratio raised to ${floor.toFixed()}`)
-      ratio = floor
-    }
-  }
+  if (args.caps.up !== undefined) inputs.push(quantity("cap up", args.caps.up, "rate"))
+  if (args.caps.down !== undefined) inputs.push(quantity("cap down", args.caps.down, "rate"))
+  const notes: Array<string> =
+    binding === "up" ? [`cap binds: ratio limited to ${ratio.toFixed()}`] : binding === "down" ? [`floor binds: ratio raised to ${ratio.toFixed()}`] : []
   if (notes.length === 0) notes.push("no cap binds")
   inputs.push(quantity("uncapped ratio", raw, "factor"))
   return explained(
@@ -70,7 +57,7 @@ export const riskRatio = (args: { readonly current: Decimal; readonly base: Deci
 export const MSSP_RISK_MARGIN = dec("0.03")
 
 /**
- * MSSP's 2024+ risk cap (methodology §1.8, WE12). Growths are ratios (1.07 = +7 %).
+ * MSSP's 2024+ risk cap (docs/model.md §9.6; worked example WE12 in §9.13). Growths are ratios (1.07 = +7 %).
  * cap = demographicGrowth + margin; if the weighted aggregate HCC growth exceeds it, every
  * type is limited to the cap; otherwise no type is capped. Weights (CMS: historical benchmark
  * expenditure × PY person-years) need not sum to 1: they are normalised.

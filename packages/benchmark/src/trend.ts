@@ -2,18 +2,18 @@ import type { Decimal } from "decimal.js"
 import type { ObservedGrowth, TrendPolicy, TrendSpec } from "./benchmarkTerms.js"
 import { dec, ONE, ZERO, type DecimalInput } from "./decimal.js"
 import { derive, explained, quantity, type Derivation, type Explained } from "./derivation.js"
+import { problemError, trendRailProblems, weightSumProblems } from "./checks.js"
+import { guardRateExact, trendFactorExact } from "./compute/trend.js"
 import { invalid } from "./errors.js"
 
 /**
- * Trend (MODEL.md §3.2): the growth rate g_t of calendar year t (t = the year grown INTO) and
+ * Trend (docs/model.md §3.2): the growth rate g_t of calendar year t (t = the year grown INTO) and
  * the factor F(from → to) = Π_{t=from+1..to}(1 + g_t) that carries a PMPM from one year's
  * dollars to another's.
  */
 
-/** Weights of a blend may miss 1 by this much, so that 1/3 or 2/3 can be given as 40-digit decimals. */
-export const WEIGHT_SUM_TOLERANCE = dec("1e-12")
 
-const TREND_SOURCE = "42 CFR 425.652(a)(5), (b) (national-regional blend; 2/3 two-way + 1/3 ACPT); MODEL.md §3.2"
+const TREND_SOURCE = "42 CFR 425.652(a)(5), (b) (national-regional blend; 2/3 two-way + 1/3 ACPT); docs/model.md §3.2"
 
 const requireYear = (rule: string, field: string, year: number): void => {
   if (!Number.isInteger(year)) throw invalid(rule, field, `must be a whole calendar year, got ${year}`)
@@ -86,14 +86,12 @@ const specRate = (spec: TrendSpec, year: number, observed: ObservedGrowth | unde
     case "blend": {
       const rule = "trend.blend"
       if (spec.parts.length === 0) throw invalid(rule, `${field}.parts`, "is empty: a blend needs at least one part")
-      let weightSum = ZERO
       spec.parts.forEach((p, i) => {
         if (!p.weight.isFinite() || p.weight.lt(ZERO) || p.weight.gt(ONE))
           throw invalid(rule, `${field}.parts[${i}].weight`, `must be in [0, 1], got ${p.weight.toFixed()}`)
-        weightSum = weightSum.add(p.weight)
       })
-      if (weightSum.sub(ONE).abs().gt(WEIGHT_SUM_TOLERANCE))
-        throw invalid(rule, `${field}.parts weights`, `must sum to 1, got ${weightSum.toFixed()}`)
+      const [unbalanced] = weightSumProblems(spec.parts.map((p) => p.weight))
+      if (unbalanced) throw problemError(rule, `${field}.parts`, unbalanced)
       const parts = spec.parts.map((p, i) => ({ weight: p.weight, rate: specRate(p.trend, year, observed, `${field}.parts[${i}]`) }))
       const rate = parts.reduce((acc, p) => acc.add(p.weight.mul(p.rate.value)), ZERO)
       return explained(
@@ -124,8 +122,8 @@ const validateRails = (policy: TrendPolicy): void => {
   ] as const) {
     if (value !== undefined && !value.isFinite()) throw invalid(rule, name, "must be a finite number")
   }
-  if (policy.cap !== undefined && policy.floor !== undefined && policy.cap.lt(policy.floor))
-    throw invalid(rule, "cap", `(${policy.cap.toFixed()}) must not be below the floor (${policy.floor.toFixed()})`)
+  const [inverted] = trendRailProblems(policy)
+  if (inverted) throw problemError(rule, "policy", inverted)
 }
 
 /**
@@ -137,27 +135,22 @@ export const annualTrendRate = (policy: TrendPolicy, year: number, observed?: Ob
   requireYear(rule, "year", year)
   validateRails(policy)
   const base = specRate(policy.spec, year, observed, "spec")
-  let rate = base.value
+  const guarded = guardRateExact(base.value, policy)
+  const rate = guarded.rate
   const notes: Array<string> = []
   const inputs = [quantity(`g ${year} before guard rails`, base.value, "rate")]
   if (policy.deduction !== undefined) {
-    rate = rate.sub(policy.deduction)
     inputs.push(quantity("deduction", policy.deduction, "rate"))
     notes.push(`deduction of ${pct(policy.deduction)} applied`)
   }
   if (policy.cap !== undefined) {
     inputs.push(quantity("cap", policy.cap, "rate"))
-    if (rate.gt(policy.cap)) {
-      notes.push(`cap binds: ${pct(rate)} limited to ${pct(policy.cap)}`)
-      rate = policy.cap
-    } else notes.push("cap does not bind")
+    notes.push(guarded.capBinds ? `cap binds: ${pct(guarded.afterDeduction)} limited to ${pct(policy.cap)}` : "cap does not bind")
   }
   if (policy.floor !== undefined) {
     inputs.push(quantity("floor", policy.floor, "rate"))
-    if (rate.lt(policy.floor)) {
-      notes.push(`floor binds: ${pct(rate)} raised to ${pct(policy.floor)}`)
-      rate = policy.floor
-    } else notes.push("floor does not bind")
+    const beforeFloor = guarded.capBinds ? policy.cap! : guarded.afterDeduction
+    notes.push(guarded.floorBinds ? `floor binds: ${pct(beforeFloor)} raised to ${pct(policy.floor)}` : "floor does not bind")
   }
   requireRate(rule, `rate for ${year}`, rate)
   return explained(
@@ -184,7 +177,7 @@ export const trendFactor = (policy: TrendPolicy, fromYear: number, toYear: numbe
     throw invalid(rule, "fromYear", `(${fromYear}) must not be after toYear (${toYear}): trend only carries dollars forward`)
   const rates: Array<Explained<Decimal>> = []
   for (let t = fromYear + 1; t <= toYear; t++) rates.push(annualTrendRate(policy, t, observed))
-  const factor = rates.reduce((acc, r) => acc.mul(ONE.add(r.value)), ONE)
+  const factor = trendFactorExact(rates.map((r) => r.value))
   const steps: ReadonlyArray<Derivation> = rates.map((r) => r.derivation)
   return explained(
     factor,
@@ -201,7 +194,7 @@ export const trendFactor = (policy: TrendPolicy, fromYear: number, toYear: numbe
   )
 }
 
-/** Guard rails a policy may carry (MODEL.md §3.2): deduction first, then cap and floor. */
+/** Guard rails a policy may carry (docs/model.md §3.2): deduction first, then cap and floor. */
 export interface TrendGuardRails {
   readonly deduction?: DecimalInput
   readonly cap?: DecimalInput
@@ -215,6 +208,7 @@ const withRails = (spec: TrendSpec, rails: TrendGuardRails | undefined): TrendPo
   ...(rails?.floor !== undefined ? { floor: dec(rails.floor) } : {})
 })
 
+/** The same growth rate every year, e.g. `fixedTrend("0.03")` or `fixedTrend("0.05", { cap: "0.04" })`. */
 export const fixedTrend = (rate: DecimalInput, rails?: TrendGuardRails): TrendPolicy =>
   withRails({ kind: "fixed", rate: dec(rate) }, rails)
 
@@ -229,6 +223,7 @@ export const scheduleTrend = (rates: Readonly<Record<number, DecimalInput>>, rai
   return withRails({ kind: "schedule", rates: map }, rails)
 }
 
+/** The realised risk-adjusted PMPM growth of the peer group or the whole market (the engine supplies the series). */
 export const observedTrend = (source: "peers" | "market", rails?: TrendGuardRails): TrendPolicy =>
   withRails({ kind: "observed", source }, rails)
 

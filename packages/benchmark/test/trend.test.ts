@@ -108,8 +108,9 @@ describe("annualTrendRate", () => {
       { weight: "0.4", trend: fixedTrend("0.03") }
     ])
     const e = invalidOf(() => annualTrendRate(policy, 2025))
-    expect(e.field).toBe("spec.parts weights")
-    expect(e.message).toContain("0.9")
+    expect(e.field).toBe("spec.parts")
+    // The same words scenario validation prints: 0.5 + 0.4 = 0.9.
+    expect(e.message).toContain("expected weights summing to 1, got 0.9 (0.5 + 0.4)")
   })
 
   it("rejects an empty blend", () => {
@@ -153,7 +154,7 @@ describe("annualTrendRate", () => {
   })
 
   it("rejects a cap below the floor", () => {
-    expect(invalidOf(() => annualTrendRate(fixedTrend("0.03", { cap: "0.01", floor: "0.02" }), 2025)).field).toBe("cap")
+    expect(invalidOf(() => annualTrendRate(fixedTrend("0.03", { cap: "0.01", floor: "0.02" }), 2025)).field).toBe("policy.floor")
   })
 
   it("rejects a rate of −100 %", () => {

@@ -1,6 +1,8 @@
 import type { Decimal } from "decimal.js"
-import { max, min, ONE, sum, ZERO } from "../decimal.js"
+import { ONE, sum, ZERO } from "../decimal.js"
 import { derive, exactText, explained, quantity, type Explained } from "../derivation.js"
+import { bandSharesExact } from "../compute/bands.js"
+import { bandOrderProblems, problemError } from "../checks.js"
 import { invalid } from "../errors.js"
 import { formatFixed } from "../rounding.js"
 import type { Band } from "./terms.js"
@@ -9,7 +11,7 @@ import type { Band } from "./terms.js"
  * Marginal sharing bands (like tax brackets): each band shares the part of the gap, measured
  * as a share of the benchmark B, that lies between its `from` and `to`. REACH's risk
  * corridors and tiered commercial contracts (0–2 % → 0, 2–5 % → 50 %, > 5 % → 75 %) are
- * both this shape (methodology.md §2.1, §3; MODEL.md §6).
+ * both this shape (docs/model.md §6; REACH §9.10, commercial contracts §9.11).
  */
 
 const percent = (rate: Decimal): string => `${exactText(rate.mul(100))} %`
@@ -20,20 +22,16 @@ const bandText = (band: Band): string =>
 /** Bands must start at or above 0, ascend without overlapping, and share between 0 and 1. Gaps between bands share nothing. */
 export const validateBands = (rule: string, field: string, bands: ReadonlyArray<Band>): void => {
   if (bands.length === 0) throw invalid(rule, field, "must hold at least one band")
-  let previousTo: Decimal | undefined = ZERO
   bands.forEach((band, index) => {
     const where = `${field}[${index}]`
     if (!band.from.isFinite() || band.from.lt(ZERO)) throw invalid(rule, where, `from must be a finite share ≥ 0 (got ${exactText(band.from)})`)
-    if (band.to !== undefined && (!band.to.isFinite() || band.to.lte(band.from))) {
-      throw invalid(rule, where, `to must be greater than from (got ${exactText(band.from)}–${exactText(band.to)})`)
-    }
+    if (band.to !== undefined && !band.to.isFinite()) throw invalid(rule, where, `to must be a finite share (got ${exactText(band.to)})`)
     if (!band.share.isFinite() || band.share.lt(ZERO) || band.share.gt(ONE)) {
       throw invalid(rule, where, `share must be in [0, 1] (got ${exactText(band.share)})`)
     }
-    if (previousTo === undefined) throw invalid(rule, where, "follows an open-ended band: only the last band may omit `to`")
-    if (band.from.lt(previousTo)) throw invalid(rule, where, `overlaps the band before it (starts at ${exactText(band.from)}, previous ends at ${exactText(previousTo)})`)
-    previousTo = band.to
   })
+  const [disordered] = bandOrderProblems(bands)
+  if (disordered) throw problemError(rule, field, disordered)
 }
 
 export interface BandShare {
@@ -63,12 +61,7 @@ export const shareByBands = (args: {
   readonly source?: string
 }): Explained<{ readonly shared: Decimal; readonly perBand: ReadonlyArray<BandShare> }> => {
   validateBands(args.rule, "bands", args.bands)
-  const perBand = args.bands.map((band): BandShare => {
-    const top = band.to === undefined ? args.gapRate : min(band.to, args.gapRate)
-    const width = max(ZERO, top.sub(max(band.from, args.startRate)))
-    const gapInBand = width.mul(args.benchmark)
-    return { band, gapInBand, shared: gapInBand.mul(band.share) }
-  })
+  const perBand = bandSharesExact(args.bands, args.benchmark, args.gapRate, args.startRate).map((b, i): BandShare => ({ band: args.bands[i]!, ...b }))
   const shared = sum(perBand.map((b) => b.shared))
   const notes = perBand
     .filter((b) => !b.gapInBand.isZero())

@@ -29,7 +29,7 @@ const row = (nLo: number, nHi: number | undefined, lo: string, hi: string, sourc
   source
 })
 
-/** The table of methodology.md §1.9, rates as decimals (0.122 = 12.2 %). Rows under 5,000 are inferred from CMS data. */
+/** The table of docs/model.md §9.7, rates as decimals (0.122 = 12.2 %). Rows under 5,000 are inferred from CMS data. */
 export const MSSP_MSR_TABLE: ReadonlyArray<MsrTableRow> = [
   row(500, 999, "12.2", "8.7", INFERRED),
   row(1_000, 2_999, "8.7", "5.0", INFERRED),
@@ -47,7 +47,7 @@ export const MSSP_MSR_TABLE: ReadonlyArray<MsrTableRow> = [
 ]
 
 const MSR_RULE = "settlement.msr.mssp-variable"
-const MSR_SOURCE = "42 CFR 425.604(b), 425.605(b)(1), 425.110(b)(3); methodology.md §1.9"
+const MSR_SOURCE = "42 CFR 425.604(b), 425.605(b)(1), 425.110(b)(3); docs/model.md §9.7"
 
 /**
  * MSSP's variable minimum savings rate for `assignedMembers` assigned beneficiaries:

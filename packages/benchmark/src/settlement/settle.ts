@@ -1,11 +1,13 @@
 import type { Decimal } from "decimal.js"
-import { clamp, max, min, ONE, ZERO } from "../decimal.js"
+import { ONE, ZERO } from "../decimal.js"
 import { derive, exactText, explained, quantity, type Derivation, type Explained } from "../derivation.js"
+import { lossRateBoundProblems, problemError } from "../checks.js"
 import { invalid } from "../errors.js"
-import { formatFixed } from "../rounding.js"
-import { marginalBandShare, shareByBands, validateBands } from "./bands.js"
+import { validateBands } from "./bands.js"
+import { lossSide, savingsSide } from "./sides.js"
+import { corridorExact } from "../compute/settlement.js"
 import { corridorRate } from "./msr.js"
-import type { LossRate, SavingsRate, SettlementTerms } from "./terms.js"
+import type { SettlementTerms } from "./terms.js"
 
 /** What one contract year is settled on. Money is TOTAL dollars for the year, not PMPM. */
 export interface SettlementInput {
@@ -27,6 +29,7 @@ export interface SettlementInput {
   readonly disasterAdjustment?: Decimal
 }
 
+/** One settled year: the gap, where it fell against the corridor, and what each side gets. Total dollars, exact. */
 export interface Settlement {
   readonly benchmark: Decimal
   readonly expenditure: Decimal
@@ -54,10 +57,9 @@ export interface Settlement {
 }
 
 const RULE = "settlement.settle"
-const MSSP_ORDER = "42 CFR 425.605(d), 425.610; methodology.md §1.11 (order reproduced from CMS PUF data)"
+const MSSP_ORDER = "42 CFR 425.605(d), 425.610; docs/model.md §9.9 (order reproduced from CMS PUF data)"
 
 const pct = (rate: Decimal): string => `${exactText(rate.mul(100))} %`
-const money = (value: Decimal): string => formatFixed(value, 2)
 
 const requireRate = (field: string, value: Decimal, opts: { readonly below1?: boolean } = {}): void => {
   if (!value.isFinite() || value.lt(ZERO) || value.gt(ONE) || (opts.below1 === true && value.eq(ONE))) {
@@ -86,7 +88,8 @@ const validateTerms = (terms: SettlementTerms): void => {
     requireRate("terms.lossRate.min", lossRate.min)
     requireRate("terms.lossRate.max", lossRate.max)
     requireRate("terms.lossRate.failedQuality", lossRate.failedQuality)
-    if (lossRate.min.gt(lossRate.max)) throw invalid(RULE, "terms.lossRate", `min ${exactText(lossRate.min)} exceeds max ${exactText(lossRate.max)}`)
+    const [inverted] = lossRateBoundProblems(lossRate)
+    if (inverted) throw problemError(RULE, "terms.lossRate", inverted)
   }
   for (const [field, share] of [
     ["terms.lossLimit.shareOfBenchmark", terms.lossLimit?.shareOfBenchmark],
@@ -114,112 +117,8 @@ const validateInput = (input: SettlementInput): void => {
   }
 }
 
-interface Shared {
-  readonly amount: Decimal
-  /** amount / basis, or the marginal rate when the basis is 0. */
-  readonly rate: Decimal
-  readonly derivation: Derivation
-}
-
-/** Share a gap at a flat rate or through bands; `gapRate` = |gap|/B, sharing starts at `startRate`. */
-const shareGap = (args: {
-  readonly side: "savings" | "loss"
-  readonly sharing: SavingsRate | { readonly kind: "flat"; readonly rate: Decimal; readonly why: Derivation }
-  readonly benchmark: Decimal
-  readonly gapRate: Decimal
-  readonly startRate: Decimal
-  readonly basis: Decimal
-  readonly source: string
-}): Shared => {
-  const rule = `settlement.${args.side}.shared`
-  const label = args.side === "savings" ? "Savings shared before quality, sequestration and cap" : "Losses shared before the loss limit"
-  if (args.sharing.kind === "bands") {
-    const banded = shareByBands({
-      rule,
-      label,
-      bands: args.sharing.bands,
-      benchmark: args.benchmark,
-      gapRate: args.gapRate,
-      startRate: args.startRate,
-      source: args.source
-    })
-    const rate = args.basis.isZero() ? marginalBandShare(args.sharing.bands, args.startRate) : banded.value.shared.div(args.basis)
-    return { amount: banded.value.shared, rate, derivation: banded.derivation }
-  }
-  const amount = args.basis.mul(args.sharing.rate)
-  return {
-    amount,
-    rate: args.sharing.rate,
-    derivation: derive({
-      rule,
-      label,
-      formula: args.side === "savings" ? "shared = basis × savings rate" : "shared = basis × loss rate",
-      inputs: [quantity("basis", args.basis, "money"), quantity(args.side === "savings" ? "savings rate" : "loss rate", args.sharing.rate, "rate")],
-      output: quantity("shared", amount, "money"),
-      source: args.source,
-      ...("why" in args.sharing ? { steps: [args.sharing.why] } : {})
-    })
-  }
-}
-
-/** Flat or quality-linked loss rate (bands are handled by shareGap). */
-/** The loss rate a flat or quality-linked term gives for the year's quality (bands share by band instead). */
-export const flatLossRate = (lossRate: Exclude<LossRate, { kind: "bands" }>, input: SettlementInput): Explained<Decimal> => {
-  if (lossRate.kind === "flat") {
-    return explained(
-      lossRate.rate,
-      derive({
-        rule: "settlement.loss.rate",
-        label: "Shared loss rate",
-        formula: "loss rate = flat rate of the terms",
-        inputs: [],
-        output: quantity("loss rate", lossRate.rate, "rate"),
-        source: "42 CFR 425.605(d)(1)(iii)–(v)(C) (BASIC C–E: 30 %)"
-      })
-    )
-  }
-  const inputs = [
-    quantity("savings rate s", lossRate.savingsRate, "rate"),
-    quantity("quality score q", input.qualityScore, "rate"),
-    quantity("floor", lossRate.min, "rate"),
-    quantity("ceiling", lossRate.max, "rate")
-  ]
-  const source = "42 CFR 425.610(f) (1 − final sharing rate, bounded [40 %, 75 %]); methodology.md §1.10"
-  if (!input.meetsQualityStandard) {
-    return explained(
-      lossRate.failedQuality,
-      derive({
-        rule: "settlement.loss.rate",
-        label: "Shared loss rate (quality-linked)",
-        formula: "loss rate = failed-quality rate",
-        inputs: [...inputs, quantity("failed-quality rate", lossRate.failedQuality, "rate")],
-        output: quantity("loss rate", lossRate.failedQuality, "rate"),
-        source,
-        notes: ["quality standard not met: failed-quality loss rate"]
-      })
-    )
-  }
-  const unbounded = ONE.sub(lossRate.savingsRate.mul(input.qualityScore))
-  const rate = clamp(unbounded, lossRate.min, lossRate.max)
-  const notes: string[] = []
-  if (unbounded.lt(lossRate.min)) notes.push(`floor binds: 1 − s·q = ${pct(unbounded)} < ${pct(lossRate.min)}`)
-  if (unbounded.gt(lossRate.max)) notes.push(`ceiling binds: 1 − s·q = ${pct(unbounded)} > ${pct(lossRate.max)}`)
-  return explained(
-    rate,
-    derive({
-      rule: "settlement.loss.rate",
-      label: "Shared loss rate (quality-linked)",
-      formula: "loss rate = clamp(1 − s × q, floor, ceiling)",
-      inputs,
-      output: quantity("loss rate", rate, "rate"),
-      source,
-      notes
-    })
-  )
-}
-
 /**
- * Settle one year (MODEL.md §6; methodology.md §1.11 order of operations, reproduced from CMS data):
+ * Settle one year (docs/model.md §6; the order of operations of §9.9, reproduced from CMS data):
  * 1. gross = B − E, rate = gross / B.
  * 2. Corridor, inclusive: savings iff gross > 0 and rate ≥ MSR; losses iff two-sided, gross < 0 and −rate ≥ MLR.
  *    (Compared as gross ≥ MSR × B so that no division rounding can move a boundary.)
@@ -257,9 +156,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
   const mlr = terms.mlr === undefined ? undefined : corridorRate(terms.mlr, input.assignedMembers, "MLR")
   if (mlr) steps.push(mlr.derivation)
 
-  const savingsQualifies = gross.gt(ZERO) && gross.gte(msr.value.mul(B))
-  const lossQualifies = mlr !== undefined && gross.lt(ZERO) && gross.neg().gte(mlr.value.mul(B))
-  const outcome: Settlement["outcome"] = savingsQualifies ? "savings" : lossQualifies ? "loss" : "none"
+  const outcome: Settlement["outcome"] = corridorExact(gross, B, msr.value, mlr?.value)
   const corridorNote =
     outcome === "savings"
       ? `savings rate ${pct(rate)} ≥ MSR ${pct(msr.value)}: savings qualify`
@@ -279,207 +176,25 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
       formula: "savings iff gross > 0 and gross/B ≥ MSR; losses iff two-sided, gross < 0 and −gross/B ≥ MLR",
       inputs: [quantity("rate", rate, "rate"), quantity("MSR", msr.value, "rate"), ...(mlr ? [quantity("MLR", mlr.value, "rate")] : [])],
       output: quantity("qualifies (1 savings, −1 loss, 0 none)", outcome === "savings" ? ONE : outcome === "loss" ? ONE.neg() : ZERO, "count"),
-      source: "42 CFR 425.605(b)(3)–(4), 425.610(b); MODEL.md §6",
+      source: "42 CFR 425.605(b)(3)–(4), 425.610(b); docs/model.md §6",
       notes: [corridorNote]
     })
   )
   notes.push(corridorNote)
 
-  let sharedSavings = ZERO
-  let sharedLosses = ZERO
-  let sharingRate = ZERO
-  let savingsCapBinds = false
-  let lossLimitBinds = false
-
-  if (outcome === "savings") {
-    const startRate = terms.sharingBasis === "first-dollar" ? ZERO : msr.value
-    const basis = gross.sub(startRate.mul(B))
-    steps.push(
-      derive({
-        rule: "settlement.savings.basis",
-        label: "Savings shared on",
-        formula: terms.sharingBasis === "first-dollar" ? "basis = gross (first dollar)" : "basis = gross − MSR × B (beyond the corridor)",
-        inputs: [quantity("gross", gross, "money"), quantity("MSR", msr.value, "rate"), quantity("benchmark B", B, "money")],
-        output: quantity("basis", basis, "money"),
-        source: terms.sharingBasis === "first-dollar" ? "42 CFR 425.605(d) (first dollar once the MSR is met)" : "contract terms (beyond-corridor sharing)"
-      })
-    )
-    if (!input.meetsQualityStandard) {
-      const note = "quality standard not met: no shared savings (42 CFR 425.605(c)(2), 425.512)"
-      notes.push(note)
-      steps.push(
-        derive({
-          rule: "settlement.savings.quality",
-          label: "Shared savings after quality",
-          formula: "no savings when the quality performance standard is not met",
-          inputs: [quantity("basis", basis, "money")],
-          output: quantity("shared savings", ZERO, "money"),
-          source: "42 CFR 425.605(c)(2), 425.610(c), 425.512",
-          notes: [note]
-        })
-      )
-    } else {
-      const shared = shareGap({
-        side: "savings",
-        sharing: terms.savingsRate,
-        benchmark: B,
-        gapRate: rate,
-        startRate,
-        basis,
-        source: "42 CFR 425.605(d), 425.610(d) (MSSP rates); REACH/commercial bands"
-      })
-      steps.push(shared.derivation)
-      const afterQuality = shared.amount.mul(input.qualityMultiplier)
-      sharingRate = shared.rate.mul(input.qualityMultiplier)
-      steps.push(
-        derive({
-          rule: "settlement.savings.quality",
-          label: "Shared savings after the quality multiplier",
-          formula: "after quality = shared × quality multiplier",
-          inputs: [quantity("shared", shared.amount, "money"), quantity("quality multiplier", input.qualityMultiplier, "factor")],
-          output: quantity("after quality", afterQuality, "money"),
-          source: "42 CFR 425.605(d)(1), 425.512 (alternative quality standard: rate × quality score; methodology.md §1.10)",
-          notes: [`final sharing rate ${pct(sharingRate)}`]
-        })
-      )
-      const afterSequestration = afterQuality.mul(ONE.sub(terms.sequestration))
-      steps.push(
-        derive({
-          rule: "settlement.savings.sequestration",
-          label: "Shared savings after sequestration",
-          formula: "after sequestration = after quality × (1 − sequestration)",
-          inputs: [quantity("after quality", afterQuality, "money"), quantity("sequestration", terms.sequestration, "rate")],
-          output: quantity("after sequestration", afterSequestration, "money"),
-          source: "Balanced Budget and Emergency Deficit Control Act §251A (2 % Medicare sequestration); applied before the cap as the CMS PUF shows (methodology.md §1.11)"
-        })
-      )
-      if (terms.savingsCap === undefined) {
-        sharedSavings = afterSequestration
-      } else {
-        const cap = terms.savingsCap.mul(B)
-        savingsCapBinds = afterSequestration.gt(cap)
-        sharedSavings = min(afterSequestration, cap)
-        const note = savingsCapBinds ? `savings cap binds: ${money(afterSequestration)} > ${pct(terms.savingsCap)} × B = ${money(cap)}` : "savings cap does not bind"
-        notes.push(note)
-        steps.push(
-          derive({
-            rule: "settlement.savings.cap",
-            label: "Shared savings after the cap",
-            formula: "shared savings = min(after sequestration, cap × B)",
-            inputs: [quantity("after sequestration", afterSequestration, "money"), quantity("cap", terms.savingsCap, "rate"), quantity("benchmark B", B, "money")],
-            output: quantity("shared savings", sharedSavings, "money"),
-            source: "42 CFR 425.605(d)(1)(i)–(v)(B)(2) (BASIC 10 %), 425.610(e)(2) (ENHANCED 20 %)",
-            notes: [note]
-          })
-        )
-      }
-    }
+  const savings = outcome === "savings" ? savingsSide(terms, input, B, gross, rate, msr.value) : undefined
+  const losses = outcome === "loss" && mlr !== undefined && terms.lossRate !== undefined ? lossSide(terms, terms.lossRate, input, B, gross, rate, mlr.value) : undefined
+  for (const side of [savings, losses]) {
+    if (side === undefined) continue
+    steps.push(...side.steps)
+    notes.push(...side.notes)
   }
-
-  if (outcome === "loss" && mlr !== undefined && terms.lossRate !== undefined) {
-    const loss = gross.neg()
-    const startRate = terms.sharingBasis === "first-dollar" ? ZERO : mlr.value
-    const basis = loss.sub(startRate.mul(B))
-    steps.push(
-      derive({
-        rule: "settlement.loss.basis",
-        label: "Losses shared on",
-        formula: terms.sharingBasis === "first-dollar" ? "basis = E − B (first dollar)" : "basis = E − B − MLR × B (beyond the corridor)",
-        inputs: [quantity("losses E − B", loss, "money"), quantity("MLR", mlr.value, "rate"), quantity("benchmark B", B, "money")],
-        output: quantity("basis", basis, "money"),
-        source: terms.sharingBasis === "first-dollar" ? "42 CFR 425.605(d), 425.610(d) (first dollar once the MLR is met)" : "contract terms (beyond-corridor sharing)"
-      })
-    )
-    const lossRate = terms.lossRate
-    let shared: Shared
-    if (lossRate.kind === "bands") {
-      shared = shareGap({ side: "loss", sharing: lossRate, benchmark: B, gapRate: rate.neg(), startRate, basis, source: "REACH risk corridors / contract bands" })
-    } else {
-      const applied = flatLossRate(lossRate, input)
-      shared = shareGap({
-        side: "loss",
-        sharing: { kind: "flat", rate: applied.value, why: applied.derivation },
-        benchmark: B,
-        gapRate: rate.neg(),
-        startRate,
-        basis,
-        source: "42 CFR 425.605(d), 425.610(d)"
-      })
-    }
-    steps.push(shared.derivation)
-    sharingRate = shared.rate
-
-    const limits: Array<{ readonly label: string; readonly amount: Decimal }> = []
-    const limitNotes: string[] = []
-    const limitInputs = [quantity("shared before limit", shared.amount, "money")]
-    if (terms.lossLimit?.shareOfBenchmark !== undefined) {
-      const amount = terms.lossLimit.shareOfBenchmark.mul(B)
-      limits.push({ label: `${pct(terms.lossLimit.shareOfBenchmark)} of benchmark`, amount })
-      limitInputs.push(quantity("limit share of benchmark", terms.lossLimit.shareOfBenchmark, "rate"), quantity("benchmark B", B, "money"))
-    }
-    if (terms.lossLimit?.shareOfRevenue !== undefined) {
-      if (input.revenue === undefined) {
-        limitNotes.push(`revenue not given: the ${pct(terms.lossLimit.shareOfRevenue)}-of-revenue limit is not applied`)
-      } else {
-        const amount = terms.lossLimit.shareOfRevenue.mul(input.revenue)
-        limits.push({ label: `${pct(terms.lossLimit.shareOfRevenue)} of revenue`, amount })
-        limitInputs.push(quantity("limit share of revenue", terms.lossLimit.shareOfRevenue, "rate"), quantity("revenue", input.revenue, "money"))
-      }
-    }
-    let limited = shared.amount
-    if (limits.length > 0) {
-      const least = limits.reduce((a, b) => (b.amount.lt(a.amount) ? b : a))
-      lossLimitBinds = shared.amount.gt(least.amount)
-      limited = min(shared.amount, least.amount)
-      limitNotes.push(
-        lossLimitBinds
-          ? `loss limit binds: ${money(shared.amount)} > ${least.label} = ${money(least.amount)}`
-          : `loss limit (${limits.map((l) => `${l.label} = ${money(l.amount)}`).join(", ")}) does not bind`
-      )
-      steps.push(
-        derive({
-          rule: "settlement.loss.limit",
-          label: "Shared losses after the loss limit",
-          formula: "limited = min(shared, least of share × B and share × revenue)",
-          inputs: limitInputs,
-          output: quantity("limited", limited, "money"),
-          source: "42 CFR 425.605(d)(1)(iii)–(v)(D) (BASIC: min(% revenue, % benchmark)), 425.610(g) (ENHANCED 15 %)",
-          notes: limitNotes
-        })
-      )
-    } else if (limitNotes.length > 0) {
-      steps.push(
-        derive({
-          rule: "settlement.loss.limit",
-          label: "Shared losses after the loss limit",
-          formula: "limited = shared (no limit applicable)",
-          inputs: limitInputs,
-          output: quantity("limited", limited, "money"),
-          notes: limitNotes
-        })
-      )
-    }
-    notes.push(...limitNotes)
-
-    sharedLosses = limited
-    if (input.disasterAdjustment !== undefined && !input.disasterAdjustment.isZero()) {
-      const adjusted = limited.add(input.disasterAdjustment)
-      sharedLosses = max(ZERO, adjusted)
-      const disasterNotes = adjusted.lt(ZERO) ? ["the adjustment exceeds the owed losses: nothing owed"] : []
-      steps.push(
-        derive({
-          rule: "settlement.loss.disaster",
-          label: "Shared losses after the disaster adjustment",
-          formula: "owed = max(0, limited + disaster adjustment)",
-          inputs: [quantity("limited", limited, "money"), quantity("disaster adjustment", input.disasterAdjustment, "money")],
-          output: quantity("shared losses", sharedLosses, "money"),
-          source: "42 CFR 425.605(f) and its ENHANCED counterpart in 425.610 (extreme and uncontrollable circumstances, after rate and limit); PUF DisAdj",
-          notes: disasterNotes
-        })
-      )
-      notes.push(...disasterNotes)
-    }
-  } else if (input.disasterAdjustment !== undefined && !input.disasterAdjustment.isZero()) {
+  const sharedSavings = savings?.amount ?? ZERO
+  const sharedLosses = losses?.amount ?? ZERO
+  const sharingRate = savings?.sharingRate ?? losses?.sharingRate ?? ZERO
+  const savingsCapBinds = savings?.binds ?? false
+  const lossLimitBinds = losses?.binds ?? false
+  if (losses === undefined && input.disasterAdjustment !== undefined && !input.disasterAdjustment.isZero()) {
     notes.push("no shared losses: the disaster adjustment does not apply")
   }
 
@@ -492,7 +207,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
       formula: "provider net = shared savings − shared losses; payer net = gross − provider net",
       inputs: [quantity("shared savings", sharedSavings, "money"), quantity("shared losses", sharedLosses, "money"), quantity("gross", gross, "money")],
       output: quantity("payer net", payerNet, "money"),
-      source: "MODEL.md §6"
+      source: "docs/model.md §6"
     })
   )
 

@@ -1,7 +1,7 @@
 import type { Decimal } from "decimal.js"
 
 /**
- * The terms a year is settled under (MODEL.md §6, methodology.md §1.9–1.11, §2.1, §3).
+ * The terms a year is settled under (docs/model.md §6; MSSP §9.7–§9.9, REACH §9.10, commercial §9.11).
  * One shape expresses MSSP's tracks, REACH's corridors and commercial tiered contracts.
  * Rates are decimals (0.02 = 2 %); shares of the benchmark are of the total benchmark B.
  */
@@ -22,10 +22,12 @@ export interface Band {
   readonly share: Decimal
 }
 
+/** Share of the shared basis the provider keeps on savings: one rate or marginal bands. */
 export type SavingsRate =
   | { readonly kind: "flat"; readonly rate: Decimal }
   | { readonly kind: "bands"; readonly bands: ReadonlyArray<Band> }
 
+/** Share of the shared basis the provider pays on losses. */
 export type LossRate =
   | { readonly kind: "flat"; readonly rate: Decimal }
   /** MSSP ENHANCED: 1 − savingsRate × qualityScore, bounded to [min, max]; `failedQuality` when the quality standard is not met. */
@@ -38,6 +40,7 @@ export interface LossLimit {
   readonly shareOfRevenue?: Decimal
 }
 
+/** Everything settle() needs to know about a contract's sharing terms. */
 export interface SettlementTerms {
   /** Name shown in reports: "MSSP ENHANCED", "AQC-style tiered". */
   readonly name: string

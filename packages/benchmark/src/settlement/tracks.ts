@@ -5,6 +5,7 @@ import type { CorridorRate, SettlementTerms } from "./terms.js"
 /** MSSP participation options since July 2019 (42 CFR 425.600, 425.605, 425.610). */
 export type MsspTrack = "basic-a" | "basic-b" | "basic-c" | "basic-d" | "basic-e" | "enhanced"
 
+/** Every MSSP track, BASIC A–E then ENHANCED. */
 export const MSSP_TRACKS: ReadonlyArray<MsspTrack> = ["basic-a", "basic-b", "basic-c", "basic-d", "basic-e", "enhanced"]
 
 /**
@@ -18,7 +19,7 @@ export const MSSP_DEFAULT_TWO_SIDED_CORRIDOR: CorridorRate = { kind: "fixed", ra
 /** The fixed symmetric elections 425.605(b)(2)(i)(A)–(B) allows (the variable table is the other choice). */
 export const MSSP_FIXED_CORRIDOR_ELECTIONS = [dec(0), dec("0.005"), dec("0.01"), dec("0.015"), dec("0.02")] as const
 
-/** 2 % Medicare sequestration, applied to shared savings before the cap (methodology.md §1.11, PUF-verified). */
+/** 2 % Medicare sequestration, applied to shared savings before the cap (docs/model.md §9.8–§9.9, verified on CMS PUF data). */
 export const MSSP_SEQUESTRATION = dec("0.02")
 
 const TRACK_NAMES: Record<MsspTrack, string> = {
@@ -38,13 +39,14 @@ const BASIC_LOSS_LIMITS = {
   "basic-e": { shareOfRevenue: dec("0.08"), shareOfBenchmark: dec("0.04") }
 } as const
 
+/** Corridor elections of an MSSP track (two-sided tracks default to a symmetric 1 %). */
 export interface MsspTrackOptions {
   readonly msr?: CorridorRate
   readonly mlr?: CorridorRate
 }
 
 /**
- * Settlement terms of an MSSP track (methodology.md §1.9–1.10):
+ * Settlement terms of an MSSP track (docs/model.md §9.7–§9.8):
  * - BASIC A/B: one-sided, 40 % sharing, cap 10 % of benchmark, variable MSR by assigned members.
  * - BASIC C/D/E: 50 %, cap 10 %, losses at 30 % limited to min(% revenue, % benchmark).
  * - ENHANCED: 75 %, cap 20 %, loss rate 1 − 0.75 × quality bounded [40 %, 75 %] (75 % when
@@ -91,7 +93,7 @@ export const msspTrack = (track: MsspTrack, options?: MsspTrackOptions): Settlem
   }
 }
 
-/** ACO REACH risk arrangements (methodology.md §2.1). */
+/** ACO REACH risk arrangements (docs/model.md §9.10). */
 export type ReachOption = "global" | "professional"
 
 const band = (from: string, to: string | undefined, share: string) => ({ from: dec(from), ...(to === undefined ? {} : { to: dec(to) }), share: dec(share) })

@@ -1,9 +1,10 @@
-import { dec, InvalidArgument, marginalBandShare, shareByBands, validateBands, type Band } from "@pbpsim/benchmark"
+import { dec, InvalidArgument, type Band } from "@pbpsim/benchmark"
+import { marginalBandShare, shareByBands, validateBands } from "../../src/settlement/bands.js"
 import { describe, expect, it } from "vitest"
 
 const band = (from: string, to: string | undefined, share: string): Band => ({ from: dec(from), ...(to ? { to: dec(to) } : {}), share: dec(share) })
 
-// The commercial example of MODEL.md §6: 0–2 % → 0, 2–5 % → 50 %, > 5 % → 75 %
+// The tiered commercial example of docs/model.md §6 and docs/rules/settlement.md: 0–2 % → 0, 2–5 % → 50 %, > 5 % → 75 %
 const tiered = [band("0", "0.02", "0"), band("0.02", "0.05", "0.5"), band("0.05", undefined, "0.75")]
 
 const share = (gapRate: string, startRate = "0") =>
@@ -43,10 +44,10 @@ describe("marginalBandShare", () => {
 describe("validateBands", () => {
   it.each([
     { why: "a negative start", bands: [band("-0.01", "0.02", "0.5")], message: /from must be/ },
-    { why: "an empty band", bands: [band("0.02", "0.02", "0.5")], message: /greater than from/ },
+    { why: "an empty band", bands: [band("0.02", "0.02", "0.5")], message: /expected an upper end above from 0.02, got 0.02/ },
     { why: "a share above 1", bands: [band("0", undefined, "1.5")], message: /share must be/ },
-    { why: "overlapping bands", bands: [band("0", "0.05", "0.5"), band("0.04", undefined, "0.75")], message: /overlaps/ },
-    { why: "a band after an open-ended one", bands: [band("0", undefined, "0.5"), band("0.1", undefined, "0.75")], message: /only the last band/ },
+    { why: "overlapping bands", bands: [band("0", "0.05", "0.5"), band("0.04", undefined, "0.75")], message: /bands\[1\]\.from expected at least the previous band's end 0.05 \(bands ascending, not overlapping\), got 0.04/ },
+    { why: "a band after an open-ended one", bands: [band("0", undefined, "0.5"), band("0.1", undefined, "0.75")], message: /expected no band after one without an upper end/ },
     { why: "no bands", bands: [], message: /at least one band/ }
   ])("rejects $why", ({ bands, message }) => {
     expect(() => validateBands("test.bands", "bands", bands)).toThrow(InvalidArgument)

@@ -83,7 +83,7 @@ describe("settle", () => {
     })
   })
 
-  describe("MSSP savings (methodology.md §1.11, PUF23)", () => {
+  describe("MSSP savings (docs/model.md §9.9, PUF23)", () => {
     it("reproduces PUF23 A1001 (ENHANCED, 2 % MSR): 99,899,684 × 75 % × 98 % = 73,426,267.74 → EarnSaveLoss 73,426,268", () => {
       // B = 1,098,668,352, gross = BnchmkMinExp 99,899,684 (9.09 % ≥ 2 %); cap 20 % × B ≈ 219.7M does not bind
       const B = dec("1098668352")
@@ -121,7 +121,7 @@ describe("settle", () => {
     })
 
     it("applies the alternative quality standard as a multiplier: 50 % × 0.7663 = 38.315 %", () => {
-      // methodology.md §1.10: gross 2M of 100M (2 % ≥ 1 % MSR) → 2M × 0.38315 × 0.98 = 750,974
+      // docs/model.md §9.8: gross 2M of 100M (2 % ≥ 1 % MSR) → 2M × 0.38315 × 0.98 = 750,974
       const r = settle(msspTrack("basic-e"), input({ benchmark: M("100"), expenditure: M("98"), qualityScore: dec("0.7663"), qualityMultiplier: dec("0.7663") }))
       expect(r.value.sharingRate.eq(dec("0.38315"))).toBe(true)
       expect(r.value.sharedSavings.eq(dec("750974"))).toBe(true)
@@ -245,7 +245,7 @@ describe("settle", () => {
         ...reachTerms("global"),
         savingsRate: { kind: "bands", bands: [{ from: dec(0), to: dec("0.3"), share: dec(1) }, { from: dec("0.25"), share: dec("0.5") }] }
       }
-      expect(() => settle(broken, input({ benchmark: M("100"), expenditure: M("98") }))).toThrow(/overlaps/)
+      expect(() => settle(broken, input({ benchmark: M("100"), expenditure: M("98") }))).toThrow(/not overlapping/)
     })
 
     it("rejects the variable MSR table below 500 members", () => {

@@ -1,10 +1,8 @@
 import {
   contractYearBenchmark,
-
   derive,
   explained,
   invalid,
-  min,
   ONE,
   quantity,
   riskRatio,
@@ -17,11 +15,13 @@ import {
   type ObservedGrowth,
   type Settlement
 } from "@pbpsim/benchmark"
+import { partialRebaseExact, restateRiskExact, savingsCreditExact } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import type { ContractModel } from "../model.js"
 import { cellOf, observedGrowthOf, type RealisedExperience } from "./realised.js"
 import { moveBaseline, peerBaselineFrom, providerBaselineFrom, type Reference, type WeightedYears } from "./reference.js"
 
+/** One contract year: reference years, the explained benchmark, realised experience and the explained settlement. */
 export interface ContractYearResult {
   /** 1-based contract year. */
   readonly contractYear: number
@@ -39,6 +39,7 @@ export interface ContractYearResult {
   readonly settlement: Explained<Settlement>
 }
 
+/** Sums over the contract years, exact. */
 export interface ContractTotals {
   readonly benchmark: Decimal
   readonly expenditure: Decimal
@@ -49,12 +50,14 @@ export interface ContractTotals {
   readonly payerNet: Decimal
 }
 
+/** Net figures discounted to contract start at `rate`. */
 export interface PresentValue {
   readonly rate: Decimal
   readonly providerNet: Decimal
   readonly payerNet: Decimal
 }
 
+/** A contract run under one policy: every year, the totals, and the present value when the scenario asks for one. */
 export interface ContractResult {
   readonly scenarioName: string
   readonly policyName: string
@@ -108,8 +111,8 @@ const partialProviderBaseline = (
   const moved = moveBaseline(model, observed, previous.providerBaseline, previous.year, refYear, `Previous provider baseline in ${refYear} dollars`)
   // Restate the previous baseline from its own risk level to the new reference year's.
   const riskNow = cellOf(realised, model.provider, refYear).riskScore
-  const restated = moved.value.mul(riskNow).div(previous.riskBase)
-  const value = alpha.mul(fresh.value).add(ONE.sub(alpha).mul(restated))
+  const restated = restateRiskExact(moved.value, riskNow, previous.riskBase)
+  const value = partialRebaseExact(alpha, fresh.value, restated)
   return explained(
     value,
     derive({
@@ -124,7 +127,7 @@ const partialProviderBaseline = (
         quantity("risk of previous", previous.riskBase, "risk")
       ],
       output: quantity("provider baseline", value, "pmpm"),
-      source: "MODEL.md §4 partial(α)",
+      source: "docs/model.md §4 partial(α)",
       steps: [fresh.derivation, moved.derivation]
     })
   )
@@ -154,7 +157,7 @@ const peerFor = (
   const riskThen = cellOf(realised, model.provider, own).riskScore
   const riskNow = cellOf(realised, model.provider, refYear).riskScore
   if (riskNow.eq(riskThen)) return { baseline: moved, years: source.years }
-  const restated = moved.value.mul(riskNow).div(riskThen)
+  const restated = restateRiskExact(moved.value, riskNow, riskThen)
   const atProviderRisk = explained(
     restated,
     derive({
@@ -183,10 +186,7 @@ const savingsCreditFor = (
   const credit = model.rebasing.savingsCredit
   if (!credit || priorYears.length === 0) return undefined
   const perCapita = priorYears.map((y) => y.settlement.value.gross.div(y.memberMonths))
-  const average = sum(perCapita).div(perCapita.length)
-  const uncapped = average.gt(ZERO) ? credit.share.mul(average) : ZERO
-  const cap = credit.cap.mul(peerBaseline)
-  const value = min(uncapped, cap)
+  const { average, uncapped, cap, credit: value } = savingsCreditExact(perCapita, credit.share, credit.cap, peerBaseline)
   return explained(
     value,
     derive({
@@ -209,7 +209,7 @@ const savingsCreditFor = (
 /**
  * Run one contract (one policy) over realised experience: each contract year's reference
  * (rebasing), glide-path weight, benchmark (blend, trend, risk, discount, rounding) and
- * settlement (MODEL.md §3–6).
+ * settlement (docs/model.md §3–§6).
  */
 export const runContract = (model: ContractModel, realised: RealisedExperience): ContractResult => {
   const observed: ObservedGrowth = {

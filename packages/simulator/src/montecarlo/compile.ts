@@ -1,4 +1,5 @@
-import { corridorRate, dec, flatLossRate, invalid, type Band, type SettlementTerms, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
+import { dec, invalid, settlementYearFloat, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
+import { roundingModeCode } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import type { ContractModel } from "../model.js"
 import { runContract } from "../engine/contract.js"
@@ -12,8 +13,6 @@ import {
   REBASE_PARTIAL,
   REBASE_PERIODIC,
   REBASE_ROLLING,
-  ROUND_MODES,
-  type Bands,
   type PolicyPlan,
   type SettlementPlan,
   type SimulationPlan,
@@ -94,59 +93,21 @@ const trendPlan = (policy: TrendPolicy, firstYear: number, calendarYears: number
   }
 }
 
-const bandsPlan = (bands: ReadonlyArray<Band>): Bands => ({
-  from: Float64Array.from(bands, (b) => num(b.from)),
-  to: Float64Array.from(bands, (b) => (b.to === undefined ? Number.POSITIVE_INFINITY : num(b.to))),
-  share: Float64Array.from(bands, (b) => num(b.share))
-})
-
-const settlementPlan = (model: ContractModel, realised: RealisedExperience): SettlementPlan => {
-  const terms: SettlementTerms = model.settlement
-  const years = model.years
-  const msr = new Float64Array(years)
-  const mlr = terms.mlr ? new Float64Array(years) : null
-  const lossRate = new Float64Array(years).fill(Number.NaN)
-  const qualityMultiplier = new Float64Array(years)
-  const meetsQuality = new Uint8Array(years)
-  for (let k = 0; k < years; k++) {
+/** Each contract year's terms, rates resolved by the exact rules (member months and quality do not vary by trial). */
+const settlementPlan = (model: ContractModel, realised: RealisedExperience): SettlementPlan => ({
+  years: Array.from({ length: model.years }, (_, k) => {
     const cell = realised.cells.get(model.provider)?.get(model.startYear + k)
     if (!cell) throw invalid("simulate", `experience ${model.provider} ${model.startYear + k}`, "is missing")
-    // Member months do not vary by trial, so the corridor of each year is fixed: take it from the exact rule.
-    const members = cell.memberMonths.div(12)
-    msr[k] = num(corridorRate(terms.msr, members, "MSR").value)
-    if (mlr && terms.mlr) mlr[k] = num(corridorRate(terms.mlr, members, "MLR").value)
     const quality = model.quality[k]
     if (!quality) throw invalid("quality", `year ${k + 1}`, "is missing")
-    qualityMultiplier[k] = num(quality.savingsMultiplier)
-    meetsQuality[k] = quality.meetsStandard ? 1 : 0
-    if (terms.lossRate && terms.lossRate.kind !== "bands") {
-      lossRate[k] = num(
-        flatLossRate(terms.lossRate, {
-          benchmark: dec(1),
-          expenditure: dec(0),
-          assignedMembers: members,
-          qualityScore: quality.score,
-          qualityMultiplier: quality.savingsMultiplier,
-          meetsQualityStandard: quality.meetsStandard
-        }).value
-      )
-    }
-  }
-  return {
-    msr,
-    mlr,
-    firstDollar: terms.sharingBasis === "first-dollar",
-    savingsRate: terms.savingsRate.kind === "flat" ? num(terms.savingsRate.rate) : Number.NaN,
-    savingsBands: terms.savingsRate.kind === "bands" ? bandsPlan(terms.savingsRate.bands) : null,
-    savingsCap: terms.savingsCap ? num(terms.savingsCap) : Number.POSITIVE_INFINITY,
-    sequestration: num(terms.sequestration),
-    lossRate,
-    lossBands: terms.lossRate?.kind === "bands" ? bandsPlan(terms.lossRate.bands) : null,
-    lossLimitShare: terms.lossLimit?.shareOfBenchmark ? num(terms.lossLimit.shareOfBenchmark) : Number.POSITIVE_INFINITY,
-    qualityMultiplier,
-    meetsQuality
-  }
-}
+    return settlementYearFloat(model.settlement, {
+      assignedMembers: cell.memberMonths.div(12),
+      qualityScore: quality.score,
+      qualityMultiplier: quality.savingsMultiplier,
+      meetsQualityStandard: quality.meetsStandard
+    })
+  })
+})
 
 const calendarSpan = (model: ContractModel, realised: RealisedExperience): { firstYear: number; calendarYears: number } => {
   let firstYear = model.startYear
@@ -252,7 +213,7 @@ const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSe
     riskFloor: model.riskCaps.down ? 1 - num(model.riskCaps.down) : Number.NEGATIVE_INFINITY,
     discount: Float64Array.from({ length: model.years }, (_, k) => num(model.discount[k] ?? dec(0))),
     roundingPlaces: model.rounding.places,
-    roundingMode: ROUND_MODES.indexOf(model.rounding.mode),
+    roundingMode: roundingModeCode(model.rounding.mode),
     peerRefresh: PEER_REFRESH[model.peerRefresh],
     rebasing: REBASING[rebasing.kind],
     rebaseEvery: rebasing.kind === "periodic" ? rebasing.every : 0,

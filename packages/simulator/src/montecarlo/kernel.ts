@@ -1,4 +1,23 @@
 import {
+  baselineYearFloat,
+  benchmarkChainFloat,
+  convergenceAdjustmentFloat,
+  guardRateFloat,
+  moveFloat,
+  partialRebaseFloat,
+  restateRiskFloat,
+  riskRatioFloat,
+  roundFloat,
+  savingsCreditFloat,
+  settleFloat,
+  SETTLED_GROSS,
+  SETTLED_LENGTH,
+  SETTLED_LOSSES,
+  SETTLED_OUTCOME,
+  SETTLED_SAVINGS,
+  trendFactorFloat
+} from "@pbpsim/benchmark/compute"
+import {
   FIELD_COUNT,
   F_ACTUAL,
   F_BENCHMARK,
@@ -14,7 +33,7 @@ import {
   REBASE_NONE,
   REBASE_PARTIAL,
   REBASE_PERIODIC,
-  type Bands,
+  REBASE_ROLLING,
   type PolicyPlan,
   type SimulationPlan,
   type TrendPlan,
@@ -22,7 +41,7 @@ import {
 } from "./plan.js"
 
 /**
- * The Monte Carlo hot loop: one trial = realised experience from the trial's draws (MODEL.md
+ * The Monte Carlo hot loop: one trial = realised experience from the trial's draws (docs/model.md
  * §8), the peers' and market's pooled experience, then every policy's contract years. Plain
  * float64 over preallocated typed arrays; nothing is allocated per trial. It mirrors the exact
  * engine (engine/contract.ts, the benchmark package's rules) step for step; the property test
@@ -52,6 +71,8 @@ export interface KernelScratch {
   readonly historicalRate: Float64Array
   readonly trendRate: Float64Array
   readonly gross: Float64Array
+  /** One year's settlement (settleFloat's scratch). */
+  readonly settled: Float64Array
   /** Per policy × contract year (of the longest policy) × field. */
   readonly out: Float64Array
 }
@@ -89,6 +110,7 @@ export const kernelScratch = (plan: SimulationPlan): KernelScratch => {
     historicalRate: new Float64Array(T),
     trendRate: new Float64Array(T),
     gross: new Float64Array(plan.years),
+    settled: new Float64Array(SETTLED_LENGTH),
     out: new Float64Array(plan.policies.length * plan.years * FIELD_COUNT)
   }
 }
@@ -110,7 +132,7 @@ const poolSet = (w: WorldScratch, s: number, fromT: number, toT: number): void =
   }
 }
 
-/** Realised experience of one trial for a world: MODEL.md §8 with draws z (standard normals). */
+/** Realised experience of one trial for a world: docs/model.md §8 with draws z (standard normals). */
 const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void => {
   const plan = scratch.plan
   const p = w.plan
@@ -182,22 +204,9 @@ const annualRates = (trend: TrendPlan, w: WorldScratch, peerSet: number, into: F
     const m = trend.market[t]!
     if (p !== 0) rate += p * w.growth[peerSet * T + t]!
     if (m !== 0) rate += m * w.growth[t]!
-    if (rate > trend.cap) rate = trend.cap
-    if (rate < trend.floor) rate = trend.floor
-    into[t] = rate
+    into[t] = guardRateFloat(rate, trend.cap, trend.floor)
   }
 }
-
-/** F(from → to) = Π_{t=from+1..to}(1 + g_t), calendar indices. */
-const factor = (rates: Float64Array, from: number, to: number): number => {
-  let f = 1
-  for (let t = from + 1; t <= to; t++) f *= 1 + rates[t]!
-  return f
-}
-
-/** A baseline held in `from` dollars expressed in `to` dollars, forwards or backwards. */
-const move = (rates: Float64Array, value: number, from: number, to: number): number =>
-  from === to ? value : from < to ? value * factor(rates, from, to) : value / factor(rates, to, from)
 
 /**
  * The weighted baseline rule (baseline.ts weightedBaseline) on one row of the calendar:
@@ -228,7 +237,7 @@ const weightedBaseline = (
     const i = row * T + y
     let perUnit = cost[i]! / divisor[i]!
     if (secondDivisor) perUnit /= secondDivisor[i]!
-    sum += weights[j]! * (perUnit * basis * factor(rates, y, last))
+    sum += baselineYearFloat(perUnit, basis, trendFactorFloat(rates, y, last), weights[j]!)
   }
   return sum
 }
@@ -238,58 +247,8 @@ const providerBaseline = (w: WorldScratch, rates: Float64Array, provider: number
 
 const ONE_WEIGHT = new Float64Array([1])
 
-/** Benchmark rounding with decimal semantics: a float within 1e-12 relative of a tie or a whole number counts as one. */
-export const roundTo = (value: number, places: number, mode: number): number => {
-  const scale = 10 ** places
-  const y = value * scale
-  const sign = y < 0 ? -1 : 1
-  const a = Math.abs(y)
-  const whole = Math.floor(a)
-  const frac = a - whole
-  const tolerance = 1e-12 * (a > 1 ? a : 1)
-  let r: number
-  if (frac <= tolerance) r = whole
-  else if (1 - frac <= tolerance) r = whole + 1
-  else
-    switch (mode) {
-      case 0: // half-up: ties away from zero
-        r = frac >= 0.5 - tolerance ? whole + 1 : whole
-        break
-      case 1: // half-even
-        r = frac > 0.5 + tolerance ? whole + 1 : frac < 0.5 - tolerance ? whole : whole % 2 === 0 ? whole : whole + 1
-        break
-      case 2: // half-down: ties toward zero
-        r = frac > 0.5 + tolerance ? whole + 1 : whole
-        break
-      case 3: // up: away from zero
-        r = whole + 1
-        break
-      case 4: // down: toward zero
-        r = whole
-        break
-      case 5: // ceil
-        r = sign > 0 ? whole + 1 : whole
-        break
-      default: // floor
-        r = sign > 0 ? whole : whole + 1
-    }
-  return (sign * r) / scale
-}
-
-const shareByBands = (bands: Bands, benchmark: number, gapRate: number, startRate: number): number => {
-  let shared = 0
-  for (let b = 0; b < bands.from.length; b++) {
-    const to = bands.to[b]!
-    const top = to < gapRate ? to : gapRate
-    const from = bands.from[b]!
-    const width = top - (from > startRate ? from : startRate)
-    if (width > 0) shared += width * benchmark * bands.share[b]!
-  }
-  return shared
-}
-
 /** One policy's contract years on the world's realised experience (engine/contract.ts runContract, in floats). */
-const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): void => {
+const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: number): void => {
   const w = scratch.worlds[policy.world]!
   const T = w.plan.calendarYears
   const hist = scratch.historicalRate
@@ -297,7 +256,6 @@ const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): v
   annualRates(policy.historicalTrend, w, policy.peerSet, hist)
   annualRates(policy.trend, w, policy.peerSet, trendRates)
   const provider = policy.provider
-  const settlement = policy.settlement
   const out = scratch.out
   const outBase = index * scratch.plan.years * FIELD_COUNT
   const gross = scratch.gross
@@ -316,21 +274,33 @@ const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): v
     if (k === 1) {
       years = policy.baselineIndex
       weights = policy.baselineWeights
-    } else if (policy.rebasing === REBASE_NONE) keep = true
-    else if (policy.rebasing === REBASE_ANNUAL) weights = ONE_WEIGHT
-    else if (policy.rebasing === REBASE_PERIODIC) {
-      if ((k - 1) % policy.rebaseEvery === 0) weights = policy.rebaseWeights
-      else keep = true
-    } else if (policy.rebasing === REBASE_PARTIAL) partial = true
-    else weights = policy.rebaseWeights
+    } else
+      switch (policy.rebasing) {
+        case REBASE_NONE:
+          keep = true
+          break
+        case REBASE_ANNUAL:
+          break
+        case REBASE_PERIODIC:
+          if ((k - 1) % policy.rebaseEvery === 0) weights = policy.rebaseWeights
+          else keep = true
+          break
+        case REBASE_ROLLING:
+          weights = policy.rebaseWeights
+          break
+        case REBASE_PARTIAL:
+          partial = true
+          break
+        default:
+          throw new RangeError(`rebasing code ${policy.rebasing} has no kernel branch`)
+      }
     const rebased = k > 1 && !keep
     if (!keep) {
       const newRef = years ? years[years.length - 1]! : t - 1
       if (partial && refT >= 0) {
         const fresh = providerBaseline(w, hist, provider, null, t, ONE_WEIGHT)
-        const moved = move(hist, providerB, refT, newRef)
-        const restated = (moved * w.risk[provider * T + newRef]!) / riskBase
-        providerB = policy.alpha * fresh + (1 - policy.alpha) * restated
+        const restated = restateRiskFloat(moveFloat(hist, providerB, refT, newRef), w.risk[provider * T + newRef]!, riskBase)
+        providerB = partialRebaseFloat(policy.alpha, fresh, restated)
       } else providerB = providerBaseline(w, hist, provider, years, t, weights)
       // Peer component: contract baseline (year 1 or fixed), last realised year (annual), or the provider's years.
       let peerYears: Int32Array | null = years
@@ -348,61 +318,30 @@ const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): v
     } else if (policy.peerRefresh === PEER_ANNUAL && refT >= 0) {
       peerB = peerAtReference(w, hist, policy, null, t, ONE_WEIGHT, refT)
     }
-    // Prior savings credit at a rebase: share × mean per-capita savings since the last rebase, capped.
+    // Prior savings credit at a rebase, from the per-capita savings since the last rebase.
     let credit = 0
     if (rebased && policy.creditShare === policy.creditShare) {
-      let sum = 0
-      for (let j = periodStart; j < k; j++) sum += gross[j - 1]! / w.memberMonths[provider * T + w.plan.startIndex + j - 1]!
-      const average = sum / (k - periodStart)
-      const uncapped = average > 0 ? policy.creditShare * average : 0
-      const cap = policy.creditCap * peerB
-      credit = uncapped < cap ? uncapped : cap
+      let perCapita = 0
+      for (let j = periodStart; j < k; j++) perCapita += gross[j - 1]! / w.memberMonths[provider * T + w.plan.startIndex + j - 1]!
+      credit = savingsCreditFloat(perCapita, k - periodStart, policy.creditShare, policy.creditCap, peerB)
     }
     if (rebased) periodStart = k
     const lambda = policy.glidePath[policy.glideRestart ? k - periodStart : k - 1]!
-    // Convergence (blend.ts), then credit, trend, risk, discount, rounding (contractYear.ts).
-    let adjustment = (1 - lambda) * (peerB - providerB)
-    if (adjustment > policy.capUp * peerB) adjustment = policy.capUp * peerB
-    if (adjustment < -policy.capDown * peerB) adjustment = -policy.capDown * peerB
-    if (policy.noNegative && adjustment < 0) adjustment = 0
-    const trendFactor = factor(trendRates, refT, t)
+    // Convergence, then credit, trend, risk, discount, rounding: the compute module's float forms.
+    const adjustment = convergenceAdjustmentFloat(providerB, peerB, lambda, policy.capUp, policy.capDown, policy.noNegative, peerB)
     const cell = provider * T + t
-    let riskRatio = w.risk[cell]! / riskBase
-    if (riskRatio > policy.riskCeiling) riskRatio = policy.riskCeiling
-    if (riskRatio < policy.riskFloor) riskRatio = policy.riskFloor
-    const discounted = (providerB + adjustment + credit) * trendFactor * riskRatio * (1 - policy.discount[k - 1]!)
-    const benchmarkPmpm = roundTo(discounted, policy.roundingPlaces, policy.roundingMode)
+    const riskRatio = riskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling, policy.riskFloor)
+    const discounted = benchmarkChainFloat(providerB + adjustment, credit, trendFactorFloat(trendRates, refT, t), riskRatio, policy.discount[k - 1]!)
+    const benchmarkPmpm = roundFloat(discounted, policy.roundingPlaces, policy.roundingMode)
     const memberMonths = w.memberMonths[cell]!
     const expenditure = w.cost[cell]!
     const B = benchmarkPmpm * memberMonths
-    // Settlement (settlement/settle.ts).
-    const g = B - expenditure
+    const settled = scratch.settled
+    settleFloat(policy.settlement.years[k - 1]!, B, expenditure, settled)
+    const g = settled[SETTLED_GROSS]!
     gross[k - 1] = g
-    const msr = settlement.msr[k - 1]!
-    const mlr = settlement.mlr ? settlement.mlr[k - 1]! : Number.NaN
-    let sharedSavings = 0
-    let sharedLosses = 0
-    let outcome = 0
-    if (g > 0 && g >= msr * B) {
-      outcome = 1
-      if (settlement.meetsQuality[k - 1] === 1) {
-        const start = settlement.firstDollar ? 0 : msr
-        const shared = settlement.savingsBands
-          ? shareByBands(settlement.savingsBands, B, g / B, start)
-          : (g - start * B) * settlement.savingsRate
-        const after = shared * settlement.qualityMultiplier[k - 1]! * (1 - settlement.sequestration)
-        const cap = settlement.savingsCap * B
-        sharedSavings = after > cap ? cap : after
-      }
-    } else if (settlement.mlr && g < 0 && -g >= mlr * B) {
-      outcome = -1
-      const start = settlement.firstDollar ? 0 : mlr
-      const shared = settlement.lossBands
-        ? shareByBands(settlement.lossBands, B, -g / B, start)
-        : (-g - start * B) * settlement.lossRate[k - 1]!
-      const limit = settlement.lossLimitShare * B
-      sharedLosses = shared > limit ? limit : shared
-    }
+    const sharedSavings = settled[SETTLED_SAVINGS]!
+    const sharedLosses = settled[SETTLED_LOSSES]!
     const providerNet = sharedSavings - sharedLosses
     const o = outBase + (k - 1) * FIELD_COUNT
     out[o + F_BENCHMARK] = benchmarkPmpm
@@ -412,7 +351,7 @@ const runPolicy = (scratch: KernelScratch, policy: PolicyPlan, index: number): v
     out[o + F_PROVIDER] = providerNet
     out[o + F_PAYER] = g - providerNet
     out[o + F_EXPENDITURE] = expenditure
-    out[o + F_OUTCOME] = outcome
+    out[o + F_OUTCOME] = settled[SETTLED_OUTCOME]!
   }
 }
 
@@ -430,15 +369,12 @@ const peerAtReference = (
   const own = years ? years[years.length - 1]! : t - 1
   const baseline = weightedBaseline(w, hist, policy.provider, policy.peerSet, w.pooledCost, w.pooledRisk, null, years, t, weights)
   if (own === refT) return baseline
-  const moved = move(hist, baseline, own, refT)
-  const riskThen = w.risk[policy.provider * T + own]!
-  const riskNow = w.risk[policy.provider * T + refT]!
-  return riskNow === riskThen ? moved : (moved * riskNow) / riskThen
+  return restateRiskFloat(moveFloat(hist, baseline, own, refT), w.risk[policy.provider * T + refT]!, w.risk[policy.provider * T + own]!)
 }
 
 /** One trial: realise every world from the draws, then run every policy; results land in scratch.out. */
 export const runTrial = (scratch: KernelScratch, z: Float64Array): void => {
   for (const w of scratch.worlds) realise(scratch, w, z)
   const policies = scratch.plan.policies
-  for (let p = 0; p < policies.length; p++) runPolicy(scratch, policies[p]!, p)
+  for (let p = 0; p < policies.length; p++) contractInTrial(scratch, policies[p]!, p)
 }

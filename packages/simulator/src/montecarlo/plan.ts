@@ -1,3 +1,5 @@
+import type { SettlementYearFloat } from "@pbpsim/benchmark/compute"
+
 /**
  * A scenario compiled for the Monte Carlo kernel: plain numbers and typed arrays only, so it
  * crosses to worker threads by structured clone and the hot loop never touches Effect or
@@ -51,32 +53,9 @@ export interface WorldPlan {
   readonly sets: ReadonlyArray<Int32Array>
 }
 
-export interface Bands {
-  readonly from: Float64Array
-  /** +Infinity for an open top. */
-  readonly to: Float64Array
-  readonly share: Float64Array
-}
-
+/** Settlement terms of each contract year with its rates resolved (the float form the compute module settles with). */
 export interface SettlementPlan {
-  /** Per contract year: MSR (fixed, or MSSP's table at the year's assigned members). */
-  readonly msr: Float64Array
-  /** Per contract year: MLR; absent for one-sided terms. */
-  readonly mlr: Float64Array | null
-  readonly firstDollar: boolean
-  /** Flat savings rate, or bands. */
-  readonly savingsRate: number
-  readonly savingsBands: Bands | null
-  /** Savings cap as a share of B; +Infinity when uncapped. */
-  readonly savingsCap: number
-  readonly sequestration: number
-  /** Per contract year: flat or quality-linked loss rate (NaN when the terms share losses by bands). */
-  readonly lossRate: Float64Array
-  readonly lossBands: Bands | null
-  /** Loss limit as a share of B; +Infinity when none. */
-  readonly lossLimitShare: number
-  readonly qualityMultiplier: Float64Array
-  readonly meetsQuality: Uint8Array
+  readonly years: ReadonlyArray<SettlementYearFloat>
 }
 
 export const REBASE_NONE = 0
@@ -88,8 +67,6 @@ export const REBASE_PARTIAL = 4
 export const PEER_WITH_REBASE = 0
 export const PEER_ANNUAL = 1
 export const PEER_FIXED = 2
-
-export const ROUND_MODES = ["half-up", "half-even", "half-down", "up", "down", "ceil", "floor"] as const
 
 export interface PolicyPlan {
   readonly name: string
@@ -115,6 +92,7 @@ export interface PolicyPlan {
   readonly riskCeiling: number
   readonly discount: Float64Array
   readonly roundingPlaces: number
+  /** roundingModeCode of the benchmark's rounding mode. */
   readonly roundingMode: number
   readonly peerRefresh: number
   readonly rebasing: number
@@ -129,6 +107,7 @@ export interface PolicyPlan {
   readonly settlement: SettlementPlan
 }
 
+/** Policies compiled for the float kernel (compileSimulation). Treat as opaque: hand it to simulatePlan and mergeStates. */
 export interface SimulationPlan {
   /** Every entity any policy's market holds, in first-seen order: the rows of the draw layout. */
   readonly entities: ReadonlyArray<string>

@@ -1,9 +1,9 @@
-import { ONE, sum } from "@pbpsim/benchmark"
+import { bandOrderProblems, lossRateBoundProblems, trendRailProblems, weightSumProblems, type RuleProblem } from "@pbpsim/benchmark"
 import { Decimal } from "decimal.js"
 import { Either } from "effect"
 import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
-import { showActual } from "./numerals.js"
+import { showActual, showList } from "./numerals.js"
 import { settlementTerms } from "./resolve.js"
 import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 
@@ -19,16 +19,12 @@ export interface SemanticIssues {
   readonly rows: ReadonlyArray<ScenarioIssue>
 }
 
-/** Σw = 1 within 1e-12, as the baseline and trend rules check it (fractions like 1/3 are 40-digit decimals). */
-const WEIGHT_TOLERANCE = new Decimal("1e-12")
+/** The rules' own checks (benchmark checks.ts), each problem placed at `path` in the scenario file. */
+const atPath = (path: ReadonlyArray<PathSegment>, problems: ReadonlyArray<RuleProblem>): ReadonlyArray<LocatedIssue> =>
+  problems.map((p) => located([...path, ...p.path], p.expected, p.got))
 
-const show = (d: Decimal): string => d.toFixed()
-
-const weightSumIssue = (path: ReadonlyArray<PathSegment>, weights: ReadonlyArray<Decimal>): LocatedIssue | undefined => {
-  const total = sum(weights)
-  if (total.sub(ONE).abs().lte(WEIGHT_TOLERANCE)) return undefined
-  return located(path, "weights summing to 1", `${show(total)} (${weights.map(show).join(" + ")})`)
-}
+const weightSumIssue = (path: ReadonlyArray<PathSegment>, weights: ReadonlyArray<Decimal>): LocatedIssue | undefined =>
+  atPath(path, weightSumProblems(weights))[0]
 
 const perYearIssue = (path: ReadonlyArray<PathSegment>, value: unknown, years: number, what: string): LocatedIssue | undefined =>
   Array.isArray(value) && value.length !== years
@@ -47,16 +43,25 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
   }
   const { market, contract, benchmark, settlement, projection } = body
   const entityIds = market?.entities.map((e) => e.id)
-  const entityList = entityIds ? entityIds.join(", ") : ""
+  const entityList = entityIds ? showList(entityIds) : ""
+  // Lookups by id in maps, not lists: a 50,000-entity market must not take quadratic time.
+  const entityById = new Map<string, NonNullable<typeof market>["entities"][number]>()
+  const firstIndex = new Map<string, number>()
+  market?.entities.forEach((e, i) => {
+    if (!entityById.has(e.id)) {
+      entityById.set(e.id, e)
+      firstIndex.set(e.id, i)
+    }
+  })
   const knownEntity = (path: ReadonlyArray<PathSegment>, id: string) => {
-    if (entityIds !== undefined && !entityIds.includes(id)) {
+    if (entityIds !== undefined && !entityById.has(id)) {
       add(located(path, `one of the market's entities (${entityList})`, showActual(id)))
     }
   }
 
   // market: ids unique, groups unique within their entity
   market?.entities.forEach((entity, i) => {
-    const first = market.entities.findIndex((e) => e.id === entity.id)
+    const first = firstIndex.get(entity.id) ?? i
     if (first !== i) add(located(["market", "entities", i, "id"], `an id not used before (market.entities[${first}] is ${entity.id})`, showActual(entity.id)))
     entity.groups?.forEach((group, g) => {
       if (entity.groups?.indexOf(group) !== g) add(located(["market", "entities", i, "groups", g], `a group not listed before in ${entity.id}`, showActual(group)))
@@ -66,9 +71,11 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
   // contract: who, baseline years and weights
   if (contract !== undefined) {
     knownEntity(["contract", "provider"], contract.provider)
+    const seenPeers = new Set<string>()
     contract.peers.forEach((peer, i) => {
       knownEntity(["contract", "peers", i], peer)
-      if (contract.peers.indexOf(peer) !== i) add(located(["contract", "peers", i], "each peer once", `${showActual(peer)} again`))
+      if (seenPeers.has(peer)) add(located(["contract", "peers", i], "each peer once", `${showActual(peer)} again`))
+      seenPeers.add(peer)
     })
     const { years, weights } = contract.baseline
     if (weights.length !== years.length) {
@@ -97,7 +104,7 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
     const granularity = new Map<string, { grouped: boolean; entry: ExperienceEntry }>()
     for (const entry of experience) {
       const { row } = entry
-      const entity = market?.entities.find((e) => e.id === row.entity)
+      const entity = entityById.get(row.entity)
       if (entityIds !== undefined && entity === undefined) {
         rowIssue(entry, "entity", `one of the market's entities (${entityList})`, showActual(row.entity))
       }
@@ -136,10 +143,11 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
     }
     if (contract !== undefined) {
       const parties = [contract.provider, ...contract.peers.filter((p) => p !== contract.provider)]
+      const observed = new Set(experience.map((e) => JSON.stringify([e.row.entity, e.row.year])))
       const missing: Array<string> = []
       for (const party of parties) {
-        if (entityIds !== undefined && !entityIds.includes(party)) continue
-        const absent = contract.baseline.years.filter((year) => !experience.some((e) => e.row.entity === party && e.row.year === year))
+        if (entityIds !== undefined && !entityById.has(party)) continue
+        const absent = contract.baseline.years.filter((year) => !observed.has(JSON.stringify([party, year])))
         if (absent.length > 0) missing.push(`${party} in ${absent.join(", ")}`)
       }
       if (missing.length > 0) {
@@ -184,9 +192,7 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
     const lossRate = settlement.lossRate
     if (lossRate !== undefined && lossRate !== null && !Decimal.isDecimal(lossRate)) {
       if ("bands" in lossRate) checkBands(["settlement", "lossRate", "bands"], lossRate.bands, add)
-      else if (lossRate.qualityLinked.min.gt(lossRate.qualityLinked.max)) {
-        add(located(["settlement", "lossRate", "qualityLinked", "min"], `at most max ${show(lossRate.qualityLinked.max)}`, show(lossRate.qualityLinked.min)))
-      }
+      else atPath(["settlement", "lossRate", "qualityLinked"], lossRateBoundProblems(lossRate.qualityLinked)).forEach(add)
     }
     if (contract !== undefined) add(perYearIssue(["settlement", "quality"], settlement.quality, contract.years, "quality entries"))
   }
@@ -213,9 +219,7 @@ const checkTrend = (
   why: string,
   add: (issue: LocatedIssue | undefined) => void
 ): void => {
-  if (trend.cap !== undefined && trend.floor !== undefined && trend.floor.gt(trend.cap)) {
-    add(located([...path, "floor"], `a floor at most the cap ${show(trend.cap)}`, show(trend.floor)))
-  }
+  atPath(path, trendRailProblems(trend)).forEach(add)
   checkTrendSpec(path, trend, years, why, add)
 }
 
@@ -240,22 +244,7 @@ const checkBands = (
   path: ReadonlyArray<PathSegment>,
   bands: ReadonlyArray<{ readonly from: Decimal; readonly to?: Decimal | null }>,
   add: (issue: LocatedIssue | undefined) => void
-): void => {
-  bands.forEach((band, i) => {
-    if (band.to !== undefined && band.to !== null && band.to.lte(band.from)) {
-      add(located([...path, i, "to"], `an upper end above from ${show(band.from)}`, show(band.to)))
-    }
-    const previous = bands[i - 1]
-    if (previous !== undefined) {
-      const previousEnd = previous.to
-      if (previousEnd === undefined || previousEnd === null) {
-        add(located([...path, i], "no band after one without an upper end", `a band from ${show(band.from)}`))
-      } else if (band.from.lt(previousEnd)) {
-        add(located([...path, i, "from"], `at least the previous band's end ${show(previousEnd)} (bands ascending, not overlapping)`, show(band.from)))
-      }
-    }
-  })
-}
+): void => atPath(path, bandOrderProblems(bands)).forEach(add)
 
 /** Policy names must be unique: they are how a run and its reports select a policy. */
 export const checkPolicyNames = (names: ReadonlyArray<{ readonly index: number; readonly name: string }>): ReadonlyArray<LocatedIssue> =>

@@ -1,19 +1,48 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { projectExperience, runContract, type ContractModel } from "@pbpsim/simulator"
-import { compileSimulation, drawLength, FIELD_COUNT, F_OUTCOME, kernelScratch, roundTo, runTrial } from "../../src/montecarlo/index.js"
+import { compileSimulation } from "@pbpsim/simulator"
+import { dec, type ExperienceCell } from "@pbpsim/benchmark"
+import type { RealisedExperience } from "../../src/engine/realised.js"
+import { kernelScratch, runTrial, type KernelScratch } from "../../src/montecarlo/kernel.js"
+import { drawLength, FIELD_COUNT, F_OUTCOME, type SimulationPlan } from "../../src/montecarlo/plan.js"
 import { arbitraryModel } from "./arbitraryModel.js"
 import { makeModel } from "../engine/model.js"
 
 /** Relative agreement; money near zero (a gross that almost breaks even) is held to 1e-9 of the year's benchmark instead. */
 const close = (got: number, exact: number, scale: number): boolean => Math.abs(got - exact) <= 1e-9 * Math.max(Math.abs(exact), Math.abs(scale), 1e-300)
 
-const compareWithExact = (models: ReadonlyArray<ContractModel>): void => {
+/**
+ * The cells a trial realised, as the exact engine's input: history as given, contract years as
+ * the kernel drew them (each float read as its shortest decimal, within an ulp of the float).
+ */
+const realisedOfTrial = (scratch: KernelScratch, plan: SimulationPlan, p: number, model: ContractModel): RealisedExperience => {
+  const world = scratch.worlds[plan.policies[p]!.world]!
+  const T = world.plan.calendarYears
+  const cells = new Map<string, Map<number, ExperienceCell>>()
+  model.entities.forEach((entity, e) => {
+    const years = new Map<number, ExperienceCell>()
+    for (let t = 0; t < T; t++) {
+      const i = e * T + t
+      if (Number.isNaN(world.cost[i]!)) continue
+      years.set(world.plan.firstYear + t, { cost: dec(world.cost[i]!), memberMonths: dec(world.memberMonths[i]!), riskScore: dec(world.risk[i]!) })
+    }
+    cells.set(entity, years)
+  })
+  return { cells, counterfactualPmpm: new Map() }
+}
+
+/**
+ * Run one trial of the kernel on draws `z` (all zero: the deterministic projection), then the
+ * exact engine on what that trial realised, and hold every field the kernel reports to the
+ * exact figure: 1e-9 relative (money near zero: 1e-9 of the year's benchmark), outcome exactly.
+ */
+const compareWithExact = (models: ReadonlyArray<ContractModel>, z?: Float64Array): void => {
   const plan = compileSimulation(models)
   const scratch = kernelScratch(plan)
-  runTrial(scratch, new Float64Array(drawLength(plan)))
+  runTrial(scratch, z ?? new Float64Array(drawLength(plan)))
   models.forEach((model, p) => {
-    const exact = runContract(model, projectExperience(model))
+    const exact = runContract(model, z ? realisedOfTrial(scratch, plan, p, model) : projectExperience(model))
     exact.years.forEach((y, k) => {
       const o = (p * plan.years + k) * FIELD_COUNT
       const s = y.settlement.value
@@ -24,7 +53,8 @@ const compareWithExact = (models: ReadonlyArray<ContractModel>): void => {
         ["sharedSavings", s.sharedSavings.toNumber(), B],
         ["sharedLosses", s.sharedLosses.toNumber(), B],
         ["providerNet", s.providerNet.toNumber(), B],
-        ["payerNet", s.payerNet.toNumber(), B]
+        ["payerNet", s.payerNet.toNumber(), B],
+        ["expenditure", s.expenditure.toNumber(), B]
       ]
       fields.forEach(([name, exactValue, scale], f) => {
         const got = scratch.out[o + f]!
@@ -41,6 +71,19 @@ describe("runTrial", () => {
     "with zero noise, the float kernel equals the exact engine to 1e-9 relative on every benchmark and settlement figure",
     (model) => {
       compareWithExact([model])
+    }
+  )
+
+  const NOISE = { marketTrendSd: 0.02, memberCostSd: 1.7, savingsSd: 0.01, riskDriftSd: 0.01 }
+  const standardNormals = fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 4096, maxLength: 4096 })
+
+  test.prop([arbitraryModel, standardNormals], { numRuns: 150 })(
+    "with every noise stream on, the float kernel equals the exact engine run on the trial's realised cells, every field",
+    (model, normals) => {
+      const noisy = { ...model, stochastic: NOISE }
+      const plan = compileSimulation([noisy])
+      const z = new Float64Array(drawLength(plan)).map((_, i) => normals[i % normals.length]!)
+      compareWithExact([noisy], z)
     }
   )
 
@@ -61,21 +104,5 @@ describe("runTrial", () => {
     const scratch = kernelScratch(plan)
     runTrial(scratch, new Float64Array(drawLength(plan)))
     expect(scratch.out[0]).toBe(450.84)
-  })
-})
-
-describe("roundTo", () => {
-  it("rounds ties the way decimal.js does, in every mode", () => {
-    // 2.345 is 2.34499999999999997... as a float: decimal semantics still call it a tie.
-    expect(roundTo(2.345, 2, 0)).toBe(2.35) // half-up
-    expect(roundTo(2.345, 2, 1)).toBe(2.34) // half-even
-    expect(roundTo(2.355, 2, 1)).toBe(2.36)
-    expect(roundTo(2.345, 2, 2)).toBe(2.34) // half-down
-    expect(roundTo(-2.345, 2, 0)).toBe(-2.35)
-    expect(roundTo(2.341, 2, 3)).toBe(2.35) // up
-    expect(roundTo(-2.349, 2, 4)).toBe(-2.34) // down
-    expect(roundTo(-2.341, 2, 5)).toBe(-2.34) // ceil
-    expect(roundTo(-2.341, 2, 6)).toBe(-2.35) // floor
-    expect(roundTo(0.1 + 0.2, 1, 3)).toBe(0.3) // 0.30000000000000004 is 0.3, not rounded up to 0.4
   })
 })

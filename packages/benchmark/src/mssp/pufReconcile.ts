@@ -1,140 +1,21 @@
 import type { Decimal } from "decimal.js"
-import { dec, ONE, ZERO } from "../decimal.js"
+import { ONE, ZERO } from "../decimal.js"
 import { exactText, type Explained } from "../derivation.js"
 import { invalid } from "../errors.js"
-import { formatFixed } from "../rounding.js"
 import { msspMsr } from "../settlement/msr.js"
-import { settle, type Settlement } from "../settlement/settle.js"
+import { flatLossRate } from "../settlement/lossRate.js"
+import { settle, type Settlement, type SettlementInput } from "../settlement/settle.js"
 import { MSSP_FIXED_CORRIDOR_ELECTIONS, msspTrack, type MsspTrack } from "../settlement/tracks.js"
 import type { CorridorRate, SettlementTerms } from "../settlement/terms.js"
+import { agreesToPrintedPrecision, dollars, flag, money, optionalMoney, optionalPercent, parseTrack, pct, percent, RULE, cell, type Printed } from "./pufColumns.js"
 
 /**
- * Reconciliation of CMS's Shared Savings Program "Performance Year Financial and Quality
- * Results" public use file (one row per ACO) against settle(): does our rule set reproduce
- * what CMS paid? Pure: the caller reads the CSV (csv-parse, `columns: true`) and hands rows in.
- * Layout: PY2023 (and later years with the same column names). methodology.md §1.9–1.11, §5.
+ * Re-settling one row of CMS's Shared Savings Program results file with settle(): does our rule
+ * set reproduce what CMS paid, and if not, why? Pure: the caller reads the CSV (csv-parse,
+ * `columns: true`) and hands rows in. The rules it checks are docs/model.md §9.7–§9.9.
  */
 
-/** Columns reconcilePufRow reads. `Impact_Mid_Year_Termination` and `Rev_Exp_Cat` are read when present. */
-export const PUF_REQUIRED_COLUMNS: ReadonlyArray<string> = [
-  "ACO_ID",
-  "ACO_Name",
-  "Current_Track",
-  "Risk_Model",
-  "N_AB",
-  "Sav_rate",
-  "MinSavPerc",
-  "BnchmkMinExp",
-  "GenSaveLoss",
-  "DisAdj",
-  "EarnSaveLoss",
-  "Met_QPS",
-  "Met_AltQPS",
-  "QualScore",
-  "ABtotBnchmk",
-  "ABtotExp",
-  "FinalShareRate",
-  "FinalLossRate"
-]
-
-/** Required columns absent from a header row, in PUF_REQUIRED_COLUMNS order. */
-export const missingPufColumns = (header: ReadonlyArray<string>): string[] => {
-  const present = new Set(header.map((h) => h.trim()))
-  return PUF_REQUIRED_COLUMNS.filter((c) => !present.has(c))
-}
-
-const RULE = "mssp.puf"
-
-/** A printed figure with the precision it was printed at: "9.09%" is 0.0909 ± 0.00005. */
-interface Printed {
-  readonly value: Decimal
-  /** Half a unit of the last printed digit, in the value's own unit (a rate for percents). */
-  readonly halfUnit: Decimal
-  readonly text: string
-}
-
-const cell = (row: Readonly<Record<string, string>>, column: string, acoId: string): string => {
-  const raw = row[column]
-  if (raw === undefined) throw invalid(RULE, column, `is missing from the row of ACO ${acoId}`)
-  return raw.trim()
-}
-
-/** "-" and blanks are CMS's "not applicable / suppressed". */
-const isAbsent = (text: string): boolean => text === "" || text === "-" || text === "." || text.toUpperCase() === "N/A"
-
-const NUMBER = /^-?\d+(\.\d+)?$/
-
-const parseNumberText = (text: string, column: string, acoId: string): Decimal => {
-  // Accept "$1,234", "(1,234)" accounting negatives and a leading "−" as printed by some exports.
-  let t = text.replace(/[$,\s]/g, "").replace(/^−/, "-")
-  if (/^\(.*\)$/.test(t)) t = `-${t.slice(1, -1)}`
-  if (!NUMBER.test(t)) throw invalid(RULE, column, `of ACO ${acoId} is not a number: "${text}"`)
-  return dec(t)
-}
-
-const optionalMoney = (row: Readonly<Record<string, string>>, column: string, acoId: string): Decimal | undefined => {
-  const text = cell(row, column, acoId)
-  return isAbsent(text) ? undefined : parseNumberText(text, column, acoId)
-}
-
-const money = (row: Readonly<Record<string, string>>, column: string, acoId: string): Decimal => {
-  const value = optionalMoney(row, column, acoId)
-  if (value === undefined) throw invalid(RULE, column, `of ACO ${acoId} is blank; a number is required`)
-  return value
-}
-
-const optionalPercent = (row: Readonly<Record<string, string>>, column: string, acoId: string): Printed | undefined => {
-  const text = cell(row, column, acoId)
-  if (isAbsent(text)) return undefined
-  if (!text.endsWith("%")) throw invalid(RULE, column, `of ACO ${acoId} is not a percentage like "9.09%": "${text}"`)
-  const number = text.slice(0, -1).trim()
-  const value = parseNumberText(number, column, acoId)
-  const places = number.includes(".") ? number.length - number.indexOf(".") - 1 : 0
-  return { value: value.div(100), halfUnit: dec(5).div(dec(10).pow(places + 3)), text }
-}
-
-const percent = (row: Readonly<Record<string, string>>, column: string, acoId: string): Printed => {
-  const value = optionalPercent(row, column, acoId)
-  if (value === undefined) throw invalid(RULE, column, `of ACO ${acoId} is blank; a percentage is required`)
-  return value
-}
-
-/** 0/1 flags; "-" or blank is "not applicable" (false). */
-const flag = (row: Readonly<Record<string, string>>, column: string, acoId: string): boolean => {
-  const text = cell(row, column, acoId)
-  if (isAbsent(text) || text === "0") return false
-  if (text === "1") return true
-  throw invalid(RULE, column, `of ACO ${acoId} is not a 0/1 flag: "${text}"`)
-}
-
-const TRACK_CODES: Readonly<Record<string, MsspTrack>> = {
-  A: "basic-a",
-  B: "basic-b",
-  C: "basic-c",
-  D: "basic-d",
-  E: "basic-e",
-  EN: "enhanced",
-  "BASIC A": "basic-a",
-  "BASIC B": "basic-b",
-  "BASIC C": "basic-c",
-  "BASIC D": "basic-d",
-  "BASIC E": "basic-e",
-  ENHANCED: "enhanced"
-}
-
-const parseTrack = (text: string, acoId: string): MsspTrack => {
-  const key = text.toUpperCase().replace(/^BASIC\s+LEVEL\s+/, "BASIC ").replace(/^LEVEL\s+/, "")
-  const track = TRACK_CODES[key]
-  if (!track) throw invalid(RULE, "Current_Track", `of ACO ${acoId} is not an MSSP track this rule set knows (A–E, EN): "${text}"`)
-  return track
-}
-
-/** |computed − printed| within half a unit of the printed precision (inclusive: CMS rounds floats, so exact halves go either way). */
-const agreesToPrintedPrecision = (computed: Decimal, printed: Printed): boolean => computed.sub(printed.value).abs().lte(printed.halfUnit)
-
-const pct = (rate: Decimal, places = 2): string => `${formatFixed(rate.mul(100), places)}%`
-const dollars = (value: Decimal): string => `$${formatFixed(value, 0)}`
-
+/** Which side of the corridor a year fell: shared savings, shared losses, or neither. */
 export type PufOutcome = "savings" | "loss" | "none"
 
 /** How the MSR the file prints was matched. */
@@ -148,6 +29,7 @@ export type PufMsrBasis =
   /** Two-sided: neither; the printed rate is used as given. */
   | "unexplained"
 
+/** One PUF row reconciled: what our rules compute against what CMS printed, and why they differ if they do. */
 export interface PufRowReconciliation {
   readonly acoId: string
   readonly name: string
@@ -236,15 +118,12 @@ const corridorFor = (
 
 const outcomeOf = (signed: Decimal): PufOutcome => (signed.gt(ZERO) ? "savings" : signed.lt(ZERO) ? "loss" : "none")
 
-/** Savings rate × quality multiplier, and the loss rate at this quality, straight from the track's terms. */
-const trackRates = (terms: SettlementTerms, meets: boolean, multiplier: Decimal, score: Decimal): { readonly share: Decimal; readonly loss?: Decimal } => {
-  const share = meets && terms.savingsRate.kind === "flat" ? terms.savingsRate.rate.mul(multiplier) : ZERO
-  const lr = terms.lossRate
-  if (lr === undefined || lr.kind === "bands") return { share }
-  if (lr.kind === "flat") return { share, loss: lr.rate }
-  if (!meets) return { share, loss: lr.failedQuality }
-  const raw = ONE.sub(lr.savingsRate.mul(score))
-  return { share, loss: raw.lt(lr.min) ? lr.min : raw.gt(lr.max) ? lr.max : raw }
+/** Savings rate × quality multiplier, and the loss rate at this quality by the settlement's own rule (flatLossRate). */
+const trackRates = (terms: SettlementTerms, input: SettlementInput): { readonly share: Decimal; readonly loss?: Decimal } => {
+  const share = input.meetsQualityStandard && terms.savingsRate.kind === "flat" ? terms.savingsRate.rate.mul(input.qualityMultiplier) : ZERO
+  const lossRate = terms.lossRate
+  if (lossRate === undefined || lossRate.kind === "bands") return { share }
+  return { share, loss: flatLossRate(lossRate, input).value }
 }
 
 /**
@@ -292,7 +171,7 @@ export const reconcilePufRow = (row: Readonly<Record<string, string>>): PufRowRe
 
   const corridor = corridorFor(track, twoSided, members, printedMsr)
   const terms = msspTrack(track, { msr: corridor.corridor, ...(twoSided ? { mlr: corridor.corridor } : {}) })
-  const settlement = settle(terms, {
+  const input: SettlementInput = {
     benchmark,
     expenditure,
     assignedMembers: members,
@@ -300,14 +179,15 @@ export const reconcilePufRow = (row: Readonly<Record<string, string>>): PufRowRe
     qualityMultiplier: multiplier,
     meetsQualityStandard: meets,
     ...(disasterAdjustment !== undefined ? { disasterAdjustment } : {})
-  })
+  }
+  const settlement = settle(terms, input)
   const s = settlement.value
   const computedEarned = s.providerNet
   const difference = computedEarned.sub(reportedEarned)
   const withinDollar = difference.abs().lte(ONE)
   const reportedOutcome = outcomeOf(generalSavings)
   const savingsRateMatches = agreesToPrintedPrecision(s.savingsRate, printedSavingsRate)
-  const rates = trackRates(terms, meets, multiplier, score)
+  const rates = trackRates(terms, input)
   const shareRateMatches = agreesToPrintedPrecision(rates.share, printedShare)
   const lossRateMatches = twoSided && rates.loss !== undefined && printedLoss !== undefined ? agreesToPrintedPrecision(rates.loss, printedLoss) : undefined
 
@@ -370,80 +250,5 @@ export const reconcilePufRow = (row: Readonly<Record<string, string>>): PufRowRe
     ...(impliedLossLimit ? { impliedLossLimit } : {}),
     explanation: [headline, ...notes].join("; "),
     settlement
-  }
-}
-
-export interface PufReconciliationMiss {
-  readonly acoId: string
-  readonly outcome: PufOutcome
-  readonly difference: Decimal
-  readonly explanation: string
-}
-
-export interface PufReconciliationSummary {
-  readonly rows: number
-  /** Rows CMS reports as savings (GenSaveLoss > 0). */
-  readonly savingsRows: number
-  readonly savingsWithinDollar: number
-  /** Rows CMS reports as losses (GenSaveLoss < 0). */
-  readonly lossRows: number
-  readonly lossWithinDollar: number
-  /** Loss rows off by more than $1 whose gap a revenue-based loss limit consistently explains. */
-  readonly lossExplainedByRevenueLimit: number
-  /** Rows inside the corridor (GenSaveLoss = 0). */
-  readonly noneRows: number
-  readonly noneWithinDollar: number
-  /** Rows where our corridor test gives CMS's outcome. */
-  readonly outcomeMatches: number
-  readonly oneSidedRows: number
-  /** One-sided rows whose printed MSR is the variable table to printed precision. */
-  readonly oneSidedMsrMatches: number
-  readonly twoSidedRows: number
-  readonly twoSidedFixedElection: number
-  readonly twoSidedVariableTable: number
-  readonly twoSidedMsrUnexplained: number
-  readonly savingsRateMatches: number
-  readonly shareRateMatches: number
-  readonly lossRateRows: number
-  readonly lossRateMatches: number
-  /** Σ reported EarnSaveLoss over savings rows and over loss rows. */
-  readonly reportedSavingsTotal: Decimal
-  readonly reportedLossTotal: Decimal
-  /** Every row not within $1 or with an unexplained rate, with the reason. */
-  readonly misses: ReadonlyArray<PufReconciliationMiss>
-}
-
-export const summarizePufReconciliation = (rows: ReadonlyArray<PufRowReconciliation>): PufReconciliationSummary => {
-  const count = (p: (r: PufRowReconciliation) => boolean): number => rows.filter(p).length
-  const savings = rows.filter((r) => r.reportedOutcome === "savings")
-  const losses = rows.filter((r) => r.reportedOutcome === "loss")
-  const oneSided = rows.filter((r) => r.track === "basic-a" || r.track === "basic-b")
-  const twoSided = rows.filter((r) => r.track !== "basic-a" && r.track !== "basic-b")
-  const total = (rs: ReadonlyArray<PufRowReconciliation>): Decimal => rs.reduce((acc, r) => acc.add(r.reportedEarned), ZERO)
-  return {
-    rows: rows.length,
-    savingsRows: savings.length,
-    savingsWithinDollar: savings.filter((r) => r.withinDollar).length,
-    lossRows: losses.length,
-    lossWithinDollar: losses.filter((r) => r.withinDollar).length,
-    lossExplainedByRevenueLimit: losses.filter((r) => !r.withinDollar && r.impliedLossLimit?.consistent === true).length,
-    noneRows: count((r) => r.reportedOutcome === "none"),
-    noneWithinDollar: count((r) => r.reportedOutcome === "none" && r.withinDollar),
-    outcomeMatches: count((r) => r.outcome === r.reportedOutcome),
-    oneSidedRows: oneSided.length,
-    oneSidedMsrMatches: oneSided.filter((r) => r.msrMatches === true).length,
-    twoSidedRows: twoSided.length,
-    twoSidedFixedElection: twoSided.filter((r) => r.msrBasis === "fixed-election").length,
-    twoSidedVariableTable: twoSided.filter((r) => r.msrBasis === "elected-variable-table").length,
-    twoSidedMsrUnexplained: twoSided.filter((r) => r.msrBasis === "unexplained").length,
-    savingsRateMatches: count((r) => r.savingsRateMatches),
-    shareRateMatches: count((r) => r.shareRateMatches),
-    lossRateRows: count((r) => r.lossRateMatches !== undefined),
-    lossRateMatches: count((r) => r.lossRateMatches === true),
-    reportedSavingsTotal: total(savings),
-    reportedLossTotal: total(losses),
-    misses: rows
-      .filter((r) => !r.withinDollar || r.msrMatches === false || !r.savingsRateMatches || !r.shareRateMatches || r.lossRateMatches === false || r.outcome !== r.reportedOutcome)
-      .map((r) => ({ acoId: r.acoId, outcome: r.reportedOutcome, difference: r.difference, explanation: r.explanation }))
   }
 }

@@ -1,0 +1,139 @@
+import type { Decimal } from "decimal.js"
+import { min, ONE, ZERO } from "../decimal.js"
+import { bandShareFloat } from "./bands.js"
+import { TIE_TOLERANCE } from "./rounding.js"
+
+/**
+ * The arithmetic of a year's settlement once its rates are known (settle.ts finds the MSR,
+ * MLR and loss rate, with their derivations, and explains every step below):
+ * 1. gross = B − E; savings qualify iff gross > 0 and gross ≥ MSR × B; losses iff two-sided,
+ *    gross < 0 and −gross ≥ MLR × B (inclusive corridor).
+ * 2. Basis: the whole gap (first dollar) or the gap beyond the corridor.
+ * 3. Savings: basis × rate (or bands) × quality multiplier × (1 − sequestration), then at most
+ *    cap × B; nothing when the quality standard is not met.
+ * 4. Losses: basis × loss rate (or bands), at most the limit, then less the disaster adjustment (≥ 0).
+ */
+export type Outcome = "savings" | "loss" | "none"
+
+export const OUTCOME_CODE: Record<Outcome, number> = { savings: 1, loss: -1, none: 0 }
+
+export const corridorExact = (gross: Decimal, benchmark: Decimal, msr: Decimal, mlr: Decimal | undefined): Outcome =>
+  gross.gt(ZERO) && gross.gte(msr.mul(benchmark))
+    ? "savings"
+    : mlr !== undefined && gross.lt(ZERO) && gross.neg().gte(mlr.mul(benchmark))
+      ? "loss"
+      : "none"
+
+/** The savings side after the corridor: the basis, what each step leaves, and whether the cap binds. */
+export const sharedSavingsExact = (args: {
+  readonly shared: Decimal
+  readonly qualityMultiplier: Decimal
+  readonly sequestration: Decimal
+  /** Share of B; absent when uncapped. */
+  readonly cap: Decimal | undefined
+  readonly benchmark: Decimal
+}): { readonly afterQuality: Decimal; readonly afterSequestration: Decimal; readonly cap?: Decimal; readonly capBinds: boolean; readonly sharedSavings: Decimal } => {
+  const afterQuality = args.shared.mul(args.qualityMultiplier)
+  const afterSequestration = afterQuality.mul(ONE.sub(args.sequestration))
+  if (args.cap === undefined) return { afterQuality, afterSequestration, capBinds: false, sharedSavings: afterSequestration }
+  const cap = args.cap.mul(args.benchmark)
+  return { afterQuality, afterSequestration, cap, capBinds: afterSequestration.gt(cap), sharedSavings: min(afterSequestration, cap) }
+}
+
+/** The loss side after the rate: the limit (the least applicable amount), then the disaster adjustment (≤ 0). */
+export const sharedLossesExact = (
+  shared: Decimal,
+  limit: Decimal | undefined,
+  disasterAdjustment: Decimal | undefined
+): { readonly limited: Decimal; readonly limitBinds: boolean; readonly sharedLosses: Decimal } => {
+  const limited = limit === undefined ? shared : min(shared, limit)
+  const adjusted = disasterAdjustment === undefined ? limited : limited.add(disasterAdjustment)
+  return { limited, limitBinds: limit !== undefined && shared.gt(limit), sharedLosses: adjusted.isNegative() ? ZERO : adjusted }
+}
+
+/** Float terms of one year: rates resolved (MSR/MLR at the year's members, loss rate at its quality). */
+export interface SettlementYearFloat {
+  readonly msr: number
+  /** NaN for one-sided terms. */
+  readonly mlr: number
+  readonly firstDollar: boolean
+  readonly meetsQuality: boolean
+  readonly qualityMultiplier: number
+  /** Flat savings rate; ignored when bands are given. */
+  readonly savingsRate: number
+  readonly savingsBands: { readonly from: Float64Array; readonly to: Float64Array; readonly share: Float64Array } | null
+  /** Share of B; +Infinity when uncapped. */
+  readonly savingsCap: number
+  readonly sequestration: number
+  /** Flat or quality-linked loss rate of the year; ignored when bands are given. */
+  readonly lossRate: number
+  readonly lossBands: { readonly from: Float64Array; readonly to: Float64Array; readonly share: Float64Array } | null
+  /** Loss limit as a share of B; +Infinity when none. */
+  readonly lossLimitShare: number
+  /** Loss limit in dollars (share of revenue × revenue); +Infinity when none. The lesser limit applies. */
+  readonly lossLimitAmount: number
+  /** Extreme and uncontrollable circumstances reduction of owed losses (≤ 0; 0 when none). */
+  readonly disasterAdjustment: number
+}
+
+/**
+ * Gross as the exact engine would see it: B and E come from products and sums in floats, so a
+ * gap within TIE_TOLERANCE of B is a float rendering of zero (benchmark equal to cost), and a
+ * gap within that distance of MSR × B sits on the corridor's boundary, which is inclusive.
+ */
+export const grossFloat = (benchmark: number, expenditure: number): number => {
+  const gross = benchmark - expenditure
+  return Math.abs(gross) <= TIE_TOLERANCE * (benchmark > expenditure ? benchmark : expenditure) ? 0 : gross
+}
+
+/** +1 savings, −1 losses, 0 neither (the exact corridor's inclusive test with TIE_TOLERANCE at the boundary). */
+export const corridorFloat = (gross: number, benchmark: number, msr: number, mlr: number): number => {
+  const tolerance = TIE_TOLERANCE * benchmark
+  if (gross > 0 && gross >= msr * benchmark - tolerance) return 1
+  if (mlr === mlr && gross < 0 && -gross >= mlr * benchmark - tolerance) return -1
+  return 0
+}
+
+/** Shared savings of a year whose savings qualify (corridorFloat = 1). */
+export const sharedSavingsFloat = (terms: SettlementYearFloat, benchmark: number, gross: number): number => {
+  if (!terms.meetsQuality) return 0
+  const start = terms.firstDollar ? 0 : terms.msr
+  const bands = terms.savingsBands
+  const shared = bands
+    ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, gross / benchmark, start)
+    : (gross - start * benchmark) * terms.savingsRate
+  const afterSequestration = shared * terms.qualityMultiplier * (1 - terms.sequestration)
+  const cap = terms.savingsCap * benchmark
+  return afterSequestration > cap ? cap : afterSequestration
+}
+
+/** Shared losses of a year whose losses qualify (corridorFloat = −1). */
+export const sharedLossesFloat = (terms: SettlementYearFloat, benchmark: number, gross: number): number => {
+  const start = terms.firstDollar ? 0 : terms.mlr
+  const bands = terms.lossBands
+  const shared = bands
+    ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, -gross / benchmark, start)
+    : (-gross - start * benchmark) * terms.lossRate
+  const shareLimit = terms.lossLimitShare * benchmark
+  const limit = shareLimit < terms.lossLimitAmount ? shareLimit : terms.lossLimitAmount
+  const limited = shared > limit ? limit : shared
+  const owed = limited + terms.disasterAdjustment
+  return owed < 0 ? 0 : owed
+}
+
+/** Where settleFloat writes a year's figures (a caller-owned scratch array of SETTLED_LENGTH). */
+export const SETTLED_GROSS = 0
+export const SETTLED_OUTCOME = 1
+export const SETTLED_SAVINGS = 2
+export const SETTLED_LOSSES = 3
+export const SETTLED_LENGTH = 4
+
+/** Settle one year in floats into `into` (no allocation): gross, outcome code, shared savings, shared losses. */
+export const settleFloat = (terms: SettlementYearFloat, benchmark: number, expenditure: number, into: Float64Array): void => {
+  const gross = grossFloat(benchmark, expenditure)
+  const outcome = corridorFloat(gross, benchmark, terms.msr, terms.mlr)
+  into[SETTLED_GROSS] = gross
+  into[SETTLED_OUTCOME] = outcome
+  into[SETTLED_SAVINGS] = outcome === 1 ? sharedSavingsFloat(terms, benchmark, gross) : 0
+  into[SETTLED_LOSSES] = outcome === -1 ? sharedLossesFloat(terms, benchmark, gross) : 0
+}
