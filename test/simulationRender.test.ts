@@ -43,3 +43,14 @@ describe("renderSimulation", () => {
     expect(JSON.parse(renderSimulation(VIEW, "json"))).toEqual(VIEW)
   })
 })
+
+describe("floatMoney", () => {
+  it("always prints fixed places: no exponent from 1e21 up, no -0.00", async () => {
+    const { floatMoney } = await import("../packages/cli/src/report/simulationView.js")
+    expect(floatMoney(1e21)).toBe("1000000000000000000000.00")
+    expect(floatMoney(-(2 ** 80))).toBe("-1208925819614629174706176.00")
+    expect(floatMoney(-0.001)).toBe("0.00")
+    expect(floatMoney(1234.567)).toBe("1234.57")
+    expect(() => floatMoney(Number.NaN)).toThrow(RangeError)
+  })
+})

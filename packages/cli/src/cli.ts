@@ -25,6 +25,19 @@ const root = Command.make("pbpsim").pipe(
 const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION, executable: "pbpsim" })
 
 /**
+ * A user-facing message as printed: whatever text from files or arguments it carries, each
+ * line has no raw control characters (ESC shows as \u001b) and at most 400 characters, and at
+ * most 100 lines are printed.
+ */
+const safeMessage = (message: string): string => {
+  const lines = message.split("\n").map((line) => {
+    const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    return escaped.length > 400 ? `${escaped.slice(0, 399)}…` : escaped
+  })
+  return lines.length > 101 ? [...lines.slice(0, 100), `… and ${lines.length - 100} more lines`].join("\n") : lines.join("\n")
+}
+
+/**
  * Run the pbpsim command line (`argv` without node and the script) and return its exit code.
  * User mistakes print their message and exit 1, never a stack trace; @effect/cli prints its
  * own usage errors (unknown flag, missing argument) before failing. Anything else is a bug in
@@ -39,8 +52,8 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo = processIo(
     })
   const program = Effect.suspend(() => cli(["node", "pbpsim", ...argv])).pipe(
     Effect.catchTags({
-      UserError: (e) => fail(e.message),
-      ScenarioError: (e) => fail(e.message)
+      UserError: (e) => fail(safeMessage(e.message)),
+      ScenarioError: (e) => fail(safeMessage(e.message))
     }),
     Effect.catchAll(() => Effect.sync(() => (code = 1))),
     Effect.catchAllDefect((defect) => fail(`pbpsim: internal error (please report it)\n${defect instanceof Error ? defect.stack : String(defect)}`)),

@@ -1,6 +1,26 @@
-import { readFile } from "node:fs/promises"
-import { compileSimulation, mergeStates, resolvePolicy, simulatePlan, blockCount, type AccumulatorState, type ContractModel, type Scenario, type ScenarioError, type SimulationPlan } from "@pbpsim/simulator"
-import { Effect } from "effect"
+import { constants } from "node:fs"
+import { open } from "node:fs/promises"
+import { InvalidArgument } from "@pbpsim/benchmark"
+import {
+  AccumulatorStateSchema,
+  blockCount,
+  checkSimulationPlan,
+  compileSimulation,
+  MAX_TRIALS,
+  mergeStates,
+  resolvePolicy,
+  runCountProblems,
+  shardBlocks,
+  simulatePlan,
+  stateProblems,
+  trialsInBlocks,
+  type AccumulatorState,
+  type ContractModel,
+  type Scenario,
+  type ScenarioError,
+  type SimulationPlan
+} from "@pbpsim/simulator"
+import { Effect, ParseResult, Schema } from "effect"
 import { UserError } from "./errors.js"
 import { progressBar } from "./progress.js"
 import { simulationView, type SimulationView } from "./report/simulationView.js"
@@ -24,20 +44,38 @@ export interface SimulationArgs {
   readonly shard?: { readonly index: number; readonly count: number }
 }
 
+/** Resolve and compile the policies, and check that the float kernel can simulate them (no overflow, no runaway noise). */
 const compile = (scenario: Scenario, names: ReadonlyArray<string>): Effect.Effect<{ models: ReadonlyArray<ContractModel>; plan: SimulationPlan }, UserError | ScenarioError> =>
   rulesOf(scenario, "simulate", () => {
     const models = names.map((n) => resolvePolicy(scenario, n))
-    return { models, plan: compileSimulation(models) }
+    const plan = compileSimulation(models)
+    checkSimulationPlan(plan)
+    return { models, plan }
   })
 
-const checkCounts = (args: SimulationArgs): Effect.Effect<void, UserError> => {
-  const problems: Array<string> = []
-  if (!Number.isInteger(args.trials) || args.trials < 1) problems.push(`--trials must be a whole number ≥ 1, got ${args.trials}`)
-  if (!Number.isInteger(args.workers) || args.workers < 1) problems.push(`--workers must be a whole number ≥ 1, got ${args.workers}`)
-  if (args.shard && blockCount(args.trials) < args.shard.count)
-    problems.push(`--shard ${args.shard.index}/${args.shard.count}: ${args.trials} trials make ${blockCount(args.trials)} blocks of 1,000, fewer than ${args.shard.count} shards`)
+/** --trials, --workers and --shard within the limits (MAX_TRIALS, twice the CPUs), every problem at once. */
+const checkCounts = (args: { readonly trials: number; readonly workers: number; readonly shard?: { readonly index: number; readonly count: number } }): Effect.Effect<void, UserError> => {
+  const problems = runCountProblems(args, { trials: "--trials", workers: "--workers", shard: "--shard" })
   return problems.length > 0 ? Effect.fail(new UserError({ message: problems.join("\n") })) : Effect.void
 }
+
+/**
+ * Run the plan; what it refuses is the user's (InvalidArgument: a figure that is not finite;
+ * RangeError: counts) and becomes a one-line UserError naming the scenario. Anything else is a bug.
+ */
+const runPlan = (scenario: Scenario, plan: SimulationPlan, options: Parameters<typeof simulatePlan>[1]) =>
+  Effect.tryPromise({
+    try: () => simulatePlan(plan, options),
+    catch: (e) => e
+  }).pipe(
+    Effect.catchAll((e) =>
+      e instanceof InvalidArgument
+        ? Effect.fail(new UserError({ message: `${scenario.file}: simulate: ${e.message}` }))
+        : e instanceof RangeError
+          ? Effect.fail(new UserError({ message: e.message }))
+          : Effect.die(e)
+    )
+  )
 
 const run = (args: SimulationArgs) =>
   Effect.gen(function* () {
@@ -45,15 +83,13 @@ const run = (args: SimulationArgs) =>
     const names = yield* selectPolicies(args.scenario, args.policies)
     const { models, plan } = yield* compile(args.scenario, names)
     const progress = progressBar(args.quiet)
-    const sim = yield* Effect.promise(() =>
-      simulatePlan(plan, {
-        seed: args.seed,
-        trials: args.trials,
-        workers: args.workers,
-        ...(args.shard ? { shard: args.shard } : {}),
-        onProgress: progress.update
-      })
-    ).pipe(Effect.ensuring(Effect.sync(progress.stop)))
+    const sim = yield* runPlan(args.scenario, plan, {
+      seed: args.seed,
+      trials: args.trials,
+      workers: args.workers,
+      ...(args.shard ? { shard: args.shard } : {}),
+      onProgress: progress.update
+    }).pipe(Effect.ensuring(Effect.sync(progress.stop)))
     return { names, models, sim }
   })
 
@@ -63,7 +99,8 @@ export const simulationViewFor = (args: SimulationArgs): Effect.Effect<Simulatio
     simulationView({ provenance: provenanceOf(args.scenario), models, summary: sim.summary, trials: args.trials, seed: args.seed, shard: null })
   )
 
-export const SHARD_FORMAT = "pbpsim-simulation-shard/1"
+/** Version 2: sketch counts write runs of empty buckets as one negative entry (version 1 wrote every zero). */
+export const SHARD_FORMAT = "pbpsim-simulation-shard/2"
 
 export interface ShardFile {
   readonly format: typeof SHARD_FORMAT
@@ -91,18 +128,101 @@ export const shardFor = (args: SimulationArgs & { readonly shard: { readonly ind
     state: sim.state
   }))
 
+/**
+ * Largest shard file: 256 MiB. A shard holds, per statistic, its exact sums and a quantile
+ * sketch: about 1.6 KB at a thousand trials (ratchet.yaml, 126 statistics, writes 200 KB), up to
+ * about 10 KB with millions of trials, so the limit holds 25,000–150,000 statistics (3 policies
+ * × 5 years have 126; 50 policies × 10 years about 3,500). Node cannot parse JSON text beyond
+ * about 512 MB at all.
+ */
+export const MAX_SHARD_BYTES = 256 * 1024 * 1024
+
+/** A file name or value from the user as a message shows it: control characters escaped, clipped to 80. */
+const shown = (text: string, max = 80): string => {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped
+}
+
+const Whole = (min: number, max: number) => Schema.Number.pipe(Schema.int(), Schema.between(min, max))
+
+/** A shard file as `merge` accepts it: the envelope and the state's shape, every number bounded (the plan-dependent checks follow). */
+const ShardFileSchema = Schema.Struct({
+  format: Schema.Literal(SHARD_FORMAT),
+  engine: Schema.Struct({ name: Schema.Literal("pbpsim"), version: Schema.String.pipe(Schema.maxLength(100)) }),
+  scenario: Schema.Struct({
+    name: Schema.String.pipe(Schema.maxLength(10_000)),
+    file: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(4096)),
+    sha256: Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/))
+  }),
+  policies: Schema.NonEmptyArray(Schema.String.pipe(Schema.maxLength(10_000))).pipe(Schema.maxItems(1000)),
+  seed: Schema.String.pipe(Schema.maxLength(10_000)),
+  trials: Whole(1, MAX_TRIALS),
+  shard: Schema.Struct({ index: Whole(1, MAX_TRIALS), count: Whole(1, MAX_TRIALS) }),
+  blocks: Schema.Struct({ first: Whole(0, MAX_TRIALS), end: Whole(0, MAX_TRIALS) }),
+  state: AccumulatorStateSchema
+})
+const decodeShardFile = Schema.decodeUnknownEither(ShardFileSchema, { errors: "all", onExcessProperty: "error" })
+
+/** The shard's own consistency: its index within its count, its blocks those of that shard, its state that many trials. */
+const shardProblems = (s: ShardFile): ReadonlyArray<string> => {
+  const problems: Array<string> = []
+  if (s.shard.index > s.shard.count) problems.push(`shard: index ${s.shard.index} is above the count ${s.shard.count}`)
+  else if (s.shard.count > blockCount(s.trials)) problems.push(`shard: ${s.shard.count} shards, but ${s.trials} trials make only ${blockCount(s.trials)} blocks`)
+  else {
+    const expected = shardBlocks(s.trials, s.shard)
+    if (s.blocks.first !== expected.first || s.blocks.end !== expected.end)
+      problems.push(`blocks: shard ${s.shard.index}/${s.shard.count} of ${s.trials} trials runs blocks ${expected.first}–${expected.end}, got ${s.blocks.first}–${s.blocks.end}`)
+    else if (s.state.trials !== trialsInBlocks(s.trials, s.blocks.first, s.blocks.end))
+      problems.push(`state.trials: blocks ${s.blocks.first}–${s.blocks.end} hold ${trialsInBlocks(s.trials, s.blocks.first, s.blocks.end)} trials, got ${s.state.trials}`)
+  }
+  return problems
+}
+
+/** Reads a text file of at most `limit` bytes: a regular file (never a FIFO or device, which could block or never end), UTF-8. */
+const readBounded = async (path: string, limit: number): Promise<string> => {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const stats = await handle.stat()
+    if (!stats.isFile()) throw new Error("not a regular file")
+    if (stats.size > limit) throw new Error(`${(stats.size / 2 ** 20).toFixed(1)} MiB, over the limit of ${limit / 2 ** 20} MiB for a shard`)
+    const buffer = Buffer.alloc(stats.size + 1)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    if (bytesRead > stats.size) throw new Error("the file grew while it was read")
+    return new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, bytesRead))
+  } finally {
+    await handle.close()
+  }
+}
+
+/** One line per schema problem: `path: message`, at most 10. */
+const schemaLines = (error: ParseResult.ParseError): ReadonlyArray<string> => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const lines = issues.slice(0, 10).map((i) => `${i.path.length === 0 ? "" : `${i.path.join(".")}: `}${shown(i.message, 160)}`)
+  return issues.length > 10 ? [...lines, `… and ${issues.length - 10} more problems`] : lines
+}
+
+/** A shard file read, parsed and checked against the schema: a UserError naming the file and every problem otherwise. */
 const readShard = (path: string): Effect.Effect<ShardFile, UserError> =>
   Effect.tryPromise({
-    try: async () => JSON.parse(await readFile(path, "utf8")) as ShardFile,
+    try: async () => JSON.parse(await readBounded(path, MAX_SHARD_BYTES)) as unknown,
     catch: (e) =>
       new UserError({
-        message: `${path}: cannot read the shard (${e instanceof SyntaxError ? `not JSON: ${e.message}` : ((e as NodeJS.ErrnoException).code ?? String(e))})`
+        message: `${shown(path)}: cannot read the shard (${
+          e instanceof SyntaxError ? `not JSON: ${shown(e.message)}` : e instanceof TypeError ? "not UTF-8 text" : ((e as NodeJS.ErrnoException).code ?? shown(e instanceof Error ? e.message : String(e)))
+        })`
       })
   }).pipe(
-    Effect.filterOrFail(
-      (s) => typeof s === "object" && s !== null && s.format === SHARD_FORMAT,
-      () => new UserError({ message: `${path}: not a pbpsim simulation shard (expected "format": "${SHARD_FORMAT}", as written by simulate --shard i/n --out FILE)` })
-    )
+    Effect.flatMap((raw) => {
+      if (typeof raw !== "object" || raw === null || (raw as { format?: unknown }).format !== SHARD_FORMAT)
+        return Effect.fail(
+          new UserError({ message: `${shown(path)}: not a pbpsim simulation shard (expected "format": "${SHARD_FORMAT}", as written by simulate --shard i/n --out FILE)` })
+        )
+      const decoded = decodeShardFile(raw)
+      if (decoded._tag === "Left") return Effect.fail(new UserError({ message: schemaLines(decoded.left).map((line) => `${shown(path)}: ${line}`).join("\n") }))
+      const file = decoded.right as ShardFile
+      const problems = shardProblems(file)
+      return problems.length > 0 ? Effect.fail(new UserError({ message: problems.map((p) => `${shown(path)}: ${p}`).join("\n") })) : Effect.succeed(file)
+    })
   )
 
 /** Shards must come from one run: same engine, scenario bytes, policies, seed, trials and shard count, and cover every block once. */
@@ -111,7 +231,8 @@ const checkShards = (paths: ReadonlyArray<string>, shards: ReadonlyArray<ShardFi
   const problems: Array<string> = []
   shards.forEach((s, i) => {
     const differs = (what: string, a: unknown, b: unknown) => {
-      if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(`${paths[i]}: ${what} ${JSON.stringify(a)} differs from ${paths[0]}'s ${JSON.stringify(b)}`)
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        problems.push(`${shown(paths[i] ?? "")}: ${what} ${shown(JSON.stringify(a))} differs from ${shown(paths[0] ?? "")}'s ${shown(JSON.stringify(b))}`)
     }
     differs("engine version", s.engine.version, first.engine.version)
     differs("scenario sha256", s.scenario.sha256, first.scenario.sha256)
@@ -138,9 +259,12 @@ export const mergeShards = (paths: ReadonlyArray<string>): Effect.Effect<Simulat
     const provenance = provenanceOf(scenario)
     if (provenance.scenario.sha256 !== first.scenario.sha256)
       return yield* Effect.fail(
-        new UserError({ message: `${first.scenario.file}: the scenario (or its experience CSV) changed since the shards ran (sha256 ${provenance.scenario.sha256.slice(0, 12)}…, shards ${first.scenario.sha256.slice(0, 12)}…)` })
+        new UserError({ message: `${shown(first.scenario.file)}: the scenario (or its experience CSV) changed since the shards ran (sha256 ${provenance.scenario.sha256.slice(0, 12)}…, shards ${first.scenario.sha256.slice(0, 12)}…)` })
       )
     const { models, plan } = yield* compile(scenario, first.policies)
+    // The state's numbers must fit this plan's statistics before they are added up.
+    const problems = shards.flatMap((s, i) => stateProblems(plan, s.state, s.state.trials).map((p) => `${shown(paths[i] ?? "")}: ${p}`))
+    if (problems.length > 0) return yield* Effect.fail(new UserError({ message: problems.slice(0, 20).join("\n") }))
     const merged = yield* rulesOf(scenario, "merge", () => mergeStates(plan, shards.map((s) => s.state)))
     return simulationView({ provenance, models, summary: merged.summary, trials: first.trials, seed: first.seed, shard: null })
   })

@@ -3,7 +3,7 @@ import { Option } from "effect"
 import { formatOption, outOption, scenarioArg, splitNames, tableWidth, wideOption } from "../options.js"
 import { lazily } from "./lazy.js"
 
-const trialsOption = Options.integer("trials").pipe(Options.withAlias("n"), Options.withDefault(10_000), Options.withDescription("Number of trials (default 10,000)"))
+const trialsOption = Options.integer("trials").pipe(Options.withAlias("n"), Options.withDefault(10_000), Options.withDescription("Number of trials (default 10,000; at most 10,000,000)"))
 const seedOption = Options.text("seed").pipe(
   Options.withDefault("1"),
   Options.withDescription("Seed of the random draws (any text; default 1). Trial t draws from \"<seed>:<t>\" only")
@@ -11,7 +11,7 @@ const seedOption = Options.text("seed").pipe(
 const workersOption = Options.integer("workers").pipe(
   Options.withAlias("w"),
   Options.withDefault(1),
-  Options.withDescription("Worker threads (default 1); the output is identical for any number")
+  Options.withDescription("Worker threads (default 1; at most twice the CPUs); the output is identical for any number")
 )
 const policiesOption = Options.text("policies").pipe(
   Options.optional,
@@ -51,7 +51,7 @@ export const simulate = Command.make(
 ).pipe(
   Command.withDescription(
     "Monte Carlo: run every policy on the same random draws (common random numbers) and report mean, sd, P5/P50/P95,\n" +
-      "P(shared savings) and P(shared loss) per year and over the contract, and paired differences between policies.\n" +
+      "P(shared savings) and P(shared loss) per year and over the contract, and each policy's paired difference from the first.\n" +
       "Example: pbpsim simulate scenarios/issue-brief.yaml --trials 100000 --workers 2 --format markdown"
   )
 )

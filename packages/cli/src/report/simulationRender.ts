@@ -51,9 +51,10 @@ const policyTables = (view: SimulationView, money: Money): ReadonlyArray<Table> 
     ]
   })
 
+/** Each policy after the first against the first (Δ = policy − first, as `compare` takes them). */
 const pairTables = (view: SimulationView, money: Money): ReadonlyArray<Table> =>
   view.pairs.map((p) => ({
-    title: `${p.a} minus ${p.b}, same draws`,
+    title: `${p.a} minus ${p.b} (the first policy), same draws`,
     columns: [
       left("Year"),
       right("Δ provider net mean ($)"),
@@ -75,7 +76,7 @@ const pairTables = (view: SimulationView, money: Money): ReadonlyArray<Table> =>
   }))
 
 const assumptionsTable = (view: SimulationView): Table => ({
-  title: "Stochastic assumptions (scenario `stochastic`, MODEL.md §8)",
+  title: "Stochastic assumptions (scenario `stochastic`, docs/model.md §8)",
   columns: [left("Policy"), right("Market trend sd"), right("Member cost sd"), right("Savings sd"), right("Risk drift sd")],
   rows: view.policies.map((p) => [p.name, p.assumptions.marketTrendSd, p.assumptions.memberCostSd, p.assumptions.savingsSd, p.assumptions.riskDriftSd])
 })
@@ -115,6 +116,7 @@ export const renderSimulation = (view: SimulationView, format: Format, width: nu
   const notes = [
     `Quantiles from a log-bucket sketch, each within ${Number(view.quantileRelativeAccuracy) * 100} % of a sample quantile; means and sds exact over all trials.`,
     `Draws: ${view.generator}. Same seed, same numbers, whatever the number of workers or shards.`,
+    ...(view.pairs.length > 0 ? [`Paired differences: each policy minus the first, ${view.pairs[0]!.b}, on the same draws.`] : []),
     `Scenario ${view.scenario.file} (sha256 ${view.scenario.sha256.slice(0, 12)}…), pbpsim ${view.engine.version}.`
   ]
   if (format === "markdown") {

@@ -1,3 +1,4 @@
+import { Decimal } from "decimal.js"
 import { GENERATOR, RELATIVE_ACCURACY, type ContractModel, type Distribution, type PairRowSummary, type PolicyRowSummary, type SimulationSummary } from "@pbpsim/simulator"
 import type { Provenance } from "./results.js"
 
@@ -50,7 +51,7 @@ export interface SimulationPolicyView {
   readonly contract: SimulationRowView
 }
 
-/** Policy a minus policy b on the same draws (common random numbers), per year and over the contract. */
+/** Policy a minus the first policy b on the same draws (common random numbers), per year and over the contract. */
 export interface PairRowView {
   readonly label: string
   readonly contractYear: number | null
@@ -64,6 +65,7 @@ export interface PairRowView {
   readonly pABetterForProvider: string
 }
 
+/** A policy after the first (a) against the first (b): the differences a − b, as `compare`'s Δ columns take them. */
 export interface SimulationPairView {
   readonly a: string
   readonly b: string
@@ -81,15 +83,26 @@ export interface SimulationView extends Provenance {
   /** Quantiles come from a log-bucket sketch: each is within this relative error of a sample quantile. */
   readonly quantileRelativeAccuracy: string
   readonly policies: ReadonlyArray<SimulationPolicyView>
+  /** Each policy after the first against the first (none with one policy): linear in the number of policies. */
   readonly pairs: ReadonlyArray<SimulationPairView>
 }
 
-/** Money and PMPM from float statistics: cents, and never "-0.00". */
+/**
+ * Money and PMPM from float statistics: cents, fixed places always, and never "-0.00".
+ * (Number.prototype.toFixed writes 1e21 and above in exponent notation; a float that large is
+ * a whole number, so its digits are written out exactly.) The simulator refuses statistics
+ * that are not finite before they reach a view.
+ */
 export const floatMoney = (x: number): string => {
-  const text = x.toFixed(2)
+  if (!Number.isFinite(x)) throw new RangeError(`a simulated amount is not a finite number: ${x}`)
+  const text = Math.abs(x) >= 1e21 ? `${BigInt(x).toString()}.00` : x.toFixed(2)
   return text === "-0.00" ? "0.00" : text
 }
-export const probability = (p: number): string => p.toFixed(4)
+/** A probability to 4 places (it lies in [0, 1], so toFixed never switches to exponent notation). */
+export const probability = (p: number): string => {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`a simulated probability is outside [0, 1]: ${p}`)
+  return p.toFixed(4)
+}
 
 const distributionView = (d: Distribution): DistributionView => ({
   mean: floatMoney(d.mean),
@@ -127,8 +140,11 @@ const pairRowView = (row: PairRowSummary): PairRowView => ({
   pABetterForProvider: probability(row.pABetterForProvider)
 })
 
-/** Assumptions are the scenario's own plain numbers (sds, not money): printed as written. */
-const assumption = (x: number): string => String(x)
+/** Assumptions are the scenario's own plain numbers (sds, not money): printed in plain decimal notation (1e-7 as 0.0000001). */
+const assumption = (x: number): string => {
+  const text = String(x)
+  return /e/i.test(text) ? new Decimal(text).toFixed() : text
+}
 
 export const simulationView = (args: {
   readonly provenance: Provenance

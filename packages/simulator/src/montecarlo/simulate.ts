@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
+import { invalid } from "@pbpsim/benchmark"
 import type { ContractModel } from "../model.js"
-import { blockRunner, shardBlocks, trialsInBlocks, zeroNoiseOutput, type Shard } from "./blocks.js"
+import { blockRunner, runCountProblems, shardBlocks, trialsInBlocks, zeroNoiseOutput, type Shard } from "./blocks.js"
 import { compileSimulation } from "./compile.js"
-import type { SimulationPlan } from "./plan.js"
+import { FIELD_COUNT, YEAR_FIELDS, type SimulationPlan } from "./plan.js"
 import { accumulatorState, emptyAccumulator, mergeState, summarize, type AccumulatorState, type SimulationSummary } from "./statistics.js"
 
+/** Options of simulate and simulatePlan. */
 export interface SimulateOptions {
   readonly seed: string
   /** Trials of the whole run (a shard runs its share of them). */
@@ -17,6 +19,7 @@ export interface SimulateOptions {
   readonly onProgress?: (done: number, total: number) => void
 }
 
+/** A Monte Carlo run: its plan, the blocks it covered, the mergeable state and the summary. */
 export interface Simulation {
   readonly plan: SimulationPlan
   /** Blocks this run covered: [first, end). */
@@ -36,20 +39,23 @@ const spawn = (data: object): Worker => {
   if (!existsSync(workerEntry)) {
     throw new Error(`simulation worker ${fileURLToPath(workerEntry)} is missing: build the packages first (pnpm build)`)
   }
-  return new Worker(workerEntry, { workerData: data })
+  // A worker inherits the parent's node options; --input-type (a script given with -e) is refused for a worker's file.
+  return new Worker(workerEntry, { workerData: data, execArgv: process.execArgv.filter((arg) => !arg.startsWith("--input-type")) })
 }
 
-/** Hand blocks to workers one at a time; collect each worker's state at the end. */
+/** Hand blocks to workers one at a time; collect each worker's state at the end. If one fails, all stop. */
 const inWorkers = (plan: SimulationPlan, options: SimulateOptions, blocks: ReadonlyArray<number>, total: number): Promise<ReadonlyArray<AccumulatorState>> => {
   let next = 0
   let done = 0
   const count = Math.min(options.workers, blocks.length)
-  return Promise.all(
+  const workers: Array<Worker> = []
+  const all = Promise.all(
     Array.from(
       { length: count },
       () =>
         new Promise<AccumulatorState>((resolve, reject) => {
           const worker = spawn({ plan, seed: options.seed, trials: options.trials })
+          workers.push(worker)
           const give = () => {
             const block = blocks[next++]
             worker.postMessage(block === undefined ? { finish: true } : { block })
@@ -73,6 +79,95 @@ const inWorkers = (plan: SimulationPlan, options: SimulateOptions, blocks: Reado
         })
     )
   )
+  return all.catch((error: unknown) => {
+    for (const worker of workers) void worker.terminate()
+    throw error
+  })
+}
+
+/**
+ * Largest log-scale sd of one entity-year's cost (or of its risk score): √(k·marketTrendSd² +
+ * (memberCostSd ÷ √members)²) in contract year k. At 3 the mean-preserving lognormal already
+ * puts the median near 1 % of the mean, and beyond a handful of trials decide every statistic
+ * (at 30 a draw overflows a float). Real scenarios are near 0.05: the default 1.7 ÷ √members
+ * reaches 3 only below a third of a member (about 4 member months).
+ */
+export const MAX_LOG_SD = 3
+/**
+ * Largest zero-noise figure the float kernel takes (dollars or PMPM): 1e20, a hundred million
+ * times a whole country's yearly health spending. Beyond it the scenario's growth has run away
+ * (a trend of 1,000 % a year over 30 years), and with noise on top sums of squares would overflow.
+ */
+export const MAX_FLOAT_FIGURE = 1e20
+
+const YEAR_FIELD_WORDS: Readonly<Record<(typeof YEAR_FIELDS)[number], string>> = {
+  benchmarkPmpm: "benchmark PMPM",
+  actualPmpm: "actual PMPM",
+  sharedSavings: "shared savings",
+  sharedLosses: "shared losses",
+  providerNet: "provider net",
+  payerNet: "payer net",
+  expenditure: "expenditure",
+  outcome: "outcome"
+}
+
+const shown = (x: number): string => (Math.abs(x) >= 1e6 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : String(Number(x.toFixed(4))))
+
+/**
+ * Refuses, with the input that causes it, a plan whose statistics would not be finite numbers:
+ * a zero-noise figure that is not finite or beyond MAX_FLOAT_FIGURE (runaway growth), or noise
+ * whose log-scale sd exceeds MAX_LOG_SD for some entity-year (an sd so large that exp
+ * overflows, or a population so small that any sd is). Throws InvalidArgument naming the
+ * policy, year and figure, or the entity, year and the stochastic fields.
+ */
+export const checkSimulationPlan = (plan: SimulationPlan): void => {
+  const out = zeroNoiseOutput(plan)
+  plan.policies.forEach((p, i) => {
+    for (let k = 0; k < p.years; k++) {
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const v = out[(i * plan.years + k) * FIELD_COUNT + f]!
+        if (!(Math.abs(v) <= MAX_FLOAT_FIGURE)) {
+          throw invalid(
+            "float range",
+            `policy ${p.name}, ${p.startYear + k}, ${YEAR_FIELD_WORDS[YEAR_FIELDS[f]!]}`,
+            `is ${Number.isNaN(v) ? "not a number" : shown(v)} before any noise, beyond the ${shown(MAX_FLOAT_FIGURE)} the float Monte Carlo takes: check the scenario's growth (projection.marketTrend, memberGrowth, benchmark.trend) and amounts`
+          )
+        }
+      }
+    }
+  })
+  plan.worlds.forEach((w, index) => {
+    const policies = plan.policies.filter((p) => p.world === index).map((p) => p.name)
+    const of = `of polic${policies.length === 1 ? "y" : "ies"} ${policies.join(", ")}`
+    if (!(w.savingsSd <= 1)) {
+      throw invalid("noise", "stochastic.savingsSd", `${of} is ${shown(w.savingsSd)}: achieved savings vary by at most 1 (100 % of cost) in sd`)
+    }
+    for (let e = 0; e < w.entities; e++) {
+      const entity = plan.entities[w.drawRow[e]!] ?? `#${e}`
+      for (let k = 0; k < w.years; k++) {
+        const i = e * w.years + k
+        const entitySd = w.memberCostSd * w.memberScale[i]!
+        const costSd = Math.sqrt((k + 1) * w.marketTrendSd * w.marketTrendSd + (w.memberCostSd > 0 ? entitySd * entitySd : 0))
+        const riskSd = w.riskDriftSd * Math.sqrt(k + 1)
+        const year = w.firstYear + w.startIndex + k
+        if (!(costSd <= MAX_LOG_SD)) {
+          const members = w.memberMonths[i]! / 12
+          throw invalid(
+            "noise",
+            "stochastic",
+            `${of}: the cost of ${entity} in ${year} would vary with a log-scale sd of ${shown(costSd)} (marketTrendSd ${shown(w.marketTrendSd)} over ${k + 1} year${k === 0 ? "" : "s"}, memberCostSd ${shown(w.memberCostSd)} ÷ √${shown(members)} members), above the ${MAX_LOG_SD} the Monte Carlo allows: the draws would overflow or leave a few trials deciding every statistic`
+          )
+        }
+        if (!(riskSd <= MAX_LOG_SD)) {
+          throw invalid(
+            "noise",
+            "stochastic.riskDriftSd",
+            `${of} is ${shown(w.riskDriftSd)}: by ${year} the risk score of ${entity} would vary with a log-scale sd of ${shown(riskSd)}, above the ${MAX_LOG_SD} the Monte Carlo allows`
+          )
+        }
+      }
+    }
+  })
 }
 
 /**
@@ -80,8 +175,9 @@ const inWorkers = (plan: SimulationPlan, options: SimulateOptions, blocks: Reado
  * worker threads. Statistics merge exactly, so the result is the same for any worker count.
  */
 export const simulatePlan = async (plan: SimulationPlan, options: SimulateOptions): Promise<Simulation> => {
-  if (!Number.isInteger(options.trials) || options.trials < 1) throw new RangeError(`trials must be a whole number ≥ 1, got ${options.trials}`)
-  if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a whole number ≥ 1, got ${options.workers}`)
+  const problems = runCountProblems(options)
+  if (problems.length > 0) throw new RangeError(problems.join("; "))
+  checkSimulationPlan(plan)
   const range = shardBlocks(options.trials, options.shard)
   const blocks = Array.from({ length: range.end - range.first }, (_, i) => range.first + i)
   const total = trialsInBlocks(options.trials, range.first, range.end)

@@ -27,6 +27,11 @@ export interface QuantileSketch {
   count: number
 }
 
+/**
+ * A sketch as a shard writes it. `counts` runs from `minKey` upward; a negative entry −z stands
+ * for z empty buckets in a row (a store spans every bucket between its smallest and largest
+ * magnitude, and most of them are empty: written out, a shard would be ten times larger).
+ */
 export interface SketchState {
   readonly zero: number
   readonly positive: { readonly minKey: number; readonly counts: ReadonlyArray<number> }
@@ -46,9 +51,14 @@ const valueOf = (key: number): number => (2 * GAMMA ** key) / (GAMMA + 1)
 const addToStore = (store: Store, key: number, weight: number): void => {
   let index = key - store.minKey
   if (store.counts.length === 0 || index < 0 || index >= store.counts.length) {
-    // Grow with a margin so that a slowly widening range does not reallocate every time.
-    const lo = store.counts.length === 0 ? key - 64 : Math.min(store.minKey, key - 64)
-    const hi = store.counts.length === 0 ? key + 64 : Math.max(store.minKey + store.counts.length, key + 65)
+    // Grow by at least the current length toward the new key (doubling), so a widening range
+    // costs amortised constant time per value: growing by a fixed margin made a store that
+    // spans 20,000 buckets (money from a hundred-millionth of a cent to millions) copy itself
+    // hundreds of times. Never beyond the keys finite values reach.
+    const length = store.counts.length
+    const end = store.minKey + length
+    const lo = Math.max(MIN_KEY, length === 0 ? key - 64 : key < store.minKey ? Math.min(key - 64, store.minKey - length) : store.minKey)
+    const hi = Math.min(MAX_KEY + 1, length === 0 ? key + 65 : key >= end ? Math.max(key + 65, end + length) : end)
     const grown = new Float64Array(hi - lo)
     if (store.counts.length > 0) grown.set(store.counts, store.minKey - lo)
     store.counts = grown
@@ -58,7 +68,17 @@ const addToStore = (store: Store, key: number, weight: number): void => {
   store.counts[index] = store.counts[index]! + weight
 }
 
+/**
+ * Keys of finite values lie within these bounds (|v| from ZERO_THRESHOLD to Number.MAX_VALUE):
+ * a store never spans more than MAX_KEY − MIN_KEY buckets, and a shard's sketch is checked
+ * against them before it is merged.
+ */
+export const MIN_KEY = keyOf(ZERO_THRESHOLD) - 1
+export const MAX_KEY = keyOf(Number.MAX_VALUE) + 1
+
+/** Adds one finite value (a value that is not finite is the caller's to refuse: it would need a bucket at infinity). */
 export const addToSketch = (sketch: QuantileSketch, value: number): void => {
+  if (!Number.isFinite(value)) throw new RangeError(`a quantile sketch holds finite values only, got ${value}`)
   sketch.count++
   if (value > ZERO_THRESHOLD) addToStore(sketch.positive, keyOf(value), 1)
   else if (value < -ZERO_THRESHOLD) addToStore(sketch.negative, keyOf(-value), 1)
@@ -66,7 +86,16 @@ export const addToSketch = (sketch: QuantileSketch, value: number): void => {
 }
 
 const mergeStore = (into: Store, minKey: number, counts: ArrayLike<number>): void => {
-  for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) addToStore(into, minKey + i, counts[i]!)
+  let key = minKey
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!
+    if (c < 0) {
+      key -= c // a run of −c empty buckets
+      continue
+    }
+    if (c > 0) addToStore(into, key, c)
+    key++
+  }
 }
 
 export const mergeSketch = (into: QuantileSketch, other: QuantileSketch | SketchState): void => {
@@ -102,14 +131,32 @@ export const sketchQuantile = (sketch: QuantileSketch, q: number): number => {
   return valueOf(pos.minKey + pos.counts.length - 1)
 }
 
-/** Trimmed to the keys in use, so that equal sketches serialise equally. */
+/** Trimmed to the keys in use, runs of empty buckets written as one negative entry: equal sketches serialise equally. */
 const storeState = (store: Store): { minKey: number; counts: Array<number> } => {
   let lo = 0
   let hi = store.counts.length
   while (lo < hi && store.counts[lo] === 0) lo++
   while (hi > lo && store.counts[hi - 1] === 0) hi--
-  return { minKey: lo < hi ? store.minKey + lo : 0, counts: Array.from(store.counts.subarray(lo, hi)) }
+  const counts: Array<number> = []
+  for (let i = lo; i < hi; i++) {
+    const c = store.counts[i]!
+    if (c !== 0) counts.push(c)
+    else if (store.counts[i + 1] !== 0) counts.push(0)
+    else {
+      let run = 0
+      while (i < hi && store.counts[i] === 0) {
+        run++
+        i++
+      }
+      i--
+      counts.push(-run)
+    }
+  }
+  return { minKey: lo < hi ? store.minKey + lo : 0, counts }
 }
+
+/** Buckets a state's store spans once its runs of empty buckets are expanded. */
+export const storeSpan = (counts: ReadonlyArray<number>): number => counts.reduce((n, c) => n + (c < 0 ? -c : 1), 0)
 
 export const sketchState = (sketch: QuantileSketch): SketchState => ({
   zero: sketch.zero,

@@ -1,13 +1,18 @@
+import { invalid } from "@pbpsim/benchmark"
+import { Schema } from "effect"
 import { addExact, exactSumValue, mergeExact, type ExactSum } from "./exactSum.js"
 import { FIELD_COUNT, F_ACTUAL, F_BENCHMARK, F_EXPENDITURE, F_LOSSES, F_OUTCOME, F_PAYER, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "./plan.js"
-import { addToSketch, emptySketch, mergeSketch, sketchFromState, sketchQuantile, sketchState, type QuantileSketch, type SketchState } from "./sketch.js"
+import { addToSketch, emptySketch, MAX_KEY, MIN_KEY, mergeSketch, sketchFromState, sketchQuantile, sketchState, storeSpan, type QuantileSketch, type SketchState } from "./sketch.js"
 
 /**
  * Streaming statistics of a Monte Carlo run, per policy and contract year and over the
- * contract, and per pair of policies on the same draws. Memory is fixed by the plan, never by
- * the number of trials. Within a block of trials sums are plain floats in trial order; blocks
- * fold into exact sums, sketches count whole numbers: so the result does not depend on which
- * worker or shard ran which block.
+ * contract, and for each policy after the first its paired difference against the first on
+ * the same draws (as `compare` takes its differences against the first policy: the cost stays
+ * linear in the number of policies). Memory is fixed by the plan, never by the number of
+ * trials. Within a block of trials sums are plain floats in trial order; blocks fold into
+ * exact sums, sketches count whole numbers: so the result does not depend on which worker or
+ * shard ran which block, and neither does the state a shard writes (exact sums are written in
+ * one canonical form).
  */
 
 /** Per-year continuous metrics of a policy (contract rows keep the money ones). */
@@ -33,6 +38,7 @@ interface Layout {
   /** pair → row → [providerNet diff, payerCost diff] slots. */
   readonly pairSlot: ReadonlyArray<Int32Array>
   readonly pairCounter: ReadonlyArray<Int32Array>
+  /** [a, b, years]: policy a (each policy after the first) minus policy b (the first), over the years both cover. */
   readonly pairs: ReadonlyArray<readonly [number, number, number]>
   readonly slots: number
   readonly counters: number
@@ -47,12 +53,10 @@ const layoutOf = (plan: SimulationPlan): Layout => {
     )
   )
   const policyCounter = plan.policies.map((p) => Int32Array.from({ length: (p.years + 1) * 2 }, () => counters++))
-  const pairs: Array<readonly [number, number, number]> = []
-  plan.policies.forEach((a, i) =>
-    plan.policies.forEach((b, j) => {
-      if (j > i) pairs.push([i, j, Math.min(a.years, b.years)])
-    })
-  )
+  // Each policy against the first, not every two: P − 1 pairs, so 150 policies cost 149 pairs, not 11,175.
+  const first = plan.policies[0]
+  const pairs: Array<readonly [number, number, number]> =
+    first === undefined ? [] : plan.policies.slice(1).map((p, i) => [i + 1, 0, Math.min(p.years, first.years)] as const)
   const pairSlot = pairs.map(([, , years]) => Int32Array.from({ length: (years + 1) * 2 }, () => slots++))
   const pairCounter = pairs.map(([, , years]) => Int32Array.from({ length: (years + 1) * 2 }, () => counters++))
   return { policySlot, policyCounter, pairSlot, pairCounter, pairs, slots, counters }
@@ -75,6 +79,9 @@ export interface Accumulator {
   /** Exact extremes: quantiles are clamped to them (a constant figure reads back exactly). */
   readonly min: Float64Array
   readonly max: Float64Array
+  /** Values that were not finite numbers (kept out of every statistic), and the first slot that had one (−1: none). */
+  nonFinite: number
+  nonFiniteSlot: number
 }
 
 /** What a shard writes and `merge` reads: plain JSON. */
@@ -87,6 +94,102 @@ export interface AccumulatorState {
   readonly sketches: ReadonlyArray<SketchState>
   readonly min: ReadonlyArray<number>
   readonly max: ReadonlyArray<number>
+  /** Values that were not finite (a run with any is refused, naming `nonFiniteSlot`'s statistic). */
+  readonly nonFinite: number
+  readonly nonFiniteSlot: number
+}
+
+const FiniteNumber = Schema.Number.pipe(Schema.finite())
+const Count = Schema.Number.pipe(Schema.int(), Schema.nonNegative(), Schema.lessThanOrEqualTo(Number.MAX_SAFE_INTEGER))
+/** An exact sum in canonical form has at most 40 terms (2,098 bits, 53 a term). */
+const Partials = Schema.Array(FiniteNumber).pipe(Schema.maxItems(64))
+const SketchStore = Schema.Struct({
+  minKey: Schema.Number.pipe(Schema.int(), Schema.between(MIN_KEY, MAX_KEY)),
+  // Counts, or −z for a run of z empty buckets.
+  counts: Schema.Array(Schema.Number.pipe(Schema.int(), Schema.between(MIN_KEY - MAX_KEY, Number.MAX_SAFE_INTEGER))).pipe(Schema.maxItems(MAX_KEY - MIN_KEY + 1))
+})
+
+/**
+ * The shape of a state read back from a file (a shard): every number finite, every count a
+ * whole number ≥ 0, sketch keys within the range finite values can reach, exact sums short.
+ * `stateProblems` then checks it against the plan it is to be merged into.
+ */
+export const AccumulatorStateSchema = Schema.Struct({
+  trials: Count,
+  shift: Schema.Array(FiniteNumber),
+  sum: Schema.Array(Partials),
+  squares: Schema.Array(Partials),
+  counts: Schema.Array(Count),
+  sketches: Schema.Array(Schema.Struct({ zero: Count, positive: SketchStore, negative: SketchStore })),
+  min: Schema.Array(FiniteNumber),
+  max: Schema.Array(FiniteNumber),
+  nonFinite: Count,
+  nonFiniteSlot: Schema.Number.pipe(Schema.int(), Schema.greaterThanOrEqualTo(-1))
+})
+
+/**
+ * What is wrong with a decoded state for this plan and trial count, one problem per entry
+ * (at most `max`; empty: it can be merged). Lengths must match the plan's statistics, counts
+ * cannot exceed the trials, every sketch must hold exactly one value per trial, and a state
+ * never holds values that were not finite (a run with any is refused before it is written).
+ */
+export const stateProblems = (plan: SimulationPlan, state: AccumulatorState, trials: number, max = 10): ReadonlyArray<string> => {
+  const problems: Array<string> = []
+  const add = (text: string) => {
+    if (problems.length < max) problems.push(text)
+  }
+  const { slots, counters } = stateShape(plan)
+  if (state.trials !== trials) add(`state.trials: expected ${trials} (the trials of the blocks it names), got ${state.trials}`)
+  for (const [name, list] of [["shift", state.shift], ["sum", state.sum], ["squares", state.squares], ["sketches", state.sketches], ["min", state.min], ["max", state.max]] as const) {
+    if (list.length !== slots) add(`state.${name}: expected ${slots} entries (the statistics of these policies), got ${list.length}`)
+  }
+  if (state.counts.length !== counters) add(`state.counts: expected ${counters} entries (the counters of these policies), got ${state.counts.length}`)
+  if (state.nonFinite !== 0 || state.nonFiniteSlot !== -1) add(`state.nonFinite: expected 0 (a run with values that are not finite is never written), got ${state.nonFinite}`)
+  if (problems.length > 0) return problems
+  state.counts.forEach((c, j) => {
+    if (c > trials) add(`state.counts[${j}]: expected at most ${trials} (the trials), got ${c}`)
+  })
+  state.sketches.forEach((sketch, j) => {
+    let held = sketch.zero
+    for (const store of [sketch.positive, sketch.negative]) {
+      if (store.minKey + storeSpan(store.counts) - 1 > MAX_KEY) add(`state.sketches[${j}]: keys beyond ${MAX_KEY}, which no finite value reaches`)
+      for (const c of store.counts) if (c > 0) held += c
+    }
+    if (held !== trials) add(`state.sketches[${j}]: expected ${trials} values (one per trial), got ${held}`)
+  })
+  state.min.forEach((m, j) => {
+    if (m > state.max[j]!) add(`state.min[${j}]: expected at most max ${state.max[j]}, got ${m}`)
+  })
+  return problems
+}
+
+/** How many continuous slots and counters a plan's statistics have: what a state's arrays must hold. */
+export const stateShape = (plan: SimulationPlan): { readonly slots: number; readonly counters: number } => {
+  const layout = layoutOf(plan)
+  return { slots: layout.slots, counters: layout.counters }
+}
+
+/** The statistic a slot holds, in words: "policy trending, 2027, providerNet". */
+export const describeSlot = (plan: SimulationPlan, slot: number): string => {
+  const layout = layoutOf(plan)
+  for (let i = 0; i < plan.policies.length; i++) {
+    const p = plan.policies[i]!
+    const rows = layout.policySlot[i]!
+    for (let r = 0; r < rows.length; r++) {
+      const m = rows[r]!.indexOf(slot)
+      if (m >= 0) return `policy ${p.name}, ${r < p.years ? p.startYear + r : "contract"}, ${POLICY_METRICS[m]}`
+    }
+  }
+  for (let n = 0; n < layout.pairs.length; n++) {
+    const [a, b, years] = layout.pairs[n]!
+    const k = layout.pairSlot[n]!.indexOf(slot)
+    if (k >= 0) {
+      const row = Math.floor(k / 2)
+      const start = plan.policies[a]!.startYear
+      return `${plan.policies[a]!.name} − ${plan.policies[b]!.name}, ${row < years ? start + row : "contract"}, ${k % 2 === 0 ? "providerNet" : "payerCost"}`
+    }
+  }
+  return `statistic ${slot}`
 }
 
 /** Write this trial's statistic values (kernel output → slots) into acc.values; returns nothing, allocates nothing. */
@@ -184,7 +287,9 @@ export const emptyAccumulator = (plan: SimulationPlan, shiftFrom: Float64Array):
     counts: new Float64Array(layout.counters),
     sketches: Array.from({ length: layout.slots }, emptySketch),
     min: new Float64Array(layout.slots).fill(Number.POSITIVE_INFINITY),
-    max: new Float64Array(layout.slots).fill(Number.NEGATIVE_INFINITY)
+    max: new Float64Array(layout.slots).fill(Number.NEGATIVE_INFINITY),
+    nonFinite: 0,
+    nonFiniteSlot: -1
   }
   // The zero-noise trial's values centre the sums; its counters are discarded.
   const counts = Float64Array.from(acc.counts)
@@ -199,12 +304,18 @@ export const recordTrial = (acc: Accumulator, out: Float64Array): void => {
   const { values, shift, blockSum, blockSquares, sketches, min, max } = acc
   for (let j = 0; j < values.length; j++) {
     const v = values[j]!
+    if (!Number.isFinite(v)) {
+      // Kept out of the statistics (an Infinity would poison the sums and the sketch); the run is refused.
+      if (acc.nonFinite === 0 || j < acc.nonFiniteSlot) acc.nonFiniteSlot = j
+      acc.nonFinite++
+      continue
+    }
     if (v < min[j]!) min[j] = v
     if (v > max[j]!) max[j] = v
     const x = v - shift[j]!
     blockSum[j] = blockSum[j]! + x
     blockSquares[j] = blockSquares[j]! + x * x
-    addToSketch(sketches[j]!, values[j]!)
+    addToSketch(sketches[j]!, v)
   }
   acc.trials++
 }
@@ -219,22 +330,57 @@ export const foldBlock = (acc: Accumulator): void => {
   acc.blockSquares.fill(0)
 }
 
+/**
+ * One exact sum in its canonical form: the correctly rounded value, then the correctly rounded
+ * remainder, and so on until nothing is left, written smallest first as partials are.
+ * Shewchuk's partials represent a sum exactly but not uniquely (they depend on the order values
+ * arrived in); this form depends on the sum only, so a shard's state is the same bytes whether
+ * 1 or 8 workers computed it.
+ */
+export const canonicalPartials = (partials: ReadonlyArray<number>): Array<number> => {
+  const rest = [...partials]
+  const out: Array<number> = []
+  // Each step removes at least 53 bits of the (at most 2,098-bit) exact sum: 40 steps bound it.
+  for (let step = 0; step < 64; step++) {
+    const head = exactSumValue(rest)
+    if (head === 0 || !Number.isFinite(head)) {
+      if (head !== 0) out.push(head)
+      break
+    }
+    out.push(head)
+    addExact(rest, -head)
+  }
+  return out.reverse()
+}
+
 export const accumulatorState = (acc: Accumulator): AccumulatorState => ({
   trials: acc.trials,
   shift: Array.from(acc.shift),
-  sum: acc.sum.map((s) => [...s]),
-  squares: acc.squares.map((s) => [...s]),
+  sum: acc.sum.map(canonicalPartials),
+  squares: acc.squares.map(canonicalPartials),
   counts: Array.from(acc.counts),
   sketches: acc.sketches.map(sketchState),
   min: Array.from(acc.min),
-  max: Array.from(acc.max)
+  max: Array.from(acc.max),
+  nonFinite: acc.nonFinite,
+  nonFiniteSlot: acc.nonFiniteSlot
 })
 
 /** Merge a state (a worker's or a shard's) into an accumulator: exact, so any order gives the same result. */
 export const mergeState = (acc: Accumulator, state: AccumulatorState): void => {
-  if (state.sum.length !== acc.sum.length || state.counts.length !== acc.counts.length)
-    throw new Error("the states come from different scenarios or policies")
+  if (
+    state.sum.length !== acc.sum.length ||
+    state.squares.length !== acc.squares.length ||
+    state.sketches.length !== acc.sketches.length ||
+    state.shift.length !== acc.shift.length ||
+    state.min.length !== acc.min.length ||
+    state.max.length !== acc.max.length ||
+    state.counts.length !== acc.counts.length
+  )
+    throw invalid("mergeStates", "states", "come from different scenarios or policies (their statistics do not line up)")
   acc.trials += state.trials
+  if (state.nonFinite > 0 && (acc.nonFinite === 0 || state.nonFiniteSlot < acc.nonFiniteSlot)) acc.nonFiniteSlot = state.nonFiniteSlot
+  acc.nonFinite += state.nonFinite
   state.sum.forEach((s, j) => mergeExact(acc.sum[j]!, [...s]))
   state.squares.forEach((s, j) => mergeExact(acc.squares[j]!, [...s]))
   state.counts.forEach((c, j) => (acc.counts[j] = acc.counts[j]! + c))
@@ -243,6 +389,7 @@ export const mergeState = (acc: Accumulator, state: AccumulatorState): void => {
   state.max.forEach((m, j) => (acc.max[j] = Math.max(acc.max[j]!, m)))
 }
 
+/** A simulated figure: mean, standard deviation and quantiles (within RELATIVE_ACCURACY). */
 export interface Distribution {
   readonly mean: number
   readonly sd: number
@@ -253,6 +400,7 @@ export interface Distribution {
   readonly p95: number
 }
 
+/** One policy's distributions for a contract year (contractYear and year set) or the whole contract (both null). */
 export interface PolicyRowSummary {
   readonly contractYear: number | null
   readonly year: number | null
@@ -266,6 +414,7 @@ export interface PolicyRowSummary {
   readonly pSharedLoss: number
 }
 
+/** Policy a minus policy b (the first policy) on the same draws, for a contract year or the whole contract. */
 export interface PairRowSummary {
   readonly contractYear: number | null
   readonly year: number | null
@@ -276,6 +425,7 @@ export interface PairRowSummary {
   readonly pABetterForProvider: number
 }
 
+/** What a Monte Carlo run reports: per policy, and each policy after the first (a) against the first (b), a − b. */
 export interface SimulationSummary {
   readonly trials: number
   readonly policies: ReadonlyArray<{ readonly name: string; readonly years: ReadonlyArray<PolicyRowSummary>; readonly contract: PolicyRowSummary }>
@@ -290,7 +440,7 @@ const distribution = (acc: Accumulator, slot: number): Distribution => {
   const sketch = acc.sketches[slot]!
   // A sample quantile lies between the extremes; the bucket midpoint may not.
   const quantile = (q: number) => Math.min(acc.max[slot]!, Math.max(acc.min[slot]!, sketchQuantile(sketch, q)))
-  return {
+  const d: Distribution = {
     mean: acc.shift[slot]! + s1 / n,
     sd: Math.sqrt(variance),
     p5: quantile(0.05),
@@ -299,11 +449,25 @@ const distribution = (acc: Accumulator, slot: number): Distribution => {
     p75: quantile(0.75),
     p95: quantile(0.95)
   }
+  // The last guard: a statistic that is not a finite number is refused, never printed as NaN or Infinity.
+  for (const [name, value] of Object.entries(d)) {
+    if (!Number.isFinite(value)) {
+      throw invalid("float range", describeSlot(acc.plan, slot), `has a ${name} that is not a finite number (${value}) over ${n.toLocaleString("en-US")} trials: the figures are too large for float arithmetic`)
+    }
+  }
+  return d
 }
 
 export const summarize = (acc: Accumulator): SimulationSummary => {
   const n = acc.trials
   const { layout, plan } = acc
+  if (acc.nonFinite > 0) {
+    throw invalid(
+      "float range",
+      describeSlot(plan, acc.nonFiniteSlot),
+      `is not a finite number in ${acc.nonFinite.toLocaleString("en-US")} value${acc.nonFinite === 1 ? "" : "s"} over ${n.toLocaleString("en-US")} trials: the scenario's amounts, growth (projection) or noise (stochastic) are too large for float arithmetic`
+    )
+  }
   const policies = plan.policies.map((p, i) => {
     const row = (r: number): PolicyRowSummary => {
       const slots = layout.policySlot[i]![r]!

@@ -1,6 +1,6 @@
 import { Data, type ParseResult, SchemaAST } from "effect"
 import { isLeaf, labelAnnotation } from "./fields.js"
-import { isNumeral, showActual } from "./numerals.js"
+import { clipText, escapeText, isNumeral, parseDecimal, showActual, showText } from "./numerals.js"
 
 /**
  * One problem in a scenario file (or a file it reads), addressed so a person can find it:
@@ -18,9 +18,21 @@ export interface ScenarioIssue {
   readonly line?: number
 }
 
-/** Renders one issue as the line users see: `file: path: message`. */
-export const formatIssue = (issue: ScenarioIssue): string =>
-  issue.path === "" ? `${issue.file}: ${issue.message}` : `${issue.file}: ${issue.path}: ${issue.message}`
+/** Longest line an issue prints (user text inside it is clipped well before this; this is the last guard). */
+export const MAX_ISSUE_LINE = 400
+/** Issues listed in a ScenarioError's message; the rest are counted (all of them stay in `issues`). */
+export const MAX_LISTED_ISSUES = 100
+
+/**
+ * Renders one issue as the line users see: `file: path: message`. Always one line of bounded
+ * length with no raw control characters, whatever the file holds: user text is escaped
+ * (ESC shows as `\u001b`) and clipped with `…`.
+ */
+export const formatIssue = (issue: ScenarioIssue): string => {
+  const file = showText(issue.file, 160)
+  const line = issue.path === "" ? `${file}: ${issue.message}` : `${file}: ${issue.path}: ${issue.message}`
+  return clipText(escapeText(line), MAX_ISSUE_LINE)
+}
 
 /**
  * Everything wrong with a scenario, all at once: schema errors, semantic checks, policy
@@ -31,8 +43,12 @@ export class ScenarioError extends Data.TaggedError("ScenarioError")<{
   readonly message: string
 }> {}
 
-export const scenarioError = (issues: ReadonlyArray<ScenarioIssue>): ScenarioError =>
-  new ScenarioError({ issues, message: issues.map(formatIssue).join("\n") })
+export const scenarioError = (issues: ReadonlyArray<ScenarioIssue>): ScenarioError => {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map(formatIssue)
+  const more = issues.length - listed.length
+  if (more > 0) listed.push(`${showText(issues[0]?.file ?? "", 160)}: … and ${more.toLocaleString("en-US")} more problems (${issues.length.toLocaleString("en-US")} in all)`)
+  return new ScenarioError({ issues, message: listed.join("\n") })
+}
 
 // ---------------------------------------------------------------- paths
 
@@ -44,8 +60,9 @@ const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/
 export const formatPath = (segments: ReadonlyArray<PathSegment>): string =>
   segments.reduce<string>((acc, segment) => {
     if (typeof segment === "number") return `${acc}[${segment}]`
-    if (PLAIN_KEY.test(segment)) return acc === "" ? segment : `${acc}.${segment}`
-    return `${acc}[${JSON.stringify(segment)}]`
+    const key = clipText(segment, 40)
+    if (PLAIN_KEY.test(key)) return acc === "" ? key : `${acc}.${key}`
+    return `${acc}[${escapeText(JSON.stringify(key))}]`
   }, "")
 
 /** An issue before it is given its file and line: where, what was expected, what was found. */
@@ -107,6 +124,19 @@ const describeAst = (ast: SchemaAST.AST): string => {
     default:
       return "a value"
   }
+}
+
+/** Annotation of a list's length limit: what the message expects ("at most 200 policies"). */
+export const TooManyId: unique symbol = Symbol.for("@pbpsim/simulator/scenario/tooMany")
+
+/** Why pbpsim refuses a well-formed number: its size (see numerals.ts, MAX_MAGNITUDE). */
+const OUT_OF_RANGE_NOTE = "numbers in a scenario must be finite and below 1e18 in magnitude, with at most 40 places"
+
+/** A number, numeral or numeric string that is well-formed but outside what pbpsim reads. */
+const isOutOfRange = (u: unknown): boolean => {
+  const text = typeof u === "string" ? u.trim() : isNumeral(u) ? u.source : typeof u === "number" ? String(u) : undefined
+  if (text === undefined || !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?\.inf$/i.test(text)) return false
+  return parseDecimal(u) === undefined
 }
 
 type Shape = "list" | "mapping" | "scalar"
@@ -184,8 +214,12 @@ const toArray = <A>(x: A | ReadonlyArray<A>): ReadonlyArray<A> => (Array.isArray
  */
 export const locateParseIssues = (root: ParseResult.ParseIssue): ReadonlyArray<LocatedIssue> => {
   const out: Array<LocatedIssue> = []
-  const report = (path: ReadonlyArray<PathSegment>, ast: SchemaAST.AST, actual: unknown) =>
-    out.push(located(path, describeAst(ast), showActual(actual)))
+  const report = (path: ReadonlyArray<PathSegment>, ast: SchemaAST.AST, actual: unknown) => {
+    const expected = describeAst(ast)
+    const shown = showActual(actual)
+    // A number refused only for its size: say what the limit is, or "expected a decimal ≥ 0, got 1e400" reads as a contradiction.
+    out.push(isOutOfRange(actual) ? located(path, expected, shown, `expected ${expected}, got ${shown} (${OUT_OF_RANGE_NOTE})`) : located(path, expected, shown))
+  }
 
   const walk = (issue: ParseResult.ParseIssue, path: ReadonlyArray<PathSegment>, parent: SchemaAST.AST | undefined): void => {
     switch (issue._tag) {
@@ -197,9 +231,9 @@ export const locateParseIssues = (root: ParseResult.ParseIssue): ReadonlyArray<L
       case "Unexpected": {
         const known = parent ? keysOfAst(parent) : []
         const name = String(path[path.length - 1] ?? "")
-        const suggestion = didYouMean(name, known)
+        const suggestion = name.length <= 100 ? didYouMean(name, known) : undefined
         const expected = known.length > 0 ? `one of the fields ${known.join(", ")}` : "no field here"
-        const actual = `unknown field "${name}"`
+        const actual = `unknown field "${showText(name, 60)}"`
         out.push(
           located(path, expected, actual, `expected ${expected}, got ${actual}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`)
         )
@@ -221,10 +255,16 @@ export const locateParseIssues = (root: ParseResult.ParseIssue): ReadonlyArray<L
       case "Forbidden":
         report(path, issue.ast as SchemaAST.AST, issue.actual)
         return
-      case "Refinement":
+      case "Refinement": {
+        const tooMany = issue.ast.annotations[TooManyId]
+        if (issue.kind === "Predicate" && typeof tooMany === "string" && Array.isArray(issue.actual)) {
+          out.push(located(path, tooMany, `${issue.actual.length.toLocaleString("en-US")} of them`))
+          return
+        }
         if (isLeaf(issue.ast) || issue.kind === "Predicate") report(path, issue.ast, issue.actual)
         else walk(issue.issue, path, parent)
         return
+      }
       case "Transformation":
         if (isLeaf(issue.ast)) report(path, issue.ast, issue.actual)
         else walk(issue.issue, path, parent)

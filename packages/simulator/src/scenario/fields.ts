@@ -99,7 +99,7 @@ export const DecimalPlaces = integerField("a whole number of decimal places betw
 
 export type FloatField = Schema.Schema<number, number | string | Numeral>
 
-/** A plain float (Monte Carlo assumptions feed the float kernel only, MODEL.md §8). */
+/** A plain float (Monte Carlo assumptions feed the float kernel only, docs/model.md §8). */
 export const NonNegativeFloat: FloatField = Schema.transformOrFail(Schema.Union(Schema.Number, Schema.String, NumeralSchema), Schema.Number, {
   strict: true,
   decode: (input, _, ast) => {

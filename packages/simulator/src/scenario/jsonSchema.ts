@@ -26,6 +26,7 @@ const field = (schema: Json | undefined, ...path: ReadonlyArray<string>): JsonOb
   return isObject(node) ? node : undefined
 }
 
+/** The JSON Schema (draft-07) of scenario files, what `pbpsim schema` writes. */
 export const scenarioJsonSchema = (): JsonObject => {
   const generated = JSONSchema.make(ScenarioSchema) as unknown as JsonObject
   const overlay = field(generated, "properties", "policies", "items", "properties", "overlay")

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs"
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs"
 import { dirname, isAbsolute, join } from "node:path"
+import { Decimal } from "decimal.js"
 import { Effect, Either, Schema } from "effect"
 import { type ExperienceEntry, parseExperienceCsv } from "./csv.js"
 import {
@@ -15,9 +16,10 @@ import {
 } from "./errors.js"
 import { parseIdentifier, showActual } from "./numerals.js"
 import { deepMerge, isMapping, overlayTouches } from "./overlay.js"
-import { type ParsedScenarioText, parseScenarioText } from "./parse.js"
+import { MAX_SCENARIO_BYTES, type ParsedScenarioText, parseScenarioText, shapeIssue } from "./parse.js"
+import type { ExperienceRecord } from "../model.js"
 import { type Scenario, type ScenarioPolicy, toExperienceRecords } from "./resolve.js"
-import { type ExperienceRowDocument, Policy, ScenarioBody, type ScenarioBodyDocument, ScenarioSchema } from "./schema.js"
+import { type ExperienceRowDocument, LIMITS, Policy, ScenarioBody, type ScenarioBodyDocument, ScenarioSchema } from "./schema.js"
 import { checkPolicyNames, checkScenario } from "./validate.js"
 
 /**
@@ -30,7 +32,103 @@ import { checkPolicyNames, checkScenario } from "./validate.js"
 /** Reads a CSV file given its path (already resolved against the scenario file's folder); throws when it cannot. */
 export type ReadCsv = (path: string) => string
 
-const readText: ReadCsv = (path) => readFileSync(path, "utf8")
+/**
+ * Largest experience CSV, in bytes: 32 MiB. A 50,000-entity market with 10 years of history
+ * is 500,000 rows; at 37 bytes a row (`E00001,2015,120000,54030000.00,1.0234`) that is 18.5 MB:
+ * the limit is 1.7 times that (870,000 such rows). What bounds it is memory, not parsing: the
+ * exact engine holds a few KB per row and policy, and a 31.5 MB file (850,000 rows) with three
+ * policies already peaks at 3.7 GB in `validate`, under Node's 4 GB heap; 63 MB with three
+ * policies did not finish within a 3 GB heap. See docs/scenario-reference.md#limits.
+ */
+export const MAX_CSV_BYTES = 32 * 1024 * 1024
+
+const MIB = 1024 * 1024
+const size = (bytes: number): string => (bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${bytes.toLocaleString("en-US")} bytes`)
+
+/** What a path that is not a regular file is, for the message. */
+const kindOf = (stats: Stats): string =>
+  stats.isDirectory()
+    ? "a directory"
+    : stats.isFIFO()
+      ? "a named pipe (FIFO)"
+      : stats.isCharacterDevice()
+        ? "a character device (such as /dev/zero)"
+        : stats.isBlockDevice()
+          ? "a block device"
+          : stats.isSocket()
+            ? "a socket"
+            : "not a regular file"
+
+/** The offset of the first byte that is not part of well-formed UTF-8, or −1. */
+const invalidUtf8At = (bytes: Uint8Array): number => {
+  let i = 0
+  while (i < bytes.length) {
+    const b = bytes[i]!
+    if (b < 0x80) {
+      i++
+      continue
+    }
+    const [length, min, max] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0]
+    if (length === 0 || i + length > bytes.length) return i
+    const second = bytes[i + 1]!
+    if (second < min || second > max) return i
+    for (let k = 2; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i
+    i += length
+  }
+  return -1
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * A text file read whole, or an Error whose message says why not, in words: not a regular
+ * file (a FIFO or /dev/zero would never end), larger than `limit` bytes (checked before
+ * reading, and again while reading in case the file grows), or not UTF-8 (pbpsim does not
+ * guess: a replaced byte in an id or an amount would silently change it).
+ */
+export const readTextFile = (path: string, limit: number, what: string): string => {
+  // Non-blocking: opening a named pipe with no writer would otherwise wait forever, before fstat can refuse it.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const stats = fstatSync(fd)
+    if (!stats.isFile()) throw new Error(`${kindOf(stats)}, not a regular file: pbpsim reads ${what} from regular files only`)
+    if (stats.size > limit) throw new Error(`${size(stats.size)}, over the limit of ${size(limit)} for ${what}`)
+    const buffer = Buffer.allocUnsafe(Math.min(limit, stats.size) + 1)
+    let read = 0
+    for (;;) {
+      const n = readSync(fd, buffer, read, buffer.length - read, null)
+      if (n === 0) break
+      read += n
+      if (read > limit) throw new Error(`over the limit of ${size(limit)} for ${what} (the file grew while it was read)`)
+      if (read === buffer.length) break
+    }
+    const bytes = buffer.subarray(0, read)
+    try {
+      return utf8.decode(bytes)
+    } catch {
+      // Not UTF-8: find where, for the message.
+    }
+    const bad = Math.max(0, invalidUtf8At(bytes))
+    let line = 1
+    let lineStart = 0
+    for (let i = 0; i < bad; i++) {
+      if (bytes[i] === 0x0a) {
+        line++
+        lineStart = i + 1
+      }
+    }
+    throw new Error(
+      `not UTF-8 text: byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")} at line ${line}, column ${bad - lineStart + 1} is not valid UTF-8 (save the file as UTF-8)`
+    )
+  } finally {
+    closeSync(fd)
+  }
+}
+
+const readText: ReadCsv = (path) => readTextFile(path, MAX_CSV_BYTES, "an experience CSV")
+
+/** A reason from a failed read: the message for errors we made, Node's message (code and path) otherwise. */
+const readFailure = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 const PARSE_OPTIONS = { errors: "all", onExcessProperty: "error" } as const
 
@@ -57,6 +155,25 @@ const decodeSections = (raw: Readonly<Record<string, unknown>>, schemaIssues: Re
     if (Either.isRight(section) && key in section.right) body[key] = (section.right as Record<string, unknown>)[key]
   }
   const issues = schemaIssues ?? (Either.isLeft(whole) ? locateParseIssues(whole.left.issue) : [])
+  return { body: body as Partial<ScenarioBodyDocument>, issues }
+}
+
+/**
+ * A policy's body when the base decoded: the sections its overlay touches decoded from the
+ * merged scenario, the others taken from the base as decoded (the sections are independent,
+ * so this is what decoding the whole merged body gives, without decoding 200 copies of an
+ * inline experience list for 200 policies).
+ */
+const decodeTouched = (base: Partial<ScenarioBodyDocument>, merged: Readonly<Record<string, unknown>>, overlay: unknown): DecodedBody => {
+  const body: Record<string, unknown> = { ...base }
+  const issues: Array<LocatedIssue> = []
+  for (const [key, decode] of sectionDecoders) {
+    if (!overlayTouches(overlay, key)) continue
+    const section = decode(Object.hasOwn(merged, key) ? { [key]: merged[key] } : {})
+    if (Either.isLeft(section)) issues.push(...locateParseIssues(section.left.issue))
+    else if (key in section.right) body[key] = (section.right as Record<string, unknown>)[key]
+    else delete body[key]
+  }
   return { body: body as Partial<ScenarioBodyDocument>, issues }
 }
 
@@ -94,8 +211,10 @@ const loadExperience = (
   let text: string
   try {
     text = readCsv(csvFile)
+    if (typeof text !== "string") throw new Error(`the CSV reader returned ${typeof text}, not text`)
+    if (text.length > MAX_CSV_BYTES) throw new Error(`${size(text.length)}, over the limit of ${size(MAX_CSV_BYTES)} for an experience CSV`)
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = readFailure(error)
     // Name the scenario file and the field that points at the CSV, as well as the CSV itself.
     return {
       issues: [
@@ -120,7 +239,35 @@ const issueKey = (issue: LocatedIssue): string => `${formatPath(issue.path)}\u00
 export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = readText): Either.Either<Scenario, ScenarioError> => {
   const parsedText = parseScenarioText(text, file)
   if (Either.isLeft(parsedText)) return Either.left(scenarioError(parsedText.left))
-  const parsed = parsedText.right
+  return decodeParsed(parsedText.right, file, readCsv)
+}
+
+/** Plain data for the decoder: Decimal values become their exact text; numbers, strings and the rest stay as they are. */
+const plainValue = (u: unknown): unknown => {
+  if (Decimal.isDecimal(u)) return (u as Decimal).toFixed()
+  if (Array.isArray(u)) return u.map(plainValue)
+  if (u !== null && typeof u === "object" && Object.getPrototypeOf(u) === Object.prototype)
+    return Object.fromEntries(Object.entries(u).map(([k, v]) => [k, plainValue(v)]))
+  return u
+}
+
+/**
+ * Decodes a scenario held in memory: the object a YAML or JSON scenario file parses to, with
+ * numbers as JS numbers, decimal strings or Decimals (a JS number is read as it prints, so
+ * give money and rates that need more than 15 digits as strings). `file` names it in issues
+ * (which carry no line numbers) and anchors a relative experience CSV path.
+ */
+export const decodeScenarioDocument = (document: unknown, file: string, readCsv: ReadCsv = readText): Either.Either<Scenario, ScenarioError> => {
+  // The same bounds as a file's (nesting, size, no cycles) before anything walks it.
+  const shape = shapeIssue(document)
+  if (shape !== undefined) {
+    const path = formatPath(shape.path)
+    return Either.left(scenarioError([{ file, path, expected: "a scenario of bounded size", actual: shape.reason, message: `expected a scenario of bounded size, got a document ${shape.reason}` }]))
+  }
+  return decodeParsed({ value: plainValue(document), lineOf: () => undefined }, file, readCsv)
+}
+
+const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv): Either.Either<Scenario, ScenarioError> => {
   const raw = parsed.value
   if (!isMapping(raw)) {
     const expected = "a scenario (a mapping with name, market, experience, contract, …)"
@@ -149,7 +296,8 @@ export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = re
   const knownRows = new Set([...(baseExperience?.issues ?? []), ...baseChecks.rows].map(formatIssue))
 
   // Policies: each overlay merged over the base, decoded and checked again; only what the overlay changes is new.
-  const policyItems = Array.isArray(rawPolicies) ? rawPolicies : []
+  // Over the limit, the list is refused as a whole (the schema says so) rather than each overlay decoded and checked in turn.
+  const policyItems = Array.isArray(rawPolicies) && rawPolicies.length <= LIMITS.policies ? rawPolicies : []
   const decodedPolicies = policyItems.map((item, index) => ({ index, decoded: decodePolicy(item) }))
   // Names are checked on every policy that has one, even a policy that fails elsewhere.
   const names = policyItems.flatMap((item, index) => {
@@ -158,18 +306,26 @@ export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = re
   })
   issues.push(...checkPolicyNames(names).map((issue) => inFile(issue)))
   const policies: Array<ScenarioPolicy> = []
+  // One array of experience records for the base and every policy that keeps its experience: a
+  // copy per policy would hold a 1.7-million-row market once per policy.
+  let baseRecords: ReadonlyArray<ExperienceRecord> | undefined
+  const recordsOf = (result: ExperienceResult): ReadonlyArray<ExperienceRecord> =>
+    result === baseExperience ? (baseRecords ??= toExperienceRecords(result.entries ?? [])) : toExperienceRecords(result.entries ?? [])
   for (const { index, decoded } of decodedPolicies) {
     if (Either.isLeft(decoded)) continue // reported by the whole-file decode
     const overlay = (policyItems[index] as { readonly overlay?: unknown }).overlay ?? {}
     const prefix: ReadonlyArray<PathSegment> = ["policies", index, "overlay"]
     const merged = deepMerge(rawBody, overlay) as Readonly<Record<string, unknown>>
-    const variant = decodeSections(merged, undefined)
+    const variant = base.issues.length === 0 ? decodeTouched(base.body, merged, overlay) : decodeSections(merged, undefined)
     const touchesExperience = overlayTouches(overlay, "experience")
     const experience =
       touchesExperience && variant.body.experience !== undefined
         ? loadExperience(variant.body.experience, file, [...prefix, "experience"], parsed, readCsv)
         : baseExperience
-    const checks = checkScenario(variant.body, experience?.entries)
+    // Rows are checked against the market, the contract and the rows themselves: an overlay that changes none of
+    // them finds what the base found (already reported), so a policy does not walk a million rows again.
+    const rowsMayDiffer = touchesExperience || overlayTouches(overlay, "market") || overlayTouches(overlay, "contract")
+    const checks = checkScenario(variant.body, rowsMayDiffer ? experience?.entries : undefined)
     const fresh = [
       ...variant.issues.filter((issue) => !known.has(issueKey(issue))).map((issue) => inFile(issue, prefix)),
       ...[...(touchesExperience ? (experience?.issues ?? []) : []), ...checks.rows].filter((issue) => !knownRows.has(formatIssue(issue))),
@@ -181,7 +337,7 @@ export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = re
         name: decoded.right.name,
         description: decoded.right.description ?? "",
         body: variant.body as ScenarioBodyDocument,
-        experience: toExperienceRecords(experience.entries)
+        experience: recordsOf(experience)
       })
     }
   }
@@ -194,7 +350,7 @@ export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = re
     description: body.description ?? "",
     document: whole.right,
     base: body,
-    experience: toExperienceRecords(baseExperience?.entries ?? []),
+    experience: baseExperience === undefined ? [] : recordsOf(baseExperience),
     policies
   })
 }
@@ -214,9 +370,9 @@ export const loadScenario = (path: string): Effect.Effect<Scenario, ScenarioErro
   Effect.suspend(() => {
     let text: string
     try {
-      text = readFileSync(path, "utf8")
+      text = readTextFile(path, MAX_SCENARIO_BYTES, "a scenario file")
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
+      const reason = readFailure(error)
       return Effect.fail(scenarioError([{ file: path, path: "", expected: "a readable scenario file", actual: reason, message: `cannot read the scenario file: ${reason}` }]))
     }
     return Either.match(decodeScenario(text, path), { onLeft: Effect.fail, onRight: Effect.succeed })

@@ -26,6 +26,17 @@ export const DECIMAL_PATTERN = DECIMAL_TEXT.source
 export const WEIGHT_PATTERN = `${DECIMAL_TEXT.source}|${FRACTION_TEXT.source}`
 export const INTEGER_PATTERN = INTEGER_TEXT.source
 
+/**
+ * The largest magnitude a number in a scenario may have (exclusive), and the most decimal
+ * places: far beyond any amount of money, member months or rate (a whole country's health
+ * spending is about 5e12 dollars a year), and small enough that every figure derived from
+ * them stays a finite float and prints in fixed places. `1e400` or `1e-999999999` is refused
+ * rather than read as Infinity, or expanded to a billion digits when printed.
+ */
+export const MAX_MAGNITUDE = 1e18
+export const MAX_PLACES = 40
+const MAX_MAGNITUDE_DECIMAL = dec(MAX_MAGNITUDE)
+
 /** The decimal text of a number, a numeric string or a Numeral; undefined when it is not one. */
 const decimalText = (u: unknown): string | undefined => {
   if (typeof u === "string") {
@@ -41,10 +52,25 @@ const decimalText = (u: unknown): string | undefined => {
   return undefined
 }
 
-/** An exact decimal from what a file holds ("99840000.00", 0.5 as written); undefined if not a finite decimal. */
+/** Whether an exponent written in decimal text is small enough to read without building a huge number. */
+const exponentInRange = (text: string): boolean => {
+  const e = /[eE]([+-]?\d+)$/.exec(text)
+  // Beyond ±400 the value is out of range anyway (or rounds to nothing); decimal.js would still build it.
+  return e === null || Math.abs(Number(e[1])) <= 400
+}
+
+/** An exact decimal within the limits: magnitude below MAX_MAGNITUDE, at most MAX_PLACES places. */
+const inRange = (d: Decimal): boolean => d.abs().lt(MAX_MAGNITUDE_DECIMAL) && d.decimalPlaces() <= MAX_PLACES
+
+/**
+ * An exact decimal from what a file holds ("99840000.00", 0.5 as written); undefined if not a
+ * finite decimal within the limits (MAX_MAGNITUDE, MAX_PLACES).
+ */
 export const parseDecimal = (u: unknown): Decimal | undefined => {
   const text = decimalText(u)
-  return text === undefined ? undefined : dec(text)
+  if (text === undefined || text.length > 200 || !exponentInRange(text)) return undefined
+  const value = dec(text)
+  return inRange(value) ? value : undefined
 }
 
 /**
@@ -55,8 +81,9 @@ export const parseWeight = (u: unknown): Decimal | undefined => {
   if (typeof u === "string") {
     const match = FRACTION_TEXT.exec(u.trim())
     if (match !== null) {
-      const denominator = dec(match[2] ?? "0")
-      return denominator.isZero() ? undefined : dec(match[1] ?? "0").div(denominator)
+      const numerator = parseDecimal(match[1] ?? "")
+      const denominator = parseDecimal(match[2] ?? "")
+      return numerator === undefined || denominator === undefined || denominator.isZero() ? undefined : numerator.div(denominator)
     }
   }
   return parseDecimal(u)
@@ -74,12 +101,14 @@ export const parseInteger = (u: unknown): number | undefined => {
   return undefined
 }
 
-/** A plain float (Monte Carlo assumptions only); undefined when not finite. */
+/**
+ * A plain float (Monte Carlo assumptions only); undefined when not finite or beyond
+ * MAX_MAGNITUDE, whether written as a number or as text: a quoted "1e400" is refused like 1e400.
+ */
 export const parseFloatValue = (u: unknown): number | undefined => {
-  if (typeof u === "number") return Number.isFinite(u) ? u : undefined
-  if (isNumeral(u)) return Number.isFinite(u.value) ? u.value : undefined
-  if (typeof u === "string" && DECIMAL_TEXT.test(u.trim())) return Number(u.trim())
-  return undefined
+  const value =
+    typeof u === "number" ? u : isNumeral(u) ? u.value : typeof u === "string" && DECIMAL_TEXT.test(u.trim()) ? Number(u.trim()) : undefined
+  return value !== undefined && Number.isFinite(value) && Math.abs(value) < MAX_MAGNITUDE ? value : undefined
 }
 
 /** Text as written for an identifier: strings as they are, numbers by their source (`id: 101`). */
@@ -102,28 +131,64 @@ export const withoutNumerals = (u: unknown): unknown => {
   return u
 }
 
+// ---------------------------------------------------------------- text in messages
+
+/**
+ * Characters never printed raw in a message: C0 and C1 controls (ESC starts a terminal escape
+ * sequence, NUL truncates C strings), DEL, the Unicode line and paragraph separators, bidi
+ * overrides and isolates (which reorder what a terminal shows), the BOM, and lone surrogates.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Text with every unsafe character written as a \uXXXX escape (ESC becomes the six characters `\u001b`). */
+export const escapeText = (text: string): string => text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+
+/** Longest user text shown in a message, in characters (`…` marks the cut). */
+export const MAX_SHOWN_TEXT = 80
+
+/** At most `max` characters, the last one `…` when cut (never splitting a surrogate pair). */
+export const clipText = (text: string, max: number = MAX_SHOWN_TEXT): string => {
+  if (text.length <= max) return text
+  let end = max - 1
+  if (/[\ud800-\udbff]/.test(text.charAt(end - 1))) end--
+  return `${text.slice(0, end)}…`
+}
+
+/** User text (a file name, a key, a policy name) as a message shows it: escaped, then clipped. */
+export const showText = (text: string, max: number = MAX_SHOWN_TEXT): string => clipText(escapeText(text), max)
+
+/** A list of user texts for a message: the first few, then how many in all. */
+export const showList = (items: ReadonlyArray<string>, max = 10): string =>
+  items.length <= max
+    ? items.map((item) => showText(item, 40)).join(", ")
+    : `${items
+        .slice(0, max)
+        .map((item) => showText(item, 40))
+        .join(", ")}, … (${items.length.toLocaleString("en-US")} in all)`
+
 const MAX_SHOWN = 60
 
-const clip = (text: string): string => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text)
+const clip = (text: string): string => clipText(text, MAX_SHOWN)
 
 const render = (u: unknown, depth: number): string => {
   if (u === undefined) return "nothing"
   if (u === null) return "null"
-  if (isNumeral(u)) return u.source
-  if (typeof u === "string") return JSON.stringify(u)
+  if (isNumeral(u)) return clipText(u.source, MAX_SHOWN)
+  if (typeof u === "string") return JSON.stringify(clipText(u, MAX_SHOWN))
   if (typeof u === "number" || typeof u === "boolean" || typeof u === "bigint") return String(u)
   if (Array.isArray(u)) {
     if (u.length === 0) return "an empty list"
-    return depth > 0 ? `[…${u.length}]` : `[${u.map((v) => render(v, depth + 1)).join(", ")}]`
+    return depth > 0 ? `[…${u.length}]` : `[${u.slice(0, 10).map((v) => render(v, depth + 1)).join(", ")}${u.length > 10 ? ", …" : ""}]`
   }
   if (typeof u === "object") {
     const keys = Object.keys(u)
     if (keys.length === 0) return "{}"
     if (depth > 0) return "{…}"
-    return `{ ${keys.map((k) => `${k}: ${render((u as Record<string, unknown>)[k], depth + 1)}`).join(", ")} }`
+    const shown = keys.slice(0, 10).map((k) => `${clipText(k, 20)}: ${render((u as Record<string, unknown>)[k], depth + 1)}`)
+    return `{ ${shown.join(", ")}${keys.length > 10 ? ", …" : ""} }`
   }
   return typeof u
 }
 
-/** What the file holds at a place, as the user wrote it, short enough for one error line. */
-export const showActual = (u: unknown): string => clip(render(u, 0))
+/** What the file holds at a place, as the user wrote it, short enough for one error line (escaped: no raw control characters). */
+export const showActual = (u: unknown): string => clip(escapeText(render(u, 0)))

@@ -17,16 +17,25 @@ export const isMapping = (u: unknown): u is Readonly<Record<string, unknown>> =>
   u !== null && typeof u === "object" && !Array.isArray(u) && (Object.getPrototypeOf(u) === Object.prototype || Object.getPrototypeOf(u) === null)
 
 const changesKind = (base: Readonly<Record<string, unknown>>, overlay: Readonly<Record<string, unknown>>): boolean =>
-  "kind" in overlay && "kind" in base && overlay["kind"] !== base["kind"]
+  Object.hasOwn(overlay, "kind") && Object.hasOwn(base, "kind") && overlay["kind"] !== base["kind"]
+
+/**
+ * Every key is an own data property, `__proto__` included: assigning `merged["__proto__"]`
+ * would set the object's prototype instead, and the overlay's field would vanish unreported.
+ * Kept as a field, it is decoded like any other and refused as an unknown field.
+ */
+const define = (into: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true })
+}
 
 export const deepMerge = (base: unknown, overlay: unknown): unknown => {
   if (!isMapping(base) || !isMapping(overlay) || changesKind(base, overlay)) return overlay
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(overlay)) {
-    merged[key] = key in base && !REPLACED_WHOLE.includes(key) ? deepMerge(base[key], value) : value
+    define(merged, key, Object.hasOwn(base, key) && !REPLACED_WHOLE.includes(key) ? deepMerge(base[key], value) : value)
   }
   return merged
 }
 
 /** Whether the overlay mentions a top-level section (and so may change what depends on it). */
-export const overlayTouches = (overlay: unknown, section: string): boolean => isMapping(overlay) && section in overlay
+export const overlayTouches = (overlay: unknown, section: string): boolean => isMapping(overlay) && Object.hasOwn(overlay, section)

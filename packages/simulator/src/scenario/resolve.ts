@@ -16,7 +16,7 @@ import {
 import { Decimal } from "decimal.js"
 import { Either } from "effect"
 import type { ContractModel, EntityProjection, ExperienceRecord, RebasingPolicy } from "../model.js"
-import { type LocatedIssue, located, scenarioError } from "./errors.js"
+import { type LocatedIssue, type ScenarioIssue, located, scenarioError } from "./errors.js"
 import { showActual } from "./numerals.js"
 import type { ExperienceEntry } from "./csv.js"
 import type {
@@ -56,7 +56,14 @@ export interface Scenario {
   readonly policies: ReadonlyArray<ScenarioPolicy>
 }
 
+/** The names of a scenario's policies, in file order. */
 export const policyNames = (scenario: Scenario): ReadonlyArray<string> => scenario.policies.map((p) => p.name)
+
+/** The issue an unknown policy name makes: located at `policies`, listing the names the scenario has. */
+export const unknownPolicyIssue = (scenario: Scenario, policyName: string): ScenarioIssue => {
+  const expected = `one of the policies ${policyNames(scenario).join(", ")}`
+  return { file: scenario.file, path: "policies", expected, actual: showActual(policyName), message: `expected ${expected}, got ${showActual(policyName)}` }
+}
 
 /**
  * The contract as the engine runs it under one policy. An unknown policy name is a user
@@ -64,12 +71,7 @@ export const policyNames = (scenario: Scenario): ReadonlyArray<string> => scenar
  */
 export const resolvePolicy = (scenario: Scenario, policyName: string): ContractModel => {
   const policy = scenario.policies.find((p) => p.name === policyName)
-  if (policy === undefined) {
-    const expected = `one of the policies ${policyNames(scenario).join(", ")}`
-    throw scenarioError([
-      { file: scenario.file, path: "policies", expected, actual: showActual(policyName), message: `expected ${expected}, got ${showActual(policyName)}` }
-    ])
-  }
+  if (policy === undefined) throw scenarioError([unknownPolicyIssue(scenario, policyName)])
   return toContractModel(scenario.name, policy)
 }
 

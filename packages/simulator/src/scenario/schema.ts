@@ -12,6 +12,7 @@ import {
   FreeText,
   GroupId,
   LabelId,
+  LeafId,
   NonNegative,
   NonNegativeFloat,
   Positive,
@@ -30,18 +31,49 @@ import {
   required,
   withDefault
 } from "./fields.js"
+import { TooManyId } from "./errors.js"
 import { withoutNumerals } from "./numerals.js"
 
 /**
  * The scenario file, defined once: decoding, encoding and the JSON Schema all come from
- * these definitions. Words follow MODEL.md (baseline, glide path, trend, rebasing,
+ * these definitions. Words follow docs/model.md (baseline, glide path, trend, rebasing,
  * settlement). docs/scenario-reference.md documents every field.
  */
 
 const label = (text: string) => ({ [LabelId]: text })
 
-const nonEmpty = <A, I>(schema: Schema.Schema<A, I>, what: string) =>
-  Schema.NonEmptyArray(schema).annotations(label(`a non-empty list of ${what}`))
+/**
+ * Limits on counts, far above real use, so that no file can make the engine loop or allocate
+ * without end (docs/scenario-reference.md#limits): a 50,000-entity market fits twice over.
+ */
+export const LIMITS = {
+  entities: 100_000,
+  peers: 100_000,
+  /** Baseline years, per-year weights and rebasing weights: as many as contract years at most. */
+  years: 50,
+  blendParts: 20,
+  bands: 100,
+  policies: 200,
+  /** Upper bounds of the Monte Carlo sds (defaults 0.01, 1.7, 0.01, 0). */
+  marketTrendSd: 1,
+  memberCostSd: 10,
+  savingsSd: 1,
+  riskDriftSd: 1
+} as const
+
+const nonEmpty = <A, I>(schema: Schema.Schema<A, I>, what: string, max: number): Schema.Schema<readonly [A, ...Array<A>], readonly [I, ...Array<I>]> =>
+  Schema.NonEmptyArray(schema)
+    .annotations(label(`a non-empty list of ${what}`))
+    .pipe(Schema.filter((list) => list.length <= max, { jsonSchema: { maxItems: max } }))
+    .annotations({ ...label(`a non-empty list of ${what}`), [TooManyId]: `at most ${max.toLocaleString("en-US")} ${what}` })
+
+/** A Monte Carlo sd from 0 to `max`. */
+const sdAtMost = (max: number) =>
+  NonNegativeFloat.pipe(Schema.filter((x) => x <= max)).annotations({
+    [LabelId]: `a number from 0 to ${max}`,
+    [LeafId]: true,
+    jsonSchema: { type: "number", minimum: 0, maximum: max }
+  })
 
 // ---------------------------------------------------------------- market
 
@@ -56,7 +88,7 @@ export const Entity = Schema.Struct({
 
 export const Market = Schema.Struct({
   entities: required(
-    nonEmpty(Entity, "entities"),
+    nonEmpty(Entity, "entities", LIMITS.entities),
     "Every provider organisation of the market (health systems, ACOs). Any entity can be the provider, a peer, or both."
   )
 }).annotations(label("a market { entities }"))
@@ -87,9 +119,9 @@ export const Experience = Schema.Union(Schema.Array(ExperienceRow), ExperienceCs
 // ---------------------------------------------------------------- contract
 
 export const Baseline = Schema.Struct({
-  years: required(nonEmpty(Year, "years"), "Baseline years, ascending and contiguous, all before the contract start (e.g. [2022, 2023, 2024])."),
+  years: required(nonEmpty(Year, "years", LIMITS.years), "Baseline years, ascending and contiguous, all before the contract start (e.g. [2022, 2023, 2024])."),
   weights: required(
-    nonEmpty(Weight, "weights"),
+    nonEmpty(Weight, "weights", LIMITS.years),
     'Weight of each baseline year, oldest first, summing to 1 (MSSP first agreement 0.1/0.3/0.6, renewals "1/3" each).'
   )
 }).annotations(label("a baseline { years, weights }"))
@@ -97,19 +129,19 @@ export const Baseline = Schema.Struct({
 export const Contract = Schema.Struct({
   provider: required(EntityId, "The contracting provider (a market.entities id)."),
   peers: required(
-    nonEmpty(EntityId, "entity ids"),
+    nonEmpty(EntityId, "entity ids", LIMITS.peers),
     "The peer group. It includes the provider when the provider is listed (the issue brief's $431 peer figure includes System A)."
   ),
   startYear: required(Year, "First calendar year of the contract."),
   years: required(ContractLength, "Number of contract years; every per-year list has this many entries."),
-  baseline: required(Baseline, "The baseline years and their weights (MODEL.md §2).")
+  baseline: required(Baseline, "The baseline years and their weights (docs/model.md §2).")
 }).annotations(label("a contract { provider, peers, startYear, years, baseline }"))
 
 // ---------------------------------------------------------------- benchmark
 
 export const GlidePath = Schema.Union(
   Schema.Struct({
-    providerWeights: required(nonEmpty(Share, "weights"), "Provider weight λ per contract year (1 = all provider history, 0 = all peer).")
+    providerWeights: required(nonEmpty(Share, "weights", LIMITS.years), "Provider weight λ per contract year (1 = all provider history, 0 = all peer).")
   }),
   Schema.Struct({
     from: required(Share, "Provider weight λ in the first contract year."),
@@ -158,7 +190,7 @@ const trendKinds = <Extra extends Schema.Struct.Fields>(extra: Extra) => {
   })
   const blend = Schema.Struct({
     kind: kindField("blend", "blend: a weighted sum of other trends (MSSP: 2/3 national-regional + 1/3 ACPT)."),
-    parts: required(nonEmpty(TrendPart, "{ weight, trend } parts"), "The blended trends and their weights (summing to 1)."),
+    parts: required(nonEmpty(TrendPart, "{ weight, trend } parts", LIMITS.blendParts), "The blended trends and their weights (summing to 1)."),
     ...extra
   })
   return [fixed, schedule, observed, blend] as const
@@ -214,11 +246,11 @@ export const Rebasing = Schema.Union(
   Schema.Struct({
     kind: kindField("periodic", "periodic: reset at the start of each agreement period from the latest realised years."),
     every: required(PositiveInt, "Agreement period length in years (MSSP: 5)."),
-    weights: required(nonEmpty(Weight, "weights"), "Weights of the latest realised years at a reset, oldest first, summing to 1.")
+    weights: required(nonEmpty(Weight, "weights", LIMITS.years), "Weights of the latest realised years at a reset, oldest first, summing to 1.")
   }),
   Schema.Struct({
     kind: kindField("rolling", "rolling: every year, the weighted average of the latest realised years."),
-    weights: required(nonEmpty(Weight, "weights"), "Weights of the latest realised years, oldest first, summing to 1.")
+    weights: required(nonEmpty(Weight, "weights", LIMITS.years), "Weights of the latest realised years, oldest first, summing to 1.")
   }),
   Schema.Struct({
     kind: kindField("partial", "partial: alpha × last realised + (1 − alpha) × previous provider baseline trended."),
@@ -234,7 +266,7 @@ export const SavingsCredit = Schema.Struct({
 export const Benchmark = Schema.Struct({
   glidePath: withDefault(
     GlidePath,
-    "Provider weight λ per contract year (MODEL.md §3.1). Default { constant: 1 }: the provider's own history only.",
+    "Provider weight λ per contract year (docs/model.md §3.1). Default { constant: 1 }: the provider's own history only.",
     () => ({ constant: ONE })
   ),
   convergenceCaps: withDefault(
@@ -242,9 +274,9 @@ export const Benchmark = Schema.Struct({
     "Limits on the convergence adjustment (1 − λ)(B_R − B_P), as shares of the peer baseline. Default: none.",
     () => ({ noNegative: false })
   ),
-  trend: required(TrendPolicy, "Trend from the last baseline year to each contract year (MODEL.md §3.2)."),
-  historicalTrend: optional(TrendPolicy, "Trend that brings each baseline year to the last baseline year (MODEL.md §2). Default: the same as trend."),
-  risk: withDefault(RiskCaps, "Caps on the risk ratio (MODEL.md §3.3). Default: uncapped.", () => ({})),
+  trend: required(TrendPolicy, "Trend from the last baseline year to each contract year (docs/model.md §3.2)."),
+  historicalTrend: optional(TrendPolicy, "Trend that brings each baseline year to the last baseline year (docs/model.md §2). Default: the same as trend."),
+  risk: withDefault(RiskCaps, "Caps on the risk ratio (docs/model.md §3.3). Default: uncapped.", () => ({})),
   discount: withDefault(
     perYear(DiscountRate),
     "Discount off the benchmark, REACH-style: one value for every year or a list per contract year. Default 0.",
@@ -259,7 +291,7 @@ export const Benchmark = Schema.Struct({
     "Peer component: follows the provider's reference years (with-rebase), refreshed every year from the peers' last realised year (annual), or fixed at contract start (fixed). Default with-rebase.",
     () => "with-rebase" as const
   ),
-  rebasing: withDefault(Rebasing, "How the provider baseline is reset during the contract (MODEL.md §4). Default { kind: none }.", () => ({
+  rebasing: withDefault(Rebasing, "How the provider baseline is reset during the contract (docs/model.md §4). Default { kind: none }.", () => ({
     kind: "none" as const
   })),
   savingsCredit: optional(orNull(SavingsCredit), "Credit added at each rebase for savings achieved (MSSP prior savings adjustment). Absent or null: none."),
@@ -272,7 +304,9 @@ export const Benchmark = Schema.Struct({
 
 // ---------------------------------------------------------------- settlement
 
+/** Settlement presets a scenario may name (`settlement: { preset: mssp-enhanced }`). */
 export const SETTLEMENT_PRESETS = ["mssp-basic-a", "mssp-basic-b", "mssp-basic-c", "mssp-basic-d", "mssp-basic-e", "mssp-enhanced"] as const
+/** One of SETTLEMENT_PRESETS. */
 export type SettlementPreset = (typeof SETTLEMENT_PRESETS)[number]
 
 export const CorridorRate = Schema.Union(
@@ -287,7 +321,7 @@ export const Band = Schema.Struct({
 }).annotations(label("a band { from, to, share }"))
 
 const Bands = Schema.Struct({
-  bands: required(nonEmpty(Band, "bands"), "Marginal bands on the gap as a share of the benchmark, like tax brackets, ascending.")
+  bands: required(nonEmpty(Band, "bands", LIMITS.bands), "Marginal bands on the gap as a share of the benchmark, like tax brackets, ascending.")
 }).annotations(label("{ bands }"))
 
 export const SavingsRateTerms = Schema.Union(Share, Bands).annotations(label("a sharing rate (decimal) or { bands }"))
@@ -373,17 +407,18 @@ export const PresentValue = Schema.Struct({
   rate: required(Rate, "Annual rate to discount yearly results to contract start.")
 }).annotations(label("{ rate }"))
 
+/** Monte Carlo assumptions used where a scenario gives none (docs/model.md §8). */
 export const STOCHASTIC_DEFAULTS = { marketTrendSd: 0.01, memberCostSd: 1.7, savingsSd: 0.01, riskDriftSd: 0 } as const
 
 export const Stochastic = Schema.Struct({
-  marketTrendSd: withDefault(NonNegativeFloat, "sd of the yearly market trend shock, log scale. Default 0.01.", () => STOCHASTIC_DEFAULTS.marketTrendSd),
+  marketTrendSd: withDefault(sdAtMost(LIMITS.marketTrendSd), "sd of the yearly market trend shock, log scale. Default 0.01.", () => STOCHASTIC_DEFAULTS.marketTrendSd),
   memberCostSd: withDefault(
-    NonNegativeFloat,
+    sdAtMost(LIMITS.memberCostSd),
     "sd of one member-year's cost, log scale; an entity-year draws N(0, memberCostSd / √members). Default 1.7, the per-member variation implied by MSSP's 3.9 % MSR at 5,000 members (a 90 % band: 1.645 × 1.7 ÷ √5,000 ≈ 3.9 %).",
     () => STOCHASTIC_DEFAULTS.memberCostSd
   ),
-  savingsSd: withDefault(NonNegativeFloat, "sd of achieved savings around the plan, absolute. Default 0.01.", () => STOCHASTIC_DEFAULTS.savingsSd),
-  riskDriftSd: withDefault(NonNegativeFloat, "sd of the yearly risk drift shock. Default 0.", () => STOCHASTIC_DEFAULTS.riskDriftSd)
+  savingsSd: withDefault(sdAtMost(LIMITS.savingsSd), "sd of achieved savings around the plan, absolute. Default 0.01.", () => STOCHASTIC_DEFAULTS.savingsSd),
+  riskDriftSd: withDefault(sdAtMost(LIMITS.riskDriftSd), "sd of the yearly risk drift shock. Default 0.", () => STOCHASTIC_DEFAULTS.riskDriftSd)
 }).annotations(label("stochastic assumptions { marketTrendSd, memberCostSd, savingsSd, riskDriftSd }"))
 
 // ---------------------------------------------------------------- policies and the file
@@ -422,16 +457,16 @@ const bodyFields = {
   $schema: optional(FreeText, "Path or URL of the JSON Schema, for editors; ignored by pbpsim."),
   name: required(Text, "Name of the scenario, shown in reports."),
   description: optional(FreeText, "What the scenario demonstrates (free text)."),
-  market: required(Market, "The entities of the market (MODEL.md §1)."),
+  market: required(Market, "The entities of the market (docs/model.md §1)."),
   experience: required(Experience, "Historical experience: a list of rows, or { csv: path } relative to the scenario file."),
   contract: required(Contract, "Who contracts, with which peers, from when, for how long, on which baseline years."),
-  benchmark: required(Benchmark, "How the benchmark is built each contract year (MODEL.md §3–4)."),
-  settlement: required(Settlement, "How each year is settled (MODEL.md §6)."),
-  projection: required(Projection, "Projected actual cost: market trend and each entity's savings path, member growth and risk drift (MODEL.md §5)."),
+  benchmark: required(Benchmark, "How the benchmark is built each contract year (docs/model.md §3–§4)."),
+  settlement: required(Settlement, "How each year is settled (docs/model.md §6)."),
+  projection: required(Projection, "Projected actual cost: market trend and each entity's savings path, member growth and risk drift (docs/model.md §5)."),
   presentValue: optional(orNull(PresentValue), "Discount yearly results to contract start at this rate. Absent or null: no present value."),
   stochastic: withDefault(
     Stochastic,
-    "Monte Carlo assumptions (MODEL.md §8). Default: marketTrendSd 0.01, memberCostSd 1.7, savingsSd 0.01, riskDriftSd 0.",
+    "Monte Carlo assumptions (docs/model.md §8). Default: marketTrendSd 0.01, memberCostSd 1.7, savingsSd 0.01, riskDriftSd 0.",
     () => ({ ...STOCHASTIC_DEFAULTS })
   )
 }
@@ -439,10 +474,11 @@ const bodyFields = {
 /** One scenario without its policies: what a policy overlay produces and the engine is resolved from. */
 export const ScenarioBody = Schema.Struct(bodyFields).annotations(label("a scenario"))
 
+/** The Effect Schema of a scenario file (decode with defaults filled; encode writes a file back). */
 export const ScenarioSchema = Schema.Struct({
   ...bodyFields,
   policies: required(
-    nonEmpty(Policy, "policies"),
+    nonEmpty(Policy, "policies", LIMITS.policies),
     "Named variants of the scenario (e.g. trending vs annual rebasing), each an overlay on the base; at least one."
   )
 }).annotations({

@@ -1,17 +1,9 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import {
-  addExact,
-  addToSketch,
-  emptySketch,
-  exactSumValue,
-  mergeExact,
-  mergeSketch,
-  RELATIVE_ACCURACY,
-  sketchFromState,
-  sketchQuantile,
-  sketchState
-} from "@pbpsim/simulator"
+import { RELATIVE_ACCURACY } from "@pbpsim/simulator"
+import { addExact, exactSumValue, mergeExact } from "../../src/montecarlo/exactSum.js"
+import { addToSketch, emptySketch, mergeSketch, sketchFromState, sketchQuantile, sketchState } from "../../src/montecarlo/sketch.js"
+import { canonicalPartials } from "../../src/montecarlo/statistics.js"
 
 const money = fc.double({ min: -1e9, max: 1e9, noNaN: true })
 
@@ -71,4 +63,46 @@ describe("quantile sketch", () => {
       expect(sketchState(right)).toEqual(sketchState(one))
     }
   )
+})
+
+describe("canonical exact sums", () => {
+  test.prop([fc.array(money, { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 199 }), fc.integer({ min: 1, max: 199 })])(
+    "write the same partials for the same sum, whatever order and grouping the values came in",
+    (values, cut, other) => {
+      const whole: Array<number> = []
+      for (const v of values) addExact(whole, v)
+      const a: Array<number> = []
+      const b: Array<number> = []
+      const c: Array<number> = []
+      values.forEach((v, i) => addExact(i < Math.min(cut, other) ? a : i < Math.max(cut, other) ? b : c, v))
+      mergeExact(c, a)
+      mergeExact(c, b)
+      expect(canonicalPartials(c)).toEqual(canonicalPartials(whole))
+      expect(exactSumValue(canonicalPartials(whole))).toBe(exactSumValue(whole))
+    }
+  )
+
+  it("is empty for a zero sum, one term for a sum a float holds, and the rounded sum then its remainder otherwise", () => {
+    const partials = (values: ReadonlyArray<number>) => {
+      const p: Array<number> = []
+      for (const v of values) addExact(p, v)
+      return p
+    }
+    expect(canonicalPartials(partials([]))).toEqual([])
+    expect(canonicalPartials(partials([1e16, 1, -1e16, -1]))).toEqual([])
+    expect(canonicalPartials(partials([0.5, 0.25]))).toEqual([0.75])
+    // 1e16 + 1 is not a float: it rounds (half to even) to 1e16, leaving 1. Smallest first, as partials are.
+    expect(canonicalPartials(partials([1, 1e16]))).toEqual([1, 1e16])
+  })
+})
+
+describe("quantile sketch limits", () => {
+  it("refuses a value that is not finite instead of allocating a bucket at infinity", () => {
+    const sketch = emptySketch()
+    expect(() => addToSketch(sketch, Number.POSITIVE_INFINITY)).toThrow(RangeError)
+    expect(() => addToSketch(sketch, Number.NaN)).toThrow(RangeError)
+    addToSketch(sketch, Number.MAX_VALUE)
+    addToSketch(sketch, -Number.MAX_VALUE)
+    expect(sketch.count).toBe(2)
+  })
 })

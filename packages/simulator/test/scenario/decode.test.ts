@@ -124,8 +124,8 @@ describe("resolvePolicy", () => {
 
   it("takes the MSSP ENHANCED preset's terms (42 CFR 425.605(d), 425.610)", () => {
     const terms = trending.settlement
-    // methodology.md §1.10: 75 % sharing, cap 20 % of benchmark, loss rate 1 − 0.75 × quality in [40 %, 75 %],
-    // 75 % when quality fails, loss limit 15 % of benchmark; §1.11: 2 % sequestration, first-dollar sharing.
+    // docs/model.md §9.8: 75 % sharing, cap 20 % of benchmark, loss rate 1 − 0.75 × quality in [40 %, 75 %],
+    // 75 % when quality fails, loss limit 15 % of benchmark, 2 % sequestration; §9.7: first-dollar sharing.
     expect(terms.name).toBe("MSSP ENHANCED")
     expect(terms.savingsRate).toEqual({ kind: "flat", rate: dec("0.75") })
     expect(terms.savingsCap?.toFixed()).toBe("0.2")
@@ -159,7 +159,7 @@ describe("resolvePolicy", () => {
       expect(w1?.toFixed(10)).toBe("0.3333333333")
       expect(w1?.add(w2 ?? 0).add(w3 ?? 0).sub(1).abs().lte("1e-39")).toBe(true)
     }
-    // BASIC C (methodology.md §1.10): 50 %, cap 10 %, losses 30 % limited to min(2 % revenue, 1 % benchmark);
+    // BASIC C (docs/model.md §9.8): 50 %, cap 10 %, losses 30 % limited to min(2 % revenue, 1 % benchmark);
     // the MSR override of 2 % is mirrored as the MLR (elections are symmetric, 425.605(b)).
     expect(periodic.settlement.name).toBe("MSSP BASIC Level C")
     expect(periodic.settlement.msr).toEqual({ kind: "fixed", rate: dec("0.02") })

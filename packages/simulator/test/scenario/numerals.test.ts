@@ -1,7 +1,12 @@
 import { fc, test } from "@fast-check/vitest"
 import { dec } from "@pbpsim/benchmark"
-import { Numeral, deepMerge, parseDecimal, parseInteger, parseScenarioText, parseWeight, showActual } from "@pbpsim/simulator"
-import { Either } from "effect"
+import { escapeText, Numeral, parseDecimal, parseFloatValue, parseInteger, parseWeight, showActual, showText } from "../../src/scenario/numerals.js"
+import { deepMerge } from "../../src/scenario/overlay.js"
+import { parseScenarioText } from "../../src/scenario/parse.js"
+import { Decimal } from "decimal.js"
+import { Either, Schema } from "effect"
+import { fastRow } from "../../src/scenario/csv.js"
+import { ExperienceRow } from "../../src/scenario/schema.js"
 import { describe, expect, it } from "vitest"
 
 const valueOf = (yaml: string): unknown => {
@@ -24,7 +29,8 @@ describe("parseScenarioText", () => {
     expect(valueOf('x: { 2025: "0.04" }\n')).toEqual({ "2025": "0.04" })
   })
 
-  test.prop([fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 12 })])(
+  // Every decimal below the 1e18 magnitude limit (MAX_MAGNITUDE), at up to 12 places.
+  test.prop([fc.bigInt({ min: -(10n ** 18n) + 1n, max: 10n ** 18n - 1n }), fc.integer({ min: 0, max: 12 })])(
     "any decimal written bare in YAML reaches decimal.js digit for digit",
     (units, scale) => {
       const text = dec(units.toString()).div(dec(10).pow(scale)).toFixed(scale)
@@ -107,5 +113,77 @@ describe("deepMerge", () => {
   test.prop([fc.jsonValue(), fc.jsonValue()])("an overlay that is not a mapping replaces the base, and an empty overlay changes nothing", (base, overlay) => {
     if (overlay === null || typeof overlay !== "object" || Array.isArray(overlay)) expect(deepMerge(base, overlay)).toBe(overlay)
     if (base !== null && typeof base === "object" && !Array.isArray(base)) expect(deepMerge(base, {})).toEqual(base)
+  })
+})
+
+describe("limits on what a file holds", () => {
+  it("refuses numbers beyond 1e18 or with more than 40 places, written bare or quoted alike", () => {
+    for (const bad of ["1e400", "-1e400", "1e18", "6e999999999", "1e-999999999", `0.${"1".repeat(41)}`, new Numeral("1e400", Number.POSITIVE_INFINITY)]) {
+      expect(parseDecimal(bad)).toBeUndefined()
+    }
+    expect(parseDecimal("999999999999999999.99")?.toFixed(2)).toBe("999999999999999999.99")
+    expect(parseDecimal("1e-40")?.toFixed()).toBe(`0.${"0".repeat(39)}1`)
+    // Monte Carlo sds: "1e400" as text is refused as 1e400 is, not read as Infinity.
+    expect(parseFloatValue("1e400")).toBeUndefined()
+    expect(parseFloatValue(new Numeral("1e400", Number.POSITIVE_INFINITY))).toBeUndefined()
+    expect(parseFloatValue("0.5")).toBe(0.5)
+  })
+
+  it("escapes control characters, bidi overrides and lone surrogates, and clips long text", () => {
+    expect(escapeText("\u001b[31mred\u0000\u202e")).toBe("\\u001b[31mred\\u0000\\u202e")
+    expect(escapeText("a\ud800b 😀")).toBe("a\\ud800b 😀")
+    expect(showText("k".repeat(1_000_000))).toHaveLength(80)
+    expect(showText("k".repeat(1_000_000)).endsWith("…")).toBe(true)
+    expect(showActual({ ["\u001b".repeat(3)]: "\u0007" })).toBe('{ \\u001b\\u001b\\u001b: "\\u0007" }')
+  })
+
+  it("keeps __proto__ in an overlay as a field (to be refused as unknown), never as the merged object's prototype", () => {
+    const overlay = JSON.parse('{ "__proto__": { "benchmark": 1 } }') as unknown
+    const merged = deepMerge({ name: "x" }, overlay) as Record<string, unknown>
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype)
+    expect(Object.keys(merged)).toEqual(["name", "__proto__"])
+  })
+})
+
+describe("parseScenarioText limits", () => {
+  const issues = (text: string) => {
+    const parsed = parseScenarioText(text, "t.yaml")
+    return Either.isLeft(parsed) ? parsed.left.map((i) => `${i.path}: ${i.message}`) : []
+  }
+
+  it("refuses alias bombs, aliases to no anchor and aliases inside their own anchor, with the line", () => {
+    const bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(", ")}]`)].join("\n")
+    expect(issues(bomb)).toEqual(["line 2: invalid YAML: aliases expand too often (more than 100 expansions; an alias bomb?)"])
+    expect(issues("x: 1\ny: *none\n")).toEqual(["line 2: invalid YAML: alias *none refers to no anchor &none set before it"])
+    expect(issues("x: &l [1, *l]\n")).toEqual(["line 1: invalid YAML: nested more than 64 levels deep (or an alias inside its own anchor)"])
+  })
+
+  it("refuses deep nesting before parsing, tags, several documents, and oversized text", () => {
+    expect(issues(`x: ${"[".repeat(200_000)}${"]".repeat(200_000)}`)).toEqual(["line 1, column 104: invalid YAML: lists or mappings nested more than 100 deep"])
+    expect(issues("x: !!binary aGVsbG8=\n")[0]).toContain("Unresolved tag")
+    expect(issues("x: 1\n---\ny: 2\n")[0]).toContain("multiple documents")
+    expect(issues(" ".repeat(16 * 1024 * 1024 + 1))[0]).toContain("over the limit of 16,777,216")
+  })
+})
+
+describe("the CSV row fast path", () => {
+  const decode = Schema.decodeUnknownEither(ExperienceRow, { errors: "all", onExcessProperty: "error" })
+  const cell = fc.oneof(
+    fc.constantFrom("", " ", "A", " B ", "2024", "1899", "2201", "2024.0", "0", "-1", "0.5", "1e3", "1e400", "12,5", "0x10", "1/3", "NaN", "120000", "60000000.00"),
+    fc.string({ maxLength: 6 }),
+    fc.integer({ min: -10, max: 3000 }).map(String)
+  )
+  const row = fc.record(
+    { entity: cell, year: cell, memberMonths: cell, cost: cell, riskScore: cell, group: cell, segment: cell },
+    { requiredKeys: ["entity", "year", "memberMonths", "cost"] }
+  )
+  test.prop([row], { numRuns: 2000 })("accepts only what the schema accepts, decoded to the same values", (cells) => {
+    const fast = fastRow(cells)
+    const slow = decode(cells)
+    const plain = (r: unknown) => JSON.stringify(r, (_, v) => (Decimal.isDecimal(v) ? `D${(v as Decimal).toFixed()}` : v))
+    if (fast !== undefined) {
+      expect(Either.isRight(slow)).toBe(true)
+      expect(plain(fast)).toBe(plain(Either.getOrThrow(slow)))
+    }
   })
 })

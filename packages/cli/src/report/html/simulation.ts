@@ -7,8 +7,9 @@ import { column, figure, label, renderTable, type Cell, type FigureSource, type 
 
 /**
  * The Monte Carlo run: per policy, fan charts of benchmark PMPM, actual PMPM and provider
- * net (P5–P95 band, P25–P75 band, median line); per pair of policies, the distribution of
- * the paired difference a − b per year and the probability that a is better for the payer.
+ * net (P5–P95 band, P25–P75 band, median line); for each policy after the first, the
+ * distribution of its paired difference from the first policy (a − first) per year and the
+ * probability that it is better for the payer (one section per policy: linear in policies).
  */
 
 const STATS = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"] as const satisfies ReadonlyArray<keyof DistributionView>
@@ -198,7 +199,9 @@ export const simulationSection = async (sim: SimulationView): Promise<string> =>
     `<p class="lede">${sim.trials} trials with seed <code>${escapeHtml(sim.seed)}</code> (${escapeHtml(sim.generator)}); every policy runs on the same draws, so differences between policies are paired. `,
     `Quantiles come from a sketch and are within a relative ${escapeHtml(sim.quantileRelativeAccuracy)} of the sample quantile.</p>`,
     ...policies,
-    pairs.length > 0 ? `<h3 class="sub">Paired differences</h3>` : "",
+    pairs.length > 0
+      ? `<h3 class="sub">Paired differences against <span class="policy-name">${escapeHtml(sim.pairs[0]!.b)}</span></h3><p>Each policy minus the first policy, ${escapeHtml(sim.pairs[0]!.b)}, on the same draws (as the comparison's Δ columns).</p>`
+      : "",
     ...pairs,
     `</section>`
   ].join("")
