@@ -6,7 +6,8 @@ import type { ContractModel } from "../model.js"
 import { blockRunner, runCountProblems, shardBlocks, trialsInBlocks, zeroNoiseOutput, type Shard } from "./blocks.js"
 import { compileSimulation } from "./compile.js"
 import { FIELD_COUNT, YEAR_FIELDS, type SimulationPlan } from "./plan.js"
-import { accumulatorState, emptyAccumulator, mergeState, summarize, type AccumulatorState, type SimulationSummary } from "./statistics.js"
+import { accumulatorState, emptyAccumulator, type AccumulatorState } from "./statistics.js"
+import { mergeState, summarize, type SimulationSummary } from "./summary.js"
 
 /** Options of simulate and simulatePlan. */
 export interface SimulateOptions {
