@@ -1,6 +1,8 @@
 import { Command } from "@effect/cli"
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Console, Effect } from "effect"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import { Console, Effect, Layer } from "effect"
 import { compare } from "./commands/compare.js"
 import { explain } from "./commands/explain.js"
 import { merge } from "./commands/merge.js"
@@ -59,7 +61,8 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo = processIo(
     Effect.catchAllDefect((defect) => fail(`pbpsim: internal error (please report it)\n${defect instanceof Error ? defect.stack : String(defect)}`)),
     Effect.provideService(Io, io),
     Console.withConsole(cliConsole(io)),
-    Effect.provide(NodeContext.layer)
+    // Only what @effect/cli needs (not NodeContext's command executor and worker manager): less to load at start-up.
+    Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer))
   )
   await Effect.runPromise(program)
   return code
