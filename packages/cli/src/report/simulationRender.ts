@@ -1,3 +1,4 @@
+import { POLICY_METRICS } from "@pbpsim/simulator"
 import type { Format } from "../options.js"
 import type { DistributionView, SimulationView } from "./simulationView.js"
 import { grouped } from "./comparison.js"
@@ -81,7 +82,8 @@ const assumptionsTable = (view: SimulationView): Table => ({
   rows: view.policies.map((p) => [p.name, p.assumptions.marketTrendSd, p.assumptions.memberCostSd, p.assumptions.savingsSd, p.assumptions.riskDriftSd])
 })
 
-const DISTRIBUTIONS = ["benchmarkPmpm", "actualPmpm", "sharedSavings", "sharedLosses", "providerNet", "payerNet"] as const
+/** The metrics the Monte Carlo reports per policy and year, in the simulator's one list. */
+const DISTRIBUTIONS = POLICY_METRICS
 
 const csvRows = (view: SimulationView): ReadonlyArray<ReadonlyArray<string>> => {
   const stat = (d: DistributionView) => [d.mean, d.sd, d.p5, d.p25, d.p50, d.p75, d.p95, ""]

@@ -1,3 +1,4 @@
+import { POLICY_METRICS, type PolicyMetric } from "@pbpsim/simulator"
 import type { DistributionView, PairRowView, SimulationPairView, SimulationPolicyView, SimulationRowView, SimulationView } from "../simulationView.js"
 import { fanChart, intervalChart, lineChart, type FanPoint } from "./charts.js"
 import { escapeHtml } from "./escape.js"
@@ -15,20 +16,21 @@ import { column, figure, label, renderTable, type Cell, type FigureSource, type 
 const STATS = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"] as const satisfies ReadonlyArray<keyof DistributionView>
 const STAT_HEADERS: Readonly<Record<(typeof STATS)[number], string>> = { mean: "Mean", sd: "SD", p5: "P5", p25: "P25", p50: "P50", p75: "P75", p95: "P95" }
 
-type RowMeasure = "benchmarkPmpm" | "actualPmpm" | "sharedSavings" | "sharedLosses" | "providerNet" | "payerNet"
-const ROW_MEASURES: ReadonlyArray<{ readonly field: RowMeasure; readonly title: string }> = [
-  { field: "benchmarkPmpm", title: "Benchmark PMPM ($)" },
-  { field: "actualPmpm", title: "Actual PMPM ($)" },
-  { field: "sharedSavings", title: "Shared savings ($)" },
-  { field: "sharedLosses", title: "Shared losses ($)" },
-  { field: "providerNet", title: "Provider net ($)" },
-  { field: "payerNet", title: "Payer net ($)" }
-]
+// A title for every metric of the simulator's one list (a metric added there is a type error here until titled).
+const TITLES: Readonly<Record<PolicyMetric, string>> = {
+  benchmarkPmpm: "Benchmark PMPM ($)",
+  actualPmpm: "Actual PMPM ($)",
+  sharedSavings: "Shared savings ($)",
+  sharedLosses: "Shared losses ($)",
+  providerNet: "Provider net ($)",
+  payerNet: "Payer net ($)"
+}
+const ROW_MEASURES = POLICY_METRICS.map((field) => ({ field, title: TITLES[field] }))
 
 const yearKey = (row: { readonly year: number | null }) => (row.year === null ? "contract" : String(row.year))
 const rowLabel = (row: { readonly label: string; readonly year: number | null }) => label(row.year === null ? "Contract" : String(row.year), "right")
 
-const fanPoints = (rows: ReadonlyArray<SimulationRowView>, field: RowMeasure): ReadonlyArray<FanPoint> =>
+const fanPoints = (rows: ReadonlyArray<SimulationRowView>, field: PolicyMetric): ReadonlyArray<FanPoint> =>
   rows.flatMap((r) => {
     const d = r[field]
     return r.year === null || d === undefined
@@ -40,7 +42,7 @@ const distributionCells = (d: DistributionView | undefined, source: Omit<FigureS
   STATS.map((s) => (d ? figure(d[s], { ...source, field: `${field}.${s}` }) : label("", "right")))
 
 /** One measure of one policy, year by year: the quantiles a fan chart draws, and mean and SD. */
-const fanTable = (p: SimulationPolicyView, field: RowMeasure, title: string, withContract: boolean): HtmlTable => ({
+const fanTable = (p: SimulationPolicyView, field: PolicyMetric, title: string, withContract: boolean): HtmlTable => ({
   caption: `${p.name}: ${title}, simulated`,
   columns: [column("Year"), ...STATS.map((s) => column(STAT_HEADERS[s]))],
   rows: [...p.years, ...(withContract ? [p.contract] : [])].map((r) => [
@@ -74,7 +76,7 @@ const probabilityTable = (p: SimulationPolicyView): HtmlTable => ({
   ])
 })
 
-const fanFigure = (p: SimulationPolicyView, id: string, field: RowMeasure, what: string, yTitle: string, yFormat: string, color: string) => () => {
+const fanFigure = (p: SimulationPolicyView, id: string, field: PolicyMetric, what: string, yTitle: string, yFormat: string, color: string) => () => {
   const text = {
     title: `${p.name}: ${what}, simulated`,
     description: `${what} per contract year under policy ${p.name} over the simulated trials: the light band spans the 5th to 95th percentile, the dark band the 25th to 75th, the line is the median.`
