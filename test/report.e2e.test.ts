@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import { chromium, type Browser } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { reportHtml } from "../packages/cli/src/actions/report.js"
-import type { SimulationView } from "../packages/cli/src/report/simulationView.js"
+import type { SimulationView } from "../packages/cli/src/render/simulationView.js"
 import { expectedFigure, type CellTag } from "./fixtures/report/figures.js"
 
 /**

@@ -6,9 +6,9 @@ import { loadScenario, policyNames, resolvePolicy, runPolicy, type PolicyRun, ty
 import type { Decimal } from "decimal.js"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { renderComparison } from "../packages/cli/src/report/render.js"
-import { comparisonView, type Provenance } from "../packages/cli/src/report/results.js"
-import { provenanceOf } from "../packages/cli/src/scenarioInput.js"
+import { renderComparison } from "../packages/cli/src/render/comparisonFormats.js"
+import { comparisonView, type Provenance } from "../packages/cli/src/render/comparisonView.js"
+import { provenanceOf } from "../packages/cli/src/provenance.js"
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 const scenarioDir = join(repoRoot, "scenarios")

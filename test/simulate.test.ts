@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { loadScenario } from "@pbpsim/simulator"
-import { simulationViewFor } from "../packages/cli/src/simulation.js"
+import { simulationViewFor } from "../packages/cli/src/actions/simulationPipeline.js"
 import { expectUserError, once, pbpsim, TIMEOUT } from "./support/cli.js"
 
 /**

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { describe, expect, it } from "vitest"
-import { renderSimulation } from "../packages/cli/src/report/simulationRender.js"
-import type { SimulationView } from "../packages/cli/src/report/simulationView.js"
+import { renderSimulation } from "../packages/cli/src/render/simulationFormats.js"
+import type { SimulationView } from "../packages/cli/src/render/simulationView.js"
 
 const VIEW = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/report/simulation-view.json"), "utf8")) as SimulationView
 
@@ -46,7 +46,7 @@ describe("renderSimulation", () => {
 
 describe("floatMoney", () => {
   it("always prints fixed places: no exponent from 1e21 up, no -0.00", async () => {
-    const { floatMoney } = await import("../packages/cli/src/report/simulationView.js")
+    const { floatMoney } = await import("../packages/cli/src/render/simulationView.js")
     expect(floatMoney(1e21)).toBe("1000000000000000000000.00")
     expect(floatMoney(-(2 ** 80))).toBe("-1208925819614629174706176.00")
     expect(floatMoney(-0.001)).toBe("0.00")

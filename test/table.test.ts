@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { left, renderText, right, type Table } from "../packages/cli/src/report/table.js"
+import { left, renderText, right, type Table } from "../packages/cli/src/render/table.js"
 
 const table: Table = {
   title: "Money by year",

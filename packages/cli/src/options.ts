@@ -1,5 +1,5 @@
 import { Args, Options } from "@effect/cli"
-import { TABLE_WIDTH } from "./report/table.js"
+import { TABLE_WIDTH } from "./render/table.js"
 
 export const FORMATS = ["table", "csv", "json", "markdown"] as const
 export type Format = (typeof FORMATS)[number]

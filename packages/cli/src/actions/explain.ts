@@ -1,8 +1,9 @@
 import { Effect } from "effect"
 import { UserError } from "../errors.js"
 import { writeOutput } from "../output.js"
-import { explainYear } from "../report/explain.js"
-import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
+import { explainYear } from "../render/explain.js"
+import { load, runPolicies, selectPolicies } from "../scenarioInput.js"
+import { provenanceOf } from "../provenance.js"
 
 /** explain: run the chosen policy exactly and print one year's waterfall (text) or derivation tree (json). */
 export const explainAction = (args: {

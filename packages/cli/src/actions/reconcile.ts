@@ -11,7 +11,7 @@ import { Effect } from "effect"
 import { UserError } from "../errors.js"
 import type { Format } from "../options.js"
 import { writeOutput } from "../output.js"
-import { reconcileReport } from "../report/reconcile.js"
+import { reconcileReport } from "../render/reconcile.js"
 import { ENGINE_VERSION } from "../version.js"
 
 const readRows = (file: string) =>

@@ -3,12 +3,13 @@ import { Effect } from "effect"
 import { UserError } from "../errors.js"
 import type { Io } from "../io.js"
 import { writeOutput } from "../output.js"
-import { reportDocument } from "../report/html/document.js"
-import { scenarioSummary } from "../report/html/summary.js"
-import { comparisonView } from "../report/results.js"
-import type { SimulationView } from "../report/simulationView.js"
-import { load, provenanceOf, runPolicies, selectPolicies } from "../scenarioInput.js"
-import type { SimulationArgs } from "../simulation.js"
+import { reportDocument } from "../render/html/document.js"
+import { scenarioSummary } from "../render/html/summary.js"
+import { comparisonView } from "../render/comparisonView.js"
+import type { SimulationView } from "../render/simulationView.js"
+import { load, runPolicies, selectPolicies } from "../scenarioInput.js"
+import { provenanceOf } from "../provenance.js"
+import type { SimulationArgs } from "./simulationPipeline.js"
 import { lazily } from "../commands/lazy.js"
 
 /** How the report gets a Monte Carlo run: the simulate command's own pipeline, so both print the same figures. */
@@ -42,7 +43,7 @@ export const reportHtml = (args: {
   })
 
 /** simulate's own pipeline, loaded only when the report has a simulation. */
-const simulateOwnPipeline: SimulationSource = (args) => lazily(() => import("../simulation.js"), (m) => m.simulationViewFor(args))
+const simulateOwnPipeline: SimulationSource = (args) => lazily(() => import("./simulationPipeline.js"), (m) => m.simulationViewFor(args))
 
 /** `--out` is required: an HTML document on a terminal helps nobody. */
 export const writeReport = (args: Parameters<typeof reportHtml>[0] & { readonly out: string | undefined }): Effect.Effect<void, UserError | ScenarioError, Io> =>

@@ -2,9 +2,9 @@ import { Effect, Option } from "effect"
 import { UserError } from "../errors.js"
 import type { Format } from "../options.js"
 import { writeOutput } from "../output.js"
-import { renderSimulation } from "../report/simulationRender.js"
+import { renderSimulation } from "../render/simulationFormats.js"
 import { load } from "../scenarioInput.js"
-import { shardFor, simulationViewFor } from "../simulation.js"
+import { shardFor, simulationViewFor } from "./simulationPipeline.js"
 
 const parseShard = (text: string): Effect.Effect<{ index: number; count: number }, UserError> => {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim())

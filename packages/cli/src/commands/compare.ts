@@ -9,7 +9,7 @@ const policiesOption = Options.text("policies").pipe(
 )
 
 export const compare = Command.make("compare", { scenario: scenarioArg, policies: policiesOption, format: formatOption, wide: wideOption, out: outOption }, (args) =>
-  lazily(() => import("../scenarioInput.js"), (m) => m.reportPolicies({
+  lazily(() => import("../actions/runCompare.js"), (m) => m.reportPolicies({
     scenario: args.scenario,
     requested: Option.match(args.policies, { onNone: () => [], onSome: splitNames }),
     kind: "compare",

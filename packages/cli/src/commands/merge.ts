@@ -8,7 +8,7 @@ const shardsArg = Args.text({ name: "shard" }).pipe(Args.atLeast(1), Args.withDe
 
 export const merge = Command.make("merge", { shards: shardsArg, format: formatOption, wide: wideOption, out: outOption }, (args) =>
   lazily(
-    () => Promise.all([import("../simulation.js"), import("../report/simulationRender.js")]),
+    () => Promise.all([import("../actions/simulationPipeline.js"), import("../render/simulationFormats.js")]),
     ([simulation, render]) =>
       Effect.gen(function* () {
         const view = yield* simulation.mergeShards(args.shards)

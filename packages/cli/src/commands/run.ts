@@ -11,7 +11,7 @@ const policyOption = Options.text("policy").pipe(
 
 export const run = Command.make("run", { scenario: scenarioArg, policy: policyOption, format: formatOption, wide: wideOption, out: outOption }, (args) =>
   lazily(
-    () => import("../scenarioInput.js"),
+    () => import("../actions/runCompare.js"),
     (m) =>
       m.reportPolicies({
         scenario: args.scenario,

@@ -1,6 +1,6 @@
 import { dec, formatFixed } from "@pbpsim/benchmark"
 import { left, right, type Table } from "./table.js"
-import type { ComparisonView, PolicyView, YearRow } from "./results.js"
+import type { ComparisonView, PolicyView, YearRow } from "./comparisonView.js"
 
 /** Display rounding of exact rate strings (CSV and JSON keep the exact strings). */
 const fixed = (text: string, places: number) => formatFixed(dec(text), places)

@@ -1,6 +1,6 @@
 import { Decimal } from "decimal.js"
 import { GENERATOR, RELATIVE_ACCURACY, type ContractModel, type Distribution, type PairRowSummary, type PolicyRowSummary, type SimulationSummary } from "@pbpsim/simulator"
-import type { Provenance } from "./results.js"
+import type { Provenance } from "./comparisonView.js"
 
 /**
  * The one view of a Monte Carlo run every output format prints (table, CSV, Markdown, JSON,

@@ -1,4 +1,4 @@
-import type { ComparisonView, DifferenceView, PolicyView, YearRow } from "../results.js"
+import type { ComparisonView, DifferenceView, PolicyView, YearRow } from "../comparisonView.js"
 import { barChart, lineChart, type SeriesPoint } from "./charts.js"
 import { escapeHtml } from "./escape.js"
 import { chartFigure, inOrder } from "./figure.js"

@@ -1,8 +1,8 @@
 import { POLICY_METRICS } from "@pbpsim/simulator"
 import type { Format } from "../options.js"
 import type { DistributionView, SimulationView } from "./simulationView.js"
-import { grouped } from "./comparison.js"
-import { renderAlignedMarkdown } from "./render.js"
+import { grouped } from "./comparisonTables.js"
+import { renderAlignedMarkdown } from "./comparisonFormats.js"
 import { wrapText } from "../text.js"
 import { left, renderCsv, renderText, right, TABLE_WIDTH, type Table } from "./table.js"
 

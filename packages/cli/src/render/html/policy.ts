@@ -1,4 +1,4 @@
-import type { PolicyView, YearRow } from "../results.js"
+import type { PolicyView, YearRow } from "../comparisonView.js"
 import { barChart, lineChart } from "./charts.js"
 import { escapeHtml } from "./escape.js"
 import { chartFigure, inOrder } from "./figure.js"

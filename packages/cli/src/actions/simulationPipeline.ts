@@ -21,11 +21,12 @@ import {
   type SimulationPlan
 } from "@pbpsim/simulator"
 import { Effect, ParseResult, Schema } from "effect"
-import { UserError } from "./errors.js"
-import { progressBar } from "./progress.js"
-import { simulationView, type SimulationView } from "./report/simulationView.js"
-import { load, provenanceOf, rulesOf, selectPolicies } from "./scenarioInput.js"
-import { ENGINE_VERSION } from "./version.js"
+import { UserError } from "../errors.js"
+import { progressBar } from "../progress.js"
+import { simulationView, type SimulationView } from "../render/simulationView.js"
+import { load, rulesOf, selectPolicies } from "../scenarioInput.js"
+import { provenanceOf } from "../provenance.js"
+import { ENGINE_VERSION } from "../version.js"
 
 /**
  * simulate and merge: resolve the policies, compile them for the kernel, run the trials (in

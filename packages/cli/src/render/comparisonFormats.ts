@@ -1,6 +1,6 @@
 import type { Format } from "../options.js"
-import { benchmarkMemoTable, comparisonCsvRows, comparisonMemoTables, comparisonTables, policyTable, settlementMemoTable, totalsMemoTable } from "./comparison.js"
-import type { ComparisonView } from "./results.js"
+import { benchmarkMemoTable, comparisonCsvRows, comparisonMemoTables, comparisonTables, policyTable, settlementMemoTable, totalsMemoTable } from "./comparisonTables.js"
+import type { ComparisonView } from "./comparisonView.js"
 import { wrapText } from "../text.js"
 import { renderCsv, renderText, TABLE_WIDTH, type Table } from "./table.js"
 

@@ -1,5 +1,5 @@
 import type { Scenario } from "@pbpsim/simulator"
-import type { ComparisonView } from "../results.js"
+import type { ComparisonView } from "../comparisonView.js"
 import type { SimulationView } from "../simulationView.js"
 import { escapeHtml } from "./escape.js"
 

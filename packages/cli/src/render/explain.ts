@@ -1,6 +1,6 @@
 import { derivationToJson, displayText, exactText, formatFixed, type Derivation, type DerivationJson } from "@pbpsim/benchmark"
 import type { PolicyRun } from "@pbpsim/simulator"
-import type { Provenance } from "./results.js"
+import type { Provenance } from "./comparisonView.js"
 
 /**
  * The waterfall of one contract year: every step from provider and peer baselines through

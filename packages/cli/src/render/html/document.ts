@@ -1,4 +1,4 @@
-import type { ComparisonView } from "../results.js"
+import type { ComparisonView } from "../comparisonView.js"
 import type { SimulationView } from "../simulationView.js"
 import { comparisonSection } from "./comparison.js"
 import { escapeHtml } from "./escape.js"
