@@ -1,6 +1,6 @@
-import { addExact, exactSumValue, mergeExact, type ExactSum } from "./exactSum.js"
+import { addExact, exactSumValue, type ExactSum } from "./exactSum.js"
 import { FIELD_COUNT, F_ACTUAL, F_BENCHMARK, F_EXPENDITURE, F_LOSSES, F_OUTCOME, F_PAYER, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "./plan.js"
-import { addToSketch, emptySketch, MAX_KEY, MIN_KEY, mergeSketch, sketchFromState, sketchQuantile, sketchState, storeSpan, type QuantileSketch, type SketchState } from "./sketch.js"
+import { addToSketch, emptySketch, MAX_KEY, sketchState, storeSpan, type QuantileSketch, type SketchState } from "./sketch.js"
 
 /**
  * Streaming statistics of a Monte Carlo run, per policy and contract year and over the

@@ -1,6 +1,7 @@
 import { parse as parseCsv } from "csv-parse/sync"
 import { Either, Schema } from "effect"
-import { locateParseIssues, type ScenarioIssue, toScenarioIssue } from "./errors.js"
+import { type ScenarioIssue, toScenarioIssue } from "./errors.js"
+import { locateParseIssues } from "./schemaIssues.js"
 import { ONE } from "@pbpsim/benchmark"
 import { parseDecimal, parseIdentifier, parseInteger, showList, showText } from "./numerals.js"
 import { ExperienceRow, type ExperienceRowDocument } from "./schema.js"

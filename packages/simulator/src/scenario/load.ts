@@ -10,10 +10,10 @@ import {
   type ScenarioIssue,
   formatIssue,
   formatPath,
-  locateParseIssues,
   scenarioError,
   toScenarioIssue
 } from "./errors.js"
+import { locateParseIssues } from "./schemaIssues.js"
 import { parseIdentifier, showActual } from "./numerals.js"
 import { deepMerge, isMapping, overlayTouches } from "./overlay.js"
 import { MAX_SCENARIO_BYTES, type ParsedScenarioText, parseScenarioText, shapeIssue } from "./parse.js"

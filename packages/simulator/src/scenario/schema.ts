@@ -2,7 +2,6 @@ import { ONE, ZERO } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { Schema } from "effect"
 import {
-  AnyDecimal,
   ContractLength,
   type DecimalInput,
   DecimalPlaces,
@@ -31,7 +30,7 @@ import {
   required,
   withDefault
 } from "./fields.js"
-import { TooManyId } from "./errors.js"
+import { TooManyId } from "./schemaIssues.js"
 import { withoutNumerals } from "./numerals.js"
 
 /**

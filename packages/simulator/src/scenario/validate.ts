@@ -4,7 +4,7 @@ import { Either } from "effect"
 import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
 import { showActual, showList } from "./numerals.js"
-import { settlementTerms } from "./resolve.js"
+import { settlementTerms } from "./terms.js"
 import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 
 /**
