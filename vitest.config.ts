@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^@pbpsim\/benchmark\/compute$/, replacement: fileURLToPath(new URL("./packages/benchmark/src/compute/index.ts", import.meta.url)) },
       { find: /^@pbpsim\/benchmark$/, replacement: source("benchmark") },
+      { find: /^@pbpsim\/simulator\/messageText$/, replacement: fileURLToPath(new URL("./packages/simulator/src/scenario/messageText.ts", import.meta.url)) },
       { find: /^@pbpsim\/simulator$/, replacement: source("simulator") },
       { find: /^@pbpsim\/cli$/, replacement: source("cli") }
     ]

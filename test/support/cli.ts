@@ -41,7 +41,7 @@ export const once = <A>(start: () => Promise<A>): (() => Promise<A>) => {
   return () => (started ??= start())
 }
 
-export const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, "")
+export { stripAnsi } from "../../packages/cli/src/text.js"
 
 /** A user mistake: exit 1, nothing on stdout, no stack trace and no "internal error" on stderr. */
 export const expectUserError = (r: Outcome): void => {

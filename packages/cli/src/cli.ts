@@ -1,4 +1,6 @@
 import { Command } from "@effect/cli"
+// The dependency-free entry, not the package index: start-up must not load the engine.
+import { clipText, escapeText } from "@pbpsim/simulator/messageText"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
@@ -32,10 +34,7 @@ const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION, executa
  * most 100 lines are printed.
  */
 const safeMessage = (message: string): string => {
-  const lines = message.split("\n").map((line) => {
-    const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    return escaped.length > 400 ? `${escaped.slice(0, 399)}…` : escaped
-  })
+  const lines = message.split("\n").map((line) => clipText(escapeText(line), 400))
   return lines.length > 101 ? [...lines.slice(0, 100), `… and ${lines.length - 100} more lines`].join("\n") : lines.join("\n")
 }
 

@@ -56,3 +56,6 @@ export { stateProblems, POLICY_METRICS, type PolicyMetric } from "./montecarlo/s
 export { AccumulatorStateSchema } from "./montecarlo/stateSchema.js"
 export { GENERATOR } from "./montecarlo/draws.js"
 export { RELATIVE_ACCURACY } from "./montecarlo/sketch.js"
+
+// User text in messages: control characters escaped, clipped (what every scenario error shows).
+export { clipText, escapeText, showText, MAX_SHOWN_TEXT } from "./scenario/messageText.js"

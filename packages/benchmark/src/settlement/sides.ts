@@ -148,18 +148,20 @@ export const lossSide = (
       source: terms.sharingBasis === "first-dollar" ? "42 CFR 425.605(d), 425.610(d) (first dollar once the MLR is met)" : "contract terms (beyond-corridor sharing)"
     })
   )
+  const atFlatRate = (applied: ReturnType<typeof flatLossRate>): Shared =>
+    shareGap({
+      side: "loss",
+      sharing: { kind: "flat", rate: applied.value, why: applied.derivation },
+      benchmark: B,
+      gapRate: rate.neg(),
+      startRate,
+      basis,
+      source: "42 CFR 425.605(d), 425.610(d)"
+    })
   const shared: Shared =
     lossRate.kind === "bands"
       ? shareGap({ side: "loss", sharing: lossRate, benchmark: B, gapRate: rate.neg(), startRate, basis, source: "REACH risk corridors / contract bands" })
-      : shareGap({
-          side: "loss",
-          sharing: { kind: "flat", rate: flatLossRate(lossRate, input).value, why: flatLossRate(lossRate, input).derivation },
-          benchmark: B,
-          gapRate: rate.neg(),
-          startRate,
-          basis,
-          source: "42 CFR 425.605(d), 425.610(d)"
-        })
+      : atFlatRate(flatLossRate(lossRate, input))
   steps.push(shared.derivation)
   const sharingRate = shared.rate
 

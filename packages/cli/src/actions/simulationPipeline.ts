@@ -11,6 +11,7 @@ import {
   resolvePolicy,
   runCountProblems,
   shardBlocks,
+  showText,
   simulatePlan,
   stateProblems,
   trialsInBlocks,
@@ -139,10 +140,7 @@ export const shardFor = (args: SimulationArgs & { readonly shard: { readonly ind
 export const MAX_SHARD_BYTES = 256 * 1024 * 1024
 
 /** A file name or value from the user as a message shows it: control characters escaped, clipped to 80. */
-const shown = (text: string, max = 80): string => {
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped
-}
+const shown = (text: string, max = 80): string => showText(text, max)
 
 const Whole = (min: number, max: number) => Schema.Number.pipe(Schema.int(), Schema.between(min, max))
 
