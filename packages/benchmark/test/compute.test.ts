@@ -189,9 +189,9 @@ describe("bands", () => {
     // 30 % shared beyond a 2 % corridor: 23M + 2.5M = 25.5M
     { gapRate: "0.3", start: "0.02", shared: "25500000" }
   ])("share $gapRate of B = 100M from $start is $shared", ({ gapRate, start, shared }) => {
-    const exact = bandSharesExact(bands, M("100"), dec(gapRate), dec(start)).reduce((acc, b) => acc.add(b.shared), dec(0))
+    const exact = bandSharesExact(bands, M("100"), M("100").mul(gapRate), dec(start)).reduce((acc, b) => acc.add(b.shared), dec(0))
     exactly(exact, shared)
-    floatAgrees(bandShareFloat(new Float64Array([0, 0.25, 0.35]), new Float64Array([0.25, 0.35, Infinity]), new Float64Array([1, 0.5, 0.25]), 100e6, Number(gapRate), Number(start)), shared)
+    floatAgrees(bandShareFloat(new Float64Array([0, 0.25, 0.35]), new Float64Array([0.25, 0.35, Infinity]), new Float64Array([1, 0.5, 0.25]), 100e6, 100e6 * Number(gapRate), Number(start)), shared)
   })
 })
 

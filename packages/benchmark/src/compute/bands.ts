@@ -2,18 +2,20 @@ import type { Decimal } from "decimal.js"
 import { max, min, ZERO } from "../decimal.js"
 
 /**
- * Marginal bands: the part of the gap rate (|B − E| ÷ B) above `startRate` that falls in each
- * band [from, to) is shared at that band's share: Σ share_b × B × max(0, min(to_b, gap) − max(from_b, start)).
+ * Marginal bands: the part of the gap |B − E| above `startRate` × B that falls in each band
+ * [from × B, to × B) is shared at that band's share: Σ share_b × max(0, min(to_b·B, gap) − max(from_b, start)·B).
+ * In dollars, not as rates of B: the gap is exact, while gap ÷ B would be rounded to 40 digits
+ * and carry that rounding into every shared dollar.
  */
 export const bandSharesExact = (
   bands: ReadonlyArray<{ readonly from: Decimal; readonly to?: Decimal | undefined; readonly share: Decimal }>,
   benchmark: Decimal,
-  gapRate: Decimal,
+  gap: Decimal,
   startRate: Decimal
 ): ReadonlyArray<{ readonly gapInBand: Decimal; readonly shared: Decimal }> =>
   bands.map((band) => {
-    const top = band.to === undefined ? gapRate : min(band.to, gapRate)
-    const gapInBand = max(ZERO, top.sub(max(band.from, startRate))).mul(benchmark)
+    const top = band.to === undefined ? gap : min(band.to.mul(benchmark), gap)
+    const gapInBand = max(ZERO, top.sub(max(band.from, startRate).mul(benchmark)))
     return { gapInBand, shared: gapInBand.mul(band.share) }
   })
 
@@ -23,14 +25,14 @@ export const bandShareFloat = (
   to: Float64Array,
   share: Float64Array,
   benchmark: number,
-  gapRate: number,
+  gap: number,
   startRate: number
 ): number => {
   let shared = 0
   for (let b = 0; b < from.length; b++) {
-    const top = to[b]! < gapRate ? to[b]! : gapRate
-    const width = top - (from[b]! > startRate ? from[b]! : startRate)
-    if (width > 0) shared += width * benchmark * share[b]!
+    const top = to[b]! * benchmark < gap ? to[b]! * benchmark : gap
+    const inBand = top - (from[b]! > startRate ? from[b]! : startRate) * benchmark
+    if (inBand > 0) shared += inBand * share[b]!
   }
   return shared
 }

@@ -100,7 +100,7 @@ export const sharedSavingsFloat = (terms: SettlementYearFloat, benchmark: number
   const start = terms.firstDollar ? 0 : terms.msr
   const bands = terms.savingsBands
   const shared = bands
-    ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, gross / benchmark, start)
+    ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, gross, start)
     : (gross - start * benchmark) * terms.savingsRate
   const afterSequestration = shared * terms.qualityMultiplier * (1 - terms.sequestration)
   const cap = terms.savingsCap * benchmark
@@ -112,7 +112,7 @@ export const sharedLossesFloat = (terms: SettlementYearFloat, benchmark: number,
   const start = terms.firstDollar ? 0 : terms.mlr
   const bands = terms.lossBands
   const shared = bands
-    ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, -gross / benchmark, start)
+    ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, -gross, start)
     : (-gross - start * benchmark) * terms.lossRate
   const shareLimit = terms.lossLimitShare * benchmark
   const limit = shareLimit < terms.lossLimitAmount ? shareLimit : terms.lossLimitAmount

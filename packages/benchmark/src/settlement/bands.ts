@@ -47,21 +47,21 @@ export const marginalBandShare = (bands: ReadonlyArray<Band>, at: Decimal): Deci
   bands.find((b) => at.gte(b.from) && (b.to === undefined || at.lt(b.to)))?.share ?? ZERO
 
 /**
- * Share a gap through marginal bands. `gapRate` = |B − E| / B; only the part of the gap above
+ * Share a gap (|B − E|, in dollars) through marginal bands; only the part of the gap above
  * `startRate` is shared (0 from the first dollar, the corridor for beyond-corridor sharing).
- * shared = Σ_b share_b × B × max(0, min(to_b, gapRate) − max(from_b, startRate)).
+ * shared = Σ_b share_b × max(0, min(to_b × B, gap) − max(from_b, startRate) × B), in dollars (compute/bands.ts).
  */
 export const shareByBands = (args: {
   readonly rule: string
   readonly label: string
   readonly bands: ReadonlyArray<Band>
   readonly benchmark: Decimal
-  readonly gapRate: Decimal
+  readonly gap: Decimal
   readonly startRate: Decimal
   readonly source?: string
 }): Explained<{ readonly shared: Decimal; readonly perBand: ReadonlyArray<BandShare> }> => {
   validateBands(args.rule, "bands", args.bands)
-  const perBand = bandSharesExact(args.bands, args.benchmark, args.gapRate, args.startRate).map((b, i): BandShare => ({ band: args.bands[i]!, ...b }))
+  const perBand = bandSharesExact(args.bands, args.benchmark, args.gap, args.startRate).map((b, i): BandShare => ({ band: args.bands[i]!, ...b }))
   const shared = sum(perBand.map((b) => b.shared))
   const notes = perBand
     .filter((b) => !b.gapInBand.isZero())
@@ -71,10 +71,11 @@ export const shareByBands = (args: {
     derive({
       rule: args.rule,
       label: args.label,
-      formula: "shared = Σ share_b × B × max(0, min(to_b, gap/B) − max(from_b, start))",
+      formula: "shared = Σ share_b × max(0, min(to_b × B, gap) − max(from_b, start) × B)",
       inputs: [
         quantity("benchmark B", args.benchmark, "money"),
-        quantity("gap rate |B − E|/B", args.gapRate, "rate"),
+        quantity("gap |B − E|", args.gap, "money"),
+        quantity("gap rate |B − E|/B", args.gap.div(args.benchmark), "rate"),
         quantity("sharing starts at", args.startRate, "rate")
       ],
       output: quantity("shared before quality, sequestration and caps", shared, "money"),

@@ -182,8 +182,8 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
   )
   notes.push(corridorNote)
 
-  const savings = outcome === "savings" ? savingsSide(terms, input, B, gross, rate, msr.value) : undefined
-  const losses = outcome === "loss" && mlr !== undefined && terms.lossRate !== undefined ? lossSide(terms, terms.lossRate, input, B, gross, rate, mlr.value) : undefined
+  const savings = outcome === "savings" ? savingsSide(terms, input, B, gross, msr.value) : undefined
+  const losses = outcome === "loss" && mlr !== undefined && terms.lossRate !== undefined ? lossSide(terms, terms.lossRate, input, B, gross, mlr.value) : undefined
   for (const side of [savings, losses]) {
     if (side === undefined) continue
     steps.push(...side.steps)

@@ -10,12 +10,11 @@ export interface Shared {
   readonly derivation: Derivation
 }
 
-/** Share a gap at a flat rate or through bands; `gapRate` = |gap|/B, sharing starts at `startRate`. */
+/** Share a gap at a flat rate or through bands; sharing starts at `startRate` × B, `basis` is the gap above it. */
 export const shareGap = (args: {
   readonly side: "savings" | "loss"
   readonly sharing: SavingsRate | { readonly kind: "flat"; readonly rate: Decimal; readonly why: Derivation }
   readonly benchmark: Decimal
-  readonly gapRate: Decimal
   readonly startRate: Decimal
   readonly basis: Decimal
   readonly source: string
@@ -28,7 +27,7 @@ export const shareGap = (args: {
       label,
       bands: args.sharing.bands,
       benchmark: args.benchmark,
-      gapRate: args.gapRate,
+      gap: args.basis.add(args.startRate.mul(args.benchmark)),
       startRate: args.startRate,
       source: args.source
     })

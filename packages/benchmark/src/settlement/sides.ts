@@ -25,7 +25,7 @@ export interface SideResult {
  * The savings side of a year whose savings qualify: basis, rate or bands, quality multiplier,
  * sequestration, cap (compute/settlement.ts sharedSavingsExact), each step explained.
  */
-export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: Decimal, gross: Decimal, rate: Decimal, msr: Decimal): SideResult => {
+export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: Decimal, gross: Decimal, msr: Decimal): SideResult => {
   const steps: Array<Derivation> = []
   const notes: Array<string> = []
   let sharedSavings = ZERO
@@ -62,7 +62,6 @@ export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: D
       side: "savings",
       sharing: terms.savingsRate,
       benchmark: B,
-      gapRate: rate,
       startRate,
       basis,
       source: "42 CFR 425.605(d), 425.610(d) (MSSP rates); REACH/commercial bands"
@@ -130,7 +129,6 @@ export const lossSide = (
   input: SettlementInput,
   B: Decimal,
   gross: Decimal,
-  rate: Decimal,
   mlr: Decimal
 ): SideResult => {
   const steps: Array<Derivation> = []
@@ -153,14 +151,13 @@ export const lossSide = (
       side: "loss",
       sharing: { kind: "flat", rate: applied.value, why: applied.derivation },
       benchmark: B,
-      gapRate: rate.neg(),
       startRate,
       basis,
       source: "42 CFR 425.605(d), 425.610(d)"
     })
   const shared: Shared =
     lossRate.kind === "bands"
-      ? shareGap({ side: "loss", sharing: lossRate, benchmark: B, gapRate: rate.neg(), startRate, basis, source: "REACH risk corridors / contract bands" })
+      ? shareGap({ side: "loss", sharing: lossRate, benchmark: B, startRate, basis, source: "REACH risk corridors / contract bands" })
       : atFlatRate(flatLossRate(lossRate, input))
   steps.push(shared.derivation)
   const sharingRate = shared.rate

@@ -8,7 +8,7 @@ const band = (from: string, to: string | undefined, share: string): Band => ({ f
 const tiered = [band("0", "0.02", "0"), band("0.02", "0.05", "0.5"), band("0.05", undefined, "0.75")]
 
 const share = (gapRate: string, startRate = "0") =>
-  shareByBands({ rule: "test.bands", label: "test", bands: tiered, benchmark: dec(1_000_000), gapRate: dec(gapRate), startRate: dec(startRate) })
+  shareByBands({ rule: "test.bands", label: "test", bands: tiered, benchmark: dec(1_000_000), gap: dec(gapRate).mul(1_000_000), startRate: dec(startRate) })
 
 describe("shareByBands", () => {
   it.each([
