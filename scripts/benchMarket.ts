@@ -1,5 +1,5 @@
 import { dec, fixedTrend, observedTrend } from "@pbpsim/benchmark"
-import type { ContractModel, ExperienceRecord } from "@pbpsim/simulator"
+import type { ContractModel, ExperienceRecord, YearTerms } from "@pbpsim/simulator"
 import seedrandom from "seedrandom"
 
 /** The bench's synthetic market: provider E0000 and its peers, 2022–2024 history, three policies. */
@@ -18,7 +18,26 @@ export const market = (entities: number, years: number): ReadonlyArray<ContractM
       riskScore: dec(risk.toFixed(4))
     }))
   })
-  const zero = dec(0)
+  const yearTerms: YearTerms = {
+    name: "base terms",
+    fromYear: 1,
+    trend: observedTrend("peers"),
+    convergenceCaps: { up: dec("0.05"), down: dec("0.015"), noNegative: false },
+    riskCaps: { up: dec("0.03") },
+    discount: dec(0),
+    settlement: {
+      name: "MSSP-like two-sided",
+      msr: { kind: "mssp-variable" },
+      mlr: { kind: "fixed", rate: dec("0.02") },
+      sharingBasis: "first-dollar",
+      savingsRate: { kind: "flat", rate: dec("0.75") },
+      savingsCap: dec("0.2"),
+      sequestration: dec("0.02"),
+      lossRate: { kind: "quality-linked", savingsRate: dec("0.75"), min: dec("0.4"), max: dec("0.75"), failedQuality: dec("0.75") },
+      lossLimit: { shareOfBenchmark: dec("0.15") }
+    },
+    quality: { score: dec("0.9"), savingsMultiplier: dec(1), meetsStandard: true }
+  }
   const base: ContractModel = {
     scenarioName: `bench market ${entities}×${years}`,
     policyName: "trending",
@@ -34,36 +53,22 @@ export const market = (entities: number, years: number): ReadonlyArray<ContractM
     baselineWeights: [dec("0.1"), dec("0.3"), dec("0.6")],
     historicalTrend: observedTrend("market"),
     glidePath: Array.from({ length: years }, () => dec("0.7")),
-    convergenceCaps: { up: dec("0.05"), down: dec("0.015"), noNegative: false },
-    trend: observedTrend("peers"),
-    riskCaps: { up: dec("0.03") },
-    discount: Array.from({ length: years }, () => zero),
+    terms: Array.from({ length: years }, () => yearTerms),
     rounding: { places: 2, mode: "half-up" },
     peerRefresh: "with-rebase",
     rebasing: { rebasing: { kind: "none" }, glidePathOnRebase: "continue" },
-    settlement: {
-      name: "MSSP-like two-sided",
-      msr: { kind: "mssp-variable" },
-      mlr: { kind: "fixed", rate: dec("0.02") },
-      sharingBasis: "first-dollar",
-      savingsRate: { kind: "flat", rate: dec("0.75") },
-      savingsCap: dec("0.2"),
-      sequestration: dec("0.02"),
-      lossRate: { kind: "quality-linked", savingsRate: dec("0.75"), min: dec("0.4"), max: dec("0.75"), failedQuality: dec("0.75") },
-      lossLimit: { shareOfBenchmark: dec("0.15") }
-    },
-    quality: Array.from({ length: years }, () => ({ score: dec("0.9"), savingsMultiplier: dec(1), meetsStandard: true })),
     marketTrend: Array.from({ length: years }, () => dec("0.04")),
     projection: new Map(names.map((n, i) => [n, { savings: Array.from({ length: years }, () => dec(i === 0 ? "0.02" : "0")), memberGrowth: dec("0.01"), riskDrift: dec("0.005") }])),
     stochastic: { marketTrendSd: 0.01, memberCostSd: 1.7, savingsSd: 0.01, riskDriftSd: 0.005 }
   }
+  const rollingTrend = fixedTrend("0.04")
   return [
     base,
     { ...base, policyName: "annual-rebase", rebasing: { rebasing: { kind: "annual" }, glidePathOnRebase: "continue" } },
     {
       ...base,
       policyName: "rolling-glide",
-      trend: fixedTrend("0.04"),
+      terms: base.terms.map((t) => ({ ...t, trend: rollingTrend })),
       glidePath: Array.from({ length: years }, (_, k) => dec(Math.max(0, 0.8 - 0.2 * k).toFixed(2))),
       rebasing: { rebasing: { kind: "rolling", weights: [dec("0.5"), dec("0.5")] }, glidePathOnRebase: "continue" }
     }

@@ -5,7 +5,7 @@ import { ONE, ZERO } from "./decimal.js"
 import { derive, explained, quantity, type Derivation, type Explained } from "./derivation.js"
 import { invalid } from "./errors.js"
 import { describeRounding, type Rounding } from "./rounding.js"
-import { benchmarkChainExact } from "./compute/benchmark.js"
+import { benchmarkChainExact, creditWithAdjustmentExact, type CreditRule } from "./compute/benchmark.js"
 import { roundExact } from "./compute/rounding.js"
 
 /**
@@ -56,6 +56,8 @@ export const contractYearBenchmark = (args: {
   readonly capBasis?: Decimal
   /** Prior savings credit added to the blended baseline before trend (docs/model.md §4, 42 CFR 425.658). */
   readonly savingsCredit?: Explained<Decimal>
+  /** add: the credit stacks on the convergence adjustment; higher: a positive credit replaces it when higher (MSSP 2024+). Default add. */
+  readonly creditRule?: CreditRule
   readonly trendFactor: Explained<Decimal>
   readonly riskRatio: Explained<Decimal>
   readonly discount: Decimal
@@ -67,12 +69,13 @@ export const contractYearBenchmark = (args: {
   const { discount, rounding } = args
   if (!factor.isFinite() || !factor.gt(ZERO)) throw invalid(rule, "trendFactor", "must be positive")
   if (!ratio.isFinite() || !ratio.gt(ZERO)) throw invalid(rule, "riskRatio", "must be positive")
-  if (!discount.isFinite() || discount.isNegative() || discount.gte(ONE))
-    throw invalid(rule, "discount", `must be in [0, 1), got ${discount.toFixed()}`)
+  if (!discount.isFinite() || discount.lte(ONE.neg()) || discount.gte(ONE))
+    throw invalid(rule, "discount", `must be above −1 and below 1, got ${discount.toFixed()}`)
   if (!Number.isInteger(rounding.places) || rounding.places < 0)
     throw invalid(rule, "rounding.places", `must be a whole number ≥ 0, got ${rounding.places}`)
-  const credit = args.savingsCredit?.value ?? ZERO
-  if (!credit.isFinite() || credit.isNegative()) throw invalid(rule, "savingsCredit", "must be a finite, non-negative PMPM")
+  const givenCredit = args.savingsCredit?.value ?? ZERO
+  if (!givenCredit.isFinite() || givenCredit.isNegative()) throw invalid(rule, "savingsCredit", "must be a finite, non-negative PMPM")
+  const creditRule = args.creditRule ?? "add"
 
   const blend = convergence({
     providerBaseline: args.providerBaseline.value,
@@ -81,7 +84,9 @@ export const contractYearBenchmark = (args: {
     caps: args.caps,
     ...(args.capBasis !== undefined ? { capBasis: args.capBasis } : {})
   })
-  const blended = blend.value.blended
+  const combined = creditWithAdjustmentExact(blend.value.adjustment, givenCredit, creditRule)
+  const credit = combined.credit
+  const blended = args.providerBaseline.value.add(combined.adjustment)
   const { beforeTrend, trended, riskAdjusted, discounted } = benchmarkChainExact(blended, credit, factor, ratio, discount)
   const benchmarkPmpm = roundExact(discounted, rounding)
 
@@ -90,7 +95,7 @@ export const contractYearBenchmark = (args: {
     passThrough("benchmark.peerBaseline", "Peer baseline", "peer baseline B_R", args.peerBaseline),
     blend.derivation
   ]
-  if (args.savingsCredit !== undefined)
+  if (args.savingsCredit !== undefined && creditRule === "add")
     steps.push(
       derive({
         rule: "benchmark.savingsCredit",
@@ -99,6 +104,29 @@ export const contractYearBenchmark = (args: {
         inputs: [quantity("blended baseline", blended, "pmpm"), quantity("savings credit", credit, "pmpm")],
         output: quantity("baseline before trend", beforeTrend, "pmpm"),
         source: "42 CFR 425.658 (prior savings adjustment); docs/model.md §4",
+        steps: [args.savingsCredit.derivation]
+      })
+    )
+  else if (args.savingsCredit !== undefined)
+    steps.push(
+      derive({
+        rule: "benchmark.savingsCredit",
+        label: "Higher of the convergence adjustment and the savings credit",
+        formula: "credit > 0 ? B_P + max(adj, credit) : B_P + adj",
+        inputs: [
+          quantity("provider baseline", args.providerBaseline.value, "pmpm"),
+          quantity("convergence adjustment", blend.value.adjustment, "pmpm"),
+          quantity("savings credit", givenCredit, "pmpm")
+        ],
+        output: quantity("baseline before trend", beforeTrend, "pmpm"),
+        source: "42 CFR 425.652(a)(8) as amended for 2024+ (the higher of a positive regional adjustment and the prior savings adjustment); docs/model.md §4",
+        notes: [
+          !givenCredit.gt(ZERO)
+            ? "no positive credit: the convergence adjustment stands"
+            : combined.replaced
+              ? "the credit is higher: it replaces the convergence adjustment"
+              : "the convergence adjustment is higher: the credit is not applied"
+        ],
         steps: [args.savingsCredit.derivation]
       })
     )
@@ -126,7 +154,7 @@ export const contractYearBenchmark = (args: {
       inputs: [quantity("risk-adjusted benchmark", riskAdjusted, "pmpm"), quantity("discount", discount, "rate")],
       output: quantity("discounted benchmark", discounted, "pmpm"),
       source: "ACO REACH Global discount (3.5 % → 4 % in PY2025); docs/model.md §3.4",
-      notes: discount.isZero() ? ["no discount"] : []
+      notes: discount.isZero() ? ["no discount"] : discount.isNegative() ? ["a negative discount: a premium on the benchmark"] : []
     }),
     derive({
       rule: "benchmark.rounding",
@@ -142,7 +170,7 @@ export const contractYearBenchmark = (args: {
     {
       providerBaseline: args.providerBaseline.value,
       peerBaseline: args.peerBaseline.value,
-      adjustment: blend.value.adjustment,
+      adjustment: combined.adjustment,
       blended,
       savingsCredit: credit,
       beforeTrend,

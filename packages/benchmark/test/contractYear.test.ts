@@ -117,8 +117,49 @@ describe("contractYearBenchmark", () => {
     expect(e.field).toBe("discount")
   })
 
-  it("rejects a negative discount", () => {
-    expect(invalidOf(() => contractYearBenchmark({ ...example, discount: dec("-0.01") })).field).toBe("discount")
+  it("takes a negative discount as a premium on the benchmark", () => {
+    // 471.24 × (1 + 0.01) = 475.9524 → 475.95
+    const r = contractYearBenchmark({ ...example, discount: dec("-0.01") }).value
+    expect(r.discounted.eq("475.9524")).toBe(true)
+    expect(r.benchmarkPmpm.eq("475.95")).toBe(true)
+  })
+
+  it("rejects a discount of −1 or below, and of 1 or above", () => {
+    expect(invalidOf(() => contractYearBenchmark({ ...example, discount: dec("-1") })).field).toBe("discount")
+    expect(invalidOf(() => contractYearBenchmark({ ...example, discount: dec("1") })).field).toBe("discount")
+  })
+
+  describe("with a savings credit", () => {
+    // Provider 400, peer 500, λ 0.6: adjustment 40.
+    it("adds the credit on top of the adjustment under the add rule", () => {
+      const r = contractYearBenchmark({ ...example, savingsCredit: given("credit", "12"), creditRule: "add" }).value
+      // (400 + 40 + 12) × 1.05 = 474.6
+      expect(r.beforeTrend.eq(452)).toBe(true)
+      expect(r.trended.eq("474.6")).toBe(true)
+    })
+
+    it("takes the higher of adjustment and credit under the higher rule: the adjustment of 40 beats a credit of 12", () => {
+      const r = contractYearBenchmark({ ...example, savingsCredit: given("credit", "12"), creditRule: "higher" }).value
+      expect(r.adjustment.eq(40)).toBe(true)
+      expect(r.savingsCredit.isZero()).toBe(true)
+      expect(r.beforeTrend.eq(440)).toBe(true)
+    })
+
+    it("lets a credit replace a negative adjustment under the higher rule (MSSP 2024+)", () => {
+      // Peer 350 below provider 400: adjustment (1 − 0.6)(350 − 400) = −20; credit 12 replaces it: 400 + 12.
+      const r = contractYearBenchmark({ ...example, peerBaseline: given("peer", "350"), savingsCredit: given("credit", "12"), creditRule: "higher" }).value
+      expect(r.adjustment.isZero()).toBe(true)
+      expect(r.savingsCredit.eq(12)).toBe(true)
+      expect(r.beforeTrend.eq(412)).toBe(true)
+      // Stacked instead, the two would give 400 − 20 + 12 = 392.
+      const stacked = contractYearBenchmark({ ...example, peerBaseline: given("peer", "350"), savingsCredit: given("credit", "12") }).value
+      expect(stacked.beforeTrend.eq(392)).toBe(true)
+    })
+
+    it("keeps a negative adjustment when there is no positive credit, under either rule", () => {
+      const r = contractYearBenchmark({ ...example, peerBaseline: given("peer", "350"), savingsCredit: given("credit", "0"), creditRule: "higher" }).value
+      expect(r.beforeTrend.eq(380)).toBe(true)
+    })
   })
 
   it("rejects a non-positive trend factor", () => {

@@ -7,6 +7,7 @@ import type { SimulationSummary } from "./montecarlo/summary.js"
 import { scenarioError } from "./scenario/errors.js"
 import { decodeScenario, decodeScenarioDocument, loadScenario, type ReadCsv } from "./scenario/load.js"
 import { policyNames, resolvePolicy, unknownPolicyIssue, type Scenario } from "./scenario/resolve.js"
+import { settlementTermsName } from "./model.js"
 
 /**
  * Plain async functions for callers who do not use Effect: each returns a Promise that
@@ -208,7 +209,7 @@ export const toPlainRun = (run: PolicyRun): PlainPolicyRun => {
   return {
     name: run.result.policyName,
     description: run.result.policyDescription,
-    settlementTerms: run.model.settlement.name,
+    settlementTerms: settlementTermsName(run.model),
     years: run.result.years.map((y, i) => {
       const b = y.benchmark.value
       const s = y.settlement.value

@@ -37,7 +37,8 @@ export {
 export { scenarioJsonSchema } from "./scenario/jsonSchema.js"
 
 // The contract as the engine runs it (a scenario with one policy applied).
-export type { ContractModel, ExperienceRecord, Rebasing, RebasingPolicy, EntityProjection, StochasticAssumptions } from "./model.js"
+export type { ContractModel, ExperienceRecord, Rebasing, RebasingPolicy, SavingsCreditTerms, YearTerms, EntityProjection, StochasticAssumptions } from "./model.js"
+export { settlementTermsName } from "./model.js"
 
 // The exact engine.
 export { runPolicy, type PolicyRun } from "./engine/run.js"

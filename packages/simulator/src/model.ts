@@ -30,11 +30,23 @@ export type Rebasing =
   /** Every year, alpha × last realised + (1 − alpha) × previous provider baseline trended. */
   | { readonly kind: "partial"; readonly alpha: Decimal }
 
+/**
+ * MSSP-style prior savings adjustment, set at each rebase and applied in every year of the new
+ * period: share × average per-capita savings of the last `years` contract years (all of the
+ * closing period when absent), capped at cap × peer baseline. `withRegional` says whether it is
+ * added to the convergence adjustment or replaces it when higher (42 CFR 425.652(a)(8), 2024+).
+ */
+export interface SavingsCreditTerms {
+  readonly share: Decimal
+  readonly cap: Decimal
+  readonly years?: number
+  readonly withRegional: "add" | "higher"
+}
+
 /** Rebasing with its savings credit and what the glide path does at a rebase. */
 export interface RebasingPolicy {
   readonly rebasing: Rebasing
-  /** MSSP-style prior savings adjustment added at each rebase: share × average per-capita savings since the last rebase, capped at cap × peer baseline. */
-  readonly savingsCredit?: { readonly share: Decimal; readonly cap: Decimal }
+  readonly savingsCredit?: SavingsCreditTerms
   /** At a rebase the glide path continues (year index of the contract) or restarts at its first weight. */
   readonly glidePathOnRebase: "continue" | "restart"
 }
@@ -61,6 +73,25 @@ export interface StochasticAssumptions {
   readonly riskDriftSd: number
 }
 
+/** The terms in force in one contract year: the base terms with every schedule entry up to that year applied. */
+export interface YearTerms {
+  /** Name of the schedule entry in force ("base terms" before the first entry). */
+  readonly name: string
+  /** Contract year from which these terms have applied (1 for the base terms). */
+  readonly fromYear: number
+  /** Trend from the baseline reference year to this year. */
+  readonly trend: TrendPolicy
+  readonly convergenceCaps: ConvergenceCaps
+  readonly riskCaps: RiskCaps
+  /** Provider weight λ set by the schedule for this year; absent: the glide path's. */
+  readonly providerWeight?: Decimal
+  /** Discount of the year (0 for none; negative: a premium). */
+  readonly discount: Decimal
+  readonly settlement: SettlementTerms
+  /** Quality of the year: score (drives quality-linked loss rates), savings multiplier, standard met. */
+  readonly quality: { readonly score: Decimal; readonly savingsMultiplier: Decimal; readonly meetsStandard: boolean }
+}
+
 /** One policy of a scenario, resolved: what runPolicy and the Monte Carlo compile read (resolvePolicy builds it). */
 export interface ContractModel {
   readonly scenarioName: string
@@ -81,21 +112,14 @@ export interface ContractModel {
   readonly baselineWeights: ReadonlyArray<Decimal>
   /** Trend that brings each baseline year to the last baseline year. */
   readonly historicalTrend: TrendPolicy
-  /** Provider weight λ per contract year (length = years); 1 = all provider, 0 = all peer. */
+  /** Provider weight λ per contract year (length = years); 1 = all provider, 0 = all peer. A schedule's providerWeight takes precedence. */
   readonly glidePath: ReadonlyArray<Decimal>
-  readonly convergenceCaps: ConvergenceCaps
-  /** Trend from the baseline reference year to each contract year. */
-  readonly trend: TrendPolicy
-  readonly riskCaps: RiskCaps
-  /** Discount per contract year (length = years), 0 for none. */
-  readonly discount: ReadonlyArray<Decimal>
+  /** The terms in force in each contract year (length = years). */
+  readonly terms: ReadonlyArray<YearTerms>
   readonly rounding: Rounding
   /** Peer component: follows the provider's reference years ("with-rebase"), refreshed every year from the peers' last realised year ("annual"), or fixed at contract start ("fixed"). */
   readonly peerRefresh: "with-rebase" | "annual" | "fixed"
   readonly rebasing: RebasingPolicy
-  readonly settlement: SettlementTerms
-  /** Quality per contract year: score (drives quality-linked loss rates) and savings multiplier. */
-  readonly quality: ReadonlyArray<{ readonly score: Decimal; readonly savingsMultiplier: Decimal; readonly meetsStandard: boolean }>
   /** Market-wide cost trend per contract year (length = years). */
   readonly marketTrend: ReadonlyArray<Decimal>
   /** Projection per entity (every entity has one; defaults filled in). */
@@ -104,3 +128,7 @@ export interface ContractModel {
   readonly presentValueRate?: Decimal
   readonly stochastic: StochasticAssumptions
 }
+
+/** The settlement terms' names over the contract, each once in order ("BASIC Level A → … → BASIC Level E"). */
+export const settlementTermsName = (model: Pick<ContractModel, "terms">): string =>
+  [...new Set(model.terms.map((t) => t.settlement.name))].join(" → ")

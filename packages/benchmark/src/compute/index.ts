@@ -6,7 +6,7 @@
  */
 export { convergenceExact, convergenceAdjustmentFloat, type ConvergenceArithmetic } from "./convergence.js"
 export { riskRatioExact, riskRatioFloat } from "./risk.js"
-export { benchmarkChainExact, benchmarkChainFloat } from "./benchmark.js"
+export { benchmarkChainExact, benchmarkChainFloat, creditWithAdjustmentExact, creditWithAdjustmentFloat, CREDIT_ADD, CREDIT_HIGHER, type CreditRule } from "./benchmark.js"
 export { roundExact, roundFloat, roundingModeCode, TIE_TOLERANCE, unreachable } from "./rounding.js"
 export { bandSharesExact, bandShareFloat } from "./bands.js"
 export {

@@ -30,10 +30,15 @@ export interface ExplainView extends Provenance {
   readonly policy: string
   readonly year: number
   readonly contractYear: number
+  /** The schedule entry in force (or the base terms), from which contract year, and the settlement terms' name. */
+  readonly terms: { readonly name: string; readonly fromYear: number; readonly settlement: string }
   readonly benchmark: DerivationJson
   readonly settlement: DerivationJson
   readonly incentivePower: DerivationJson
 }
+
+const termsText = (terms: PolicyRun["result"]["years"][number]["terms"]): string =>
+  `${terms.name}${terms.fromYear > 1 ? ` (since contract year ${terms.fromYear})` : ""}, settled on ${terms.settlement}`
 
 export const explainYear = (run: PolicyRun, contractYear: number) => {
   const y = run.result.years[contractYear - 1]
@@ -41,6 +46,7 @@ export const explainYear = (run: PolicyRun, contractYear: number) => {
   const power = run.incentivePower[contractYear - 1]!
   const text = [
     `Contract year ${y.contractYear} (${y.year}) of policy ${run.result.policyName}, provider ${run.result.provider}`,
+    `Terms in force: ${termsText(y.terms)}`,
     "",
     "Benchmark",
     renderDerivation(y.benchmark.derivation),
@@ -58,6 +64,7 @@ export const explainYear = (run: PolicyRun, contractYear: number) => {
       policy: run.result.policyName,
       year: y.year,
       contractYear: y.contractYear,
+      terms: y.terms,
       benchmark: derivationToJson(y.benchmark.derivation),
       settlement: derivationToJson(y.settlement.derivation),
       incentivePower: derivationToJson(power.derivation)

@@ -1,5 +1,5 @@
 import { Decimal } from "decimal.js"
-import { GENERATOR, RELATIVE_ACCURACY, type ContractModel, type Distribution, type PairRowSummary, type PolicyRowSummary, type SimulationSummary } from "@pbpsim/simulator"
+import { GENERATOR, RELATIVE_ACCURACY, settlementTermsName, type ContractModel, type Distribution, type PairRowSummary, type PolicyRowSummary, type SimulationSummary } from "@pbpsim/simulator"
 import type { Provenance } from "./comparisonView.js"
 
 /**
@@ -166,7 +166,7 @@ export const simulationView = (args: {
     return {
       name: p.name,
       description: model.policyDescription,
-      settlementTerms: model.settlement.name,
+      settlementTerms: settlementTermsName(model),
       assumptions: {
         marketTrendSd: assumption(model.stochastic.marketTrendSd),
         memberCostSd: assumption(model.stochastic.memberCostSd),

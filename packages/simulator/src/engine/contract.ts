@@ -29,7 +29,10 @@ export interface ContractYearResult {
   readonly providerWeight: Decimal
   /** True where this year's provider baseline was reset from realised experience. */
   readonly rebased: boolean
+  /** Which terms applied: the schedule entry in force (or the base terms), from which contract year, and the settlement terms' name. */
+  readonly terms: { readonly name: string; readonly fromYear: number; readonly settlement: string }
   readonly reference: { readonly year: number; readonly providerYears: ReadonlyArray<number>; readonly peerYears: ReadonlyArray<number> }
+  /** The prior savings credit in force this year (set at the period's rebase). */
   readonly savingsCredit?: Explained<Decimal>
   readonly benchmark: Explained<ContractYearBenchmark>
   readonly memberMonths: Decimal
@@ -177,30 +180,52 @@ const peerFor = (
   return { baseline: atProviderRisk, years: source.years }
 }
 
-/** MSSP-style prior savings adjustment: share × average per-capita savings of the closing period, capped at cap × peer baseline. */
+/**
+ * MSSP-style prior savings adjustment, set at a rebase for the whole new period: share × the
+ * average per-capita savings of the last `years` contract years before it (every year of the
+ * closing period when `years` is absent; a year before the contract counts as 0), capped at
+ * cap × peer baseline.
+ */
 const savingsCreditFor = (
   model: ContractModel,
-  priorYears: ReadonlyArray<ContractYearResult>,
+  closingPeriod: ReadonlyArray<ContractYearResult>,
+  before: ReadonlyArray<ContractYearResult>,
+  k: number,
   peerBaseline: Decimal
 ): Explained<Decimal> | undefined => {
   const credit = model.rebasing.savingsCredit
-  if (!credit || priorYears.length === 0) return undefined
-  const perCapita = priorYears.map((y) => y.settlement.value.gross.div(y.memberMonths))
-  const { average, uncapped, cap, credit: value } = savingsCreditExact(perCapita, credit.share, credit.cap, peerBaseline)
+  if (!credit) return undefined
+  const counted: ReadonlyArray<{ readonly label: string; readonly perCapita: Decimal }> =
+    credit.years === undefined
+      ? closingPeriod.map((y) => ({ label: `${y.year}`, perCapita: y.settlement.value.gross.div(y.memberMonths) }))
+      : Array.from({ length: credit.years }, (_, i) => {
+          const contractYear = k - credit.years! + i
+          const y = before[contractYear - 1]
+          return y
+            ? { label: `${y.year}`, perCapita: y.settlement.value.gross.div(y.memberMonths) }
+            : { label: `${model.startYear + contractYear - 1} (before the contract: 0)`, perCapita: ZERO }
+        })
+  if (counted.length === 0) return undefined
+  const { average, uncapped, cap, credit: value } = savingsCreditExact(
+    counted.map((c) => c.perCapita),
+    credit.share,
+    credit.cap,
+    peerBaseline
+  )
   return explained(
     value,
     derive({
       rule: "rebase.savingsCredit",
-      label: "Prior savings credit",
+      label: "Prior savings credit (for the whole period)",
       formula: "min(share × max(0, mean per-capita savings), cap × B_R)",
       inputs: [
-        ...priorYears.map((y, i) => quantity(`savings PMPM ${y.year}`, perCapita[i]!, "pmpm")),
+        ...counted.map((c) => quantity(`savings PMPM ${c.label}`, c.perCapita, "pmpm")),
         quantity("share", credit.share, "rate"),
         quantity("cap", credit.cap, "rate"),
         quantity("peer baseline", peerBaseline, "pmpm")
       ],
       output: quantity("credit", value, "pmpm"),
-      source: "42 CFR 425.658 (prior savings adjustment: 50 %, capped at 5 % of national per capita)",
+      source: "42 CFR 425.658 (prior savings adjustment: 50 % of the average per-capita savings of the 3 years before the agreement, capped at 5 % of national per capita)",
       notes: [average.lte(ZERO) ? "no average savings: no credit" : uncapped.gt(cap) ? "cap binds" : "cap does not bind"]
     })
   )
@@ -219,6 +244,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
   const results: Array<ContractYearResult> = []
   let reference: Reference | undefined
   let periodStart = 1
+  let credit: Explained<Decimal> | undefined
   for (let k = 1; k <= model.years; k++) {
     const year = model.startYear + k - 1
     const source = rebaseSource(model, k, year)
@@ -247,29 +273,31 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       reference = { ...reference, peerYears: peer.years, peerBaseline: peer.baseline }
     }
     if (!reference) throw invalid("rebasing", `year ${k}`, "has no reference to keep")
-    const credit = rebased ? savingsCreditFor(model, results.slice(periodStart - 1), reference.peerBaseline.value) : undefined
+    // The credit is set at a rebase and holds for the whole period that the rebase opens.
+    if (rebased) credit = savingsCreditFor(model, results.slice(periodStart - 1), results, k, reference.peerBaseline.value)
     if (rebased) periodStart = k
+    const terms = model.terms[k - 1]
+    if (!terms) throw invalid("terms", `year ${k}`, "are missing")
     const glideIndex = model.rebasing.glidePathOnRebase === "restart" ? k - periodStart : k - 1
-    const providerWeight = model.glidePath[glideIndex]
+    const providerWeight = terms.providerWeight ?? model.glidePath[glideIndex]
     if (!providerWeight) throw invalid("glidePath", `year ${k}`, "has no provider weight")
 
-    const trend = trendFactor(model.trend, reference.year, year, observed)
+    const trend = trendFactor(terms.trend, reference.year, year, observed)
     const cell = cellOf(realised, model.provider, year)
-    const risk = riskRatio({ current: cell.riskScore, base: reference.riskBase, caps: model.riskCaps })
+    const risk = riskRatio({ current: cell.riskScore, base: reference.riskBase, caps: terms.riskCaps })
     const benchmark = contractYearBenchmark({
       providerBaseline: reference.providerBaseline,
       peerBaseline: reference.peerBaseline,
       providerWeight,
-      caps: model.convergenceCaps,
-      ...(credit ? { savingsCredit: credit } : {}),
+      caps: terms.convergenceCaps,
+      ...(credit ? { savingsCredit: credit, creditRule: model.rebasing.savingsCredit?.withRegional ?? "add" } : {}),
       trendFactor: trend,
       riskRatio: risk,
-      discount: model.discount[k - 1] ?? ZERO,
+      discount: terms.discount,
       rounding: model.rounding
     })
-    const quality = model.quality[k - 1]
-    if (!quality) throw invalid("quality", `year ${k}`, "is missing")
-    const settlement = settle(model.settlement, {
+    const quality = terms.quality
+    const settlement = settle(terms.settlement, {
       benchmark: benchmark.value.benchmarkPmpm.mul(cell.memberMonths),
       expenditure: cell.cost,
       assignedMembers: cell.memberMonths.div(12),
@@ -283,6 +311,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       year,
       providerWeight,
       rebased,
+      terms: { name: terms.name, fromYear: terms.fromYear, settlement: terms.settlement.name },
       reference: { year: reference.year, providerYears: reference.providerYears, peerYears: reference.peerYears },
       ...(credit ? { savingsCredit: credit } : {}),
       benchmark,

@@ -1,5 +1,5 @@
 import { dec, invalid, settlementYearFloat, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
-import { roundingModeCode } from "@pbpsim/benchmark/compute"
+import { CREDIT_ADD, CREDIT_HIGHER, roundingModeCode } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import type { ContractModel } from "../model.js"
 import { runContract } from "../engine/contract.js"
@@ -98,9 +98,10 @@ const settlementPlan = (model: ContractModel, realised: RealisedExperience): Set
   years: Array.from({ length: model.years }, (_, k) => {
     const cell = realised.cells.get(model.provider)?.get(model.startYear + k)
     if (!cell) throw invalid("simulate", `experience ${model.provider} ${model.startYear + k}`, "is missing")
-    const quality = model.quality[k]
-    if (!quality) throw invalid("quality", `year ${k + 1}`, "is missing")
-    return settlementYearFloat(model.settlement, {
+    const terms = model.terms[k]
+    if (!terms) throw invalid("terms", `year ${k + 1}`, "are missing")
+    const quality = terms.quality
+    return settlementYearFloat(terms.settlement, {
       assignedMembers: cell.memberMonths.div(12),
       qualityScore: quality.score,
       qualityMultiplier: quality.savingsMultiplier,
@@ -179,6 +180,18 @@ const worldPlan = (
   }
 }
 
+/** The distinct trend policies of the contract years (same object = same trend), compiled once each. */
+const trendsByYear = (model: ContractModel, plan: WorldPlan): { trends: ReadonlyArray<TrendPlan>; trendOfYear: Int32Array } => {
+  const distinct: Array<TrendPolicy> = []
+  const trendOfYear = Int32Array.from(model.terms, (t) => {
+    const i = distinct.indexOf(t.trend)
+    if (i >= 0) return i
+    distinct.push(t.trend)
+    return distinct.length - 1
+  })
+  return { trends: distinct.map((t) => trendPlan(t, plan.firstYear, plan.calendarYears)), trendOfYear }
+}
+
 const REBASING: Record<ContractModel["rebasing"]["rebasing"]["kind"], number> = {
   none: REBASE_NONE,
   annual: REBASE_ANNUAL,
@@ -204,14 +217,15 @@ const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSe
     baselineIndex: Int32Array.from(model.baselineYears, (y) => y - plan.firstYear),
     baselineWeights: Float64Array.from(model.baselineWeights, num),
     historicalTrend: trendPlan(model.historicalTrend, plan.firstYear, plan.calendarYears),
-    trend: trendPlan(model.trend, plan.firstYear, plan.calendarYears),
+    ...trendsByYear(model, plan),
     glidePath: Float64Array.from(model.glidePath, num),
-    capUp: model.convergenceCaps.up ? num(model.convergenceCaps.up) : Number.POSITIVE_INFINITY,
-    capDown: model.convergenceCaps.down ? num(model.convergenceCaps.down) : Number.POSITIVE_INFINITY,
-    noNegative: model.convergenceCaps.noNegative,
-    riskCeiling: model.riskCaps.up ? 1 + num(model.riskCaps.up) : Number.POSITIVE_INFINITY,
-    riskFloor: model.riskCaps.down ? 1 - num(model.riskCaps.down) : Number.NEGATIVE_INFINITY,
-    discount: Float64Array.from({ length: model.years }, (_, k) => num(model.discount[k] ?? dec(0))),
+    providerWeight: Float64Array.from(model.terms, (t) => (t.providerWeight ? num(t.providerWeight) : Number.NaN)),
+    capUp: Float64Array.from(model.terms, (t) => (t.convergenceCaps.up ? num(t.convergenceCaps.up) : Number.POSITIVE_INFINITY)),
+    capDown: Float64Array.from(model.terms, (t) => (t.convergenceCaps.down ? num(t.convergenceCaps.down) : Number.POSITIVE_INFINITY)),
+    noNegative: Uint8Array.from(model.terms, (t) => (t.convergenceCaps.noNegative ? 1 : 0)),
+    riskCeiling: Float64Array.from(model.terms, (t) => (t.riskCaps.up ? 1 + num(t.riskCaps.up) : Number.POSITIVE_INFINITY)),
+    riskFloor: Float64Array.from(model.terms, (t) => (t.riskCaps.down ? 1 - num(t.riskCaps.down) : Number.NEGATIVE_INFINITY)),
+    discount: Float64Array.from(model.terms, (t) => num(t.discount)),
     roundingPlaces: model.rounding.places,
     roundingMode: roundingModeCode(model.rounding.mode),
     peerRefresh: PEER_REFRESH[model.peerRefresh],
@@ -221,6 +235,8 @@ const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSe
     alpha: rebasing.kind === "partial" ? num(rebasing.alpha) : Number.NaN,
     creditShare: credit ? num(credit.share) : Number.NaN,
     creditCap: credit ? num(credit.cap) : Number.NaN,
+    creditYears: credit?.years ?? 0,
+    creditRule: credit?.withRegional === "higher" ? CREDIT_HIGHER : CREDIT_ADD,
     glideRestart: model.rebasing.glidePathOnRebase === "restart",
     settlement: settlementPlan(model, realised)
   }

@@ -2,6 +2,7 @@ import {
   baselineYearFloat,
   benchmarkChainFloat,
   convergenceAdjustmentFloat,
+  creditWithAdjustmentFloat,
   guardRateFloat,
   moveFloat,
   partialRebaseFloat,
@@ -254,7 +255,8 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
   const hist = scratch.historicalRate
   const trendRates = scratch.trendRate
   annualRates(policy.historicalTrend, w, policy.peerSet, hist)
-  annualRates(policy.trend, w, policy.peerSet, trendRates)
+  // Contract years under the same trend share its rates: recompute only where the trend changes.
+  let trendInRates = -1
   const provider = policy.provider
   const out = scratch.out
   const outBase = index * scratch.plan.years * FIELD_COUNT
@@ -264,6 +266,7 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
   let peerB = 0
   let riskBase = 0
   let periodStart = 1
+  let credit = 0
   for (let k = 1; k <= policy.years; k++) {
     const t = w.plan.startIndex + k - 1
     // Where this year's provider baseline comes from (engine/contract.ts rebaseSource).
@@ -318,20 +321,29 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
     } else if (policy.peerRefresh === PEER_ANNUAL && refT >= 0) {
       peerB = peerAtReference(w, hist, policy, null, t, ONE_WEIGHT, refT)
     }
-    // Prior savings credit at a rebase, from the per-capita savings since the last rebase.
-    let credit = 0
+    // Prior savings credit, set at a rebase for the whole period it opens (engine/contract.ts savingsCreditFor).
     if (rebased && policy.creditShare === policy.creditShare) {
       let perCapita = 0
-      for (let j = periodStart; j < k; j++) perCapita += gross[j - 1]! / w.memberMonths[provider * T + w.plan.startIndex + j - 1]!
-      credit = savingsCreditFloat(perCapita, k - periodStart, policy.creditShare, policy.creditCap, peerB)
+      const from = policy.creditYears > 0 ? k - policy.creditYears : periodStart
+      // Years before the contract count as zero savings.
+      for (let j = from < 1 ? 1 : from; j < k; j++) perCapita += gross[j - 1]! / w.memberMonths[provider * T + w.plan.startIndex + j - 1]!
+      const counted = policy.creditYears > 0 ? policy.creditYears : k - periodStart
+      credit = counted > 0 ? savingsCreditFloat(perCapita, counted, policy.creditShare, policy.creditCap, peerB) : 0
     }
     if (rebased) periodStart = k
-    const lambda = policy.glidePath[policy.glideRestart ? k - periodStart : k - 1]!
+    const y = k - 1
+    const scheduled = policy.providerWeight[y]!
+    const lambda = scheduled === scheduled ? scheduled : policy.glidePath[policy.glideRestart ? k - periodStart : y]!
+    if (policy.trendOfYear[y] !== trendInRates) {
+      trendInRates = policy.trendOfYear[y]!
+      annualRates(policy.trends[trendInRates]!, w, policy.peerSet, trendRates)
+    }
     // Convergence, then credit, trend, risk, discount, rounding: the compute module's float forms.
-    const adjustment = convergenceAdjustmentFloat(providerB, peerB, lambda, policy.capUp, policy.capDown, policy.noNegative, peerB)
+    const adjustment = convergenceAdjustmentFloat(providerB, peerB, lambda, policy.capUp[y]!, policy.capDown[y]!, policy.noNegative[y] === 1, peerB)
     const cell = provider * T + t
-    const riskRatio = riskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling, policy.riskFloor)
-    const discounted = benchmarkChainFloat(providerB + adjustment, credit, trendFactorFloat(trendRates, refT, t), riskRatio, policy.discount[k - 1]!)
+    const riskRatio = riskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling[y]!, policy.riskFloor[y]!)
+    const beforeTrend = providerB + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)
+    const discounted = benchmarkChainFloat(beforeTrend, 0, trendFactorFloat(trendRates, refT, t), riskRatio, policy.discount[y]!)
     const benchmarkPmpm = roundFloat(discounted, policy.roundingPlaces, policy.roundingMode)
     const memberMonths = w.memberMonths[cell]!
     const expenditure = w.cost[cell]!

@@ -81,15 +81,20 @@ export interface PolicyPlan {
   readonly baselineIndex: Int32Array
   readonly baselineWeights: Float64Array
   readonly historicalTrend: TrendPlan
-  readonly trend: TrendPlan
+  /** The distinct trends of the contract years, and which one each contract year uses. */
+  readonly trends: ReadonlyArray<TrendPlan>
+  readonly trendOfYear: Int32Array
   readonly glidePath: Float64Array
-  /** Convergence caps as shares of the peer baseline; +Infinity when absent. */
-  readonly capUp: number
-  readonly capDown: number
-  readonly noNegative: boolean
-  /** Risk ratio bounds: [1 − down, 1 + up], ±Infinity when absent. */
-  readonly riskFloor: number
-  readonly riskCeiling: number
+  /** Per contract year: the schedule's provider weight, NaN where the glide path's applies. */
+  readonly providerWeight: Float64Array
+  /** Per contract year: convergence caps as shares of the peer baseline; +Infinity when absent. */
+  readonly capUp: Float64Array
+  readonly capDown: Float64Array
+  /** Per contract year: 1 where a negative convergence adjustment is not applied. */
+  readonly noNegative: Uint8Array
+  /** Per contract year: risk ratio bounds [1 − down, 1 + up], ±Infinity when absent. */
+  readonly riskFloor: Float64Array
+  readonly riskCeiling: Float64Array
   readonly discount: Float64Array
   readonly roundingPlaces: number
   /** roundingModeCode of the benchmark's rounding mode. */
@@ -103,6 +108,10 @@ export interface PolicyPlan {
   /** Savings credit share and cap (share of the peer baseline); NaN share when there is no credit. */
   readonly creditShare: number
   readonly creditCap: number
+  /** Contract years before a rebase the credit averages; 0: every year of the closing period. */
+  readonly creditYears: number
+  /** CREDIT_ADD or CREDIT_HIGHER (compute/benchmark.ts). */
+  readonly creditRule: number
   readonly glideRestart: boolean
   readonly settlement: SettlementPlan
 }

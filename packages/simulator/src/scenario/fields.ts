@@ -68,7 +68,7 @@ export const Rate = decimalField("a rate above −1 (0.04 = 4 %)", (d) => d.gt(-
 /** A savings level below counterfactual: 1 would mean zero cost. */
 export const SavingsLevel = decimalField("a savings level below 1 (0.02 = 2 % below counterfactual)", (d) => d.lt(1))
 /** A REACH-style discount off the benchmark: 1 would remove it entirely. */
-export const DiscountRate = decimalField("a discount in [0, 1)", (d) => d.gte(0) && d.lt(1))
+export const DiscountRate = decimalField("a discount above −1 and below 1 (negative: a benchmark premium)", (d) => d.gt(-1) && d.lt(1))
 
 /** A weight in [0, 1], written as a decimal or a fraction ("1/3"). */
 export const Weight: DecimalField = exactDecimal(

@@ -1,10 +1,9 @@
-import { InvalidArgument } from "@pbpsim/benchmark"
-import { Either } from "effect"
 import type { ContractModel, ExperienceRecord, RebasingPolicy } from "../model.js"
 import { type ScenarioIssue, scenarioError } from "./errors.js"
 import { showActual } from "./numerals.js"
 import type { ExperienceEntry } from "./csv.js"
-import { expandPerYear, expandGlidePath, entityProjections, toTrendPolicy, toRebasing, settlementTerms } from "./terms.js"
+import { expandPerYear, expandGlidePath, entityProjections, toTrendPolicy, toRebasing } from "./terms.js"
+import { yearTerms } from "./schedule.js"
 import type { ScenarioBodyDocument, ScenarioDocument } from "./schema.js"
 
 /**
@@ -55,16 +54,15 @@ export const resolvePolicy = (scenario: Scenario, policyName: string): ContractM
 }
 
 const toContractModel = (scenarioName: string, policy: ScenarioPolicy): ContractModel => {
-  const { market, contract, benchmark, settlement, projection } = policy.body
+  const { market, contract, benchmark, projection } = policy.body
   const years = contract.years
   const entities = market.entities.map((e) => e.id)
-  const terms = Either.getOrElse(settlementTerms(settlement), (issues) => {
-    // Loading checked these terms; reaching this means the scenario was built by hand.
-    throw new InvalidArgument({ rule: "scenario.settlement", field: "settlement", message: issues.map((i) => i.expected).join("; ") })
-  })
+  const credit = benchmark.savingsCredit
   const rebasing: RebasingPolicy = {
     rebasing: toRebasing(benchmark.rebasing),
-    ...(benchmark.savingsCredit ? { savingsCredit: { share: benchmark.savingsCredit.share, cap: benchmark.savingsCredit.cap } } : {}),
+    ...(credit
+      ? { savingsCredit: { share: credit.share, cap: credit.cap, ...(credit.years === undefined ? {} : { years: credit.years }), withRegional: credit.withRegional } }
+      : {}),
     glidePathOnRebase: benchmark.glidePathOnRebase
   }
   const presentValueRate = policy.body.presentValue?.rate
@@ -83,22 +81,10 @@ const toContractModel = (scenarioName: string, policy: ScenarioPolicy): Contract
     baselineWeights: contract.baseline.weights,
     historicalTrend: toTrendPolicy(benchmark.historicalTrend ?? benchmark.trend),
     glidePath: expandGlidePath(benchmark.glidePath, years),
-    convergenceCaps: {
-      ...(benchmark.convergenceCaps.up ? { up: benchmark.convergenceCaps.up } : {}),
-      ...(benchmark.convergenceCaps.down ? { down: benchmark.convergenceCaps.down } : {}),
-      noNegative: benchmark.convergenceCaps.noNegative
-    },
-    trend: toTrendPolicy(benchmark.trend),
-    riskCaps: {
-      ...(benchmark.risk.capUp ? { up: benchmark.risk.capUp } : {}),
-      ...(benchmark.risk.capDown ? { down: benchmark.risk.capDown } : {})
-    },
-    discount: expandPerYear(benchmark.discount, years),
+    terms: yearTerms(policy.body),
     rounding: benchmark.rounding,
     peerRefresh: benchmark.peerRefresh,
     rebasing,
-    settlement: terms,
-    quality: expandPerYear(settlement.quality, years),
     marketTrend: expandPerYear(projection.marketTrend, years),
     projection: entityProjections(entities, projection, years),
     ...(presentValueRate ? { presentValueRate } : {}),

@@ -258,9 +258,18 @@ export const Rebasing = Schema.Union(
 ).annotations(label("a rebasing { kind: none | annual | periodic | rolling | partial, … }"))
 
 export const SavingsCredit = Schema.Struct({
-  share: required(Share, "Share of the average per-capita savings since the last rebase added back (MSSP prior savings adjustment: 0.5)."),
-  cap: required(NonNegative, "The credit is at most this share of the peer baseline (MSSP: 0.05).")
-}).annotations(label("a savings credit { share, cap }"))
+  share: required(Share, "Share of the average per-capita savings of the closing period added back (MSSP prior savings adjustment: 0.5)."),
+  cap: required(NonNegative, "The credit is at most this share of the peer baseline (MSSP: 0.05)."),
+  years: optional(
+    PositiveInt,
+    "How many contract years before the rebase the average takes (MSSP: 3); a year before the contract counts as 0. Default: every year since the previous rebase."
+  ),
+  withRegional: withDefault(
+    oneOf("add", "higher"),
+    "add: the credit is added on top of the convergence (regional) adjustment. higher: when the credit is positive, the benchmark takes the higher of the adjustment and the credit, so a credit replaces a negative adjustment (MSSP 2024+, 42 CFR 425.652(a)(8)). Default add.",
+    () => "add" as const
+  )
+}).annotations(label("a savings credit { share, cap, years?, withRegional? }"))
 
 export const Benchmark = Schema.Struct({
   glidePath: withDefault(
@@ -278,7 +287,7 @@ export const Benchmark = Schema.Struct({
   risk: withDefault(RiskCaps, "Caps on the risk ratio (docs/model.md §3.3). Default: uncapped.", () => ({})),
   discount: withDefault(
     perYear(DiscountRate),
-    "Discount off the benchmark, REACH-style: one value for every year or a list per contract year. Default 0.",
+    "Discount off the benchmark, REACH-style: one value for every year or a list per contract year; a negative value is a premium on the benchmark. Default 0.",
     () => ZERO
   ),
   rounding: withDefault(RoundingTerms, "Rounding of the final benchmark PMPM. Default cents, half-up.", () => ({
@@ -293,7 +302,10 @@ export const Benchmark = Schema.Struct({
   rebasing: withDefault(Rebasing, "How the provider baseline is reset during the contract (docs/model.md §4). Default { kind: none }.", () => ({
     kind: "none" as const
   })),
-  savingsCredit: optional(orNull(SavingsCredit), "Credit added at each rebase for savings achieved (MSSP prior savings adjustment). Absent or null: none."),
+  savingsCredit: optional(
+    orNull(SavingsCredit),
+    "Credit set at each rebase from the savings of the closing period, applied in every year of the new period (MSSP prior savings adjustment). Absent or null: none."
+  ),
   glidePathOnRebase: withDefault(
     oneOf("continue", "restart"),
     "At a rebase the glide path continues with the contract year (continue) or restarts at its first weight (restart). Default continue.",
@@ -377,6 +389,41 @@ export const Settlement = Schema.Struct({
   )
 }).annotations(label("settlement terms { preset | msr, savingsRate, … }"))
 
+// ---------------------------------------------------------------- terms by contract year
+
+/** Benchmark parameters a schedule entry may change for its years. */
+export const YearBenchmark = Schema.Struct({
+  providerWeight: optional(Share, "Provider weight λ for these years; replaces the glide path's weight."),
+  trend: optional(TrendPolicy, "Trend from the reference year to each of these years (e.g. another ACPT weight in the blend); replaces the trend in force."),
+  convergenceCaps: optional(ConvergenceCaps, "Limits on the convergence adjustment for these years; replaces those in force."),
+  risk: optional(RiskCaps, "Caps on the risk ratio for these years; replace those in force."),
+  discount: optional(DiscountRate, "Discount for these years (negative: a premium); replaces the discount in force.")
+}).annotations(label("benchmark terms of a schedule entry { providerWeight?, trend?, convergenceCaps?, risk?, discount? }"))
+
+/**
+ * Settlement terms a schedule entry may change: every settlement field, none required and
+ * none defaulted, so that a field the entry leaves out stays as it was.
+ */
+export const YearSettlement = Schema.Struct({
+  ...Settlement.fields,
+  quality: optional(
+    perYear(Quality),
+    "Quality from these years on: one { score, savingsMultiplier, meetsStandard }, or a list with one per contract year (indexed by contract year)."
+  )
+}).annotations(label("settlement terms of a schedule entry { preset?, msr?, mlr?, savingsRate?, … }"))
+
+export const ScheduleEntry = Schema.Struct({
+  fromYear: required(PositiveInt, "Contract year (1 = the first) from which this entry's terms apply, until the next entry's fromYear."),
+  name: optional(Text, "Name of these terms in explain and reports (e.g. \"Level C\", \"two-sided\"). Default: \"from year N\"."),
+  benchmark: optional(YearBenchmark, "Benchmark parameters that change from fromYear; each field given replaces the one in force."),
+  settlement: optional(
+    YearSettlement,
+    "Settlement terms that change from fromYear; each field given replaces the one in force (a preset replaces the preset, null removes a term)."
+  )
+}).annotations(label("a schedule entry { fromYear, name?, benchmark?, settlement? }"))
+
+export const Schedule = nonEmpty(ScheduleEntry, "schedule entries", LIMITS.years)
+
 // ---------------------------------------------------------------- projection
 
 export const SavingsPath = Schema.Union(
@@ -423,7 +470,7 @@ export const Stochastic = Schema.Struct({
 // ---------------------------------------------------------------- policies and the file
 
 /** Sections a policy overlay may replace or deep-merge; validated by decoding the merged scenario. */
-export const OVERLAY_SECTIONS = ["market", "experience", "contract", "benchmark", "settlement", "projection", "presentValue", "stochastic"] as const
+export const OVERLAY_SECTIONS = ["market", "experience", "contract", "benchmark", "settlement", "schedule", "projection", "presentValue", "stochastic"] as const
 export type OverlaySection = (typeof OVERLAY_SECTIONS)[number]
 
 /** An overlay section as written: kept raw (numbers as Numerals) until merged, written back as plain data. */
@@ -441,6 +488,7 @@ export const Overlay = Schema.Struct({
   contract: overlaySection("contract"),
   benchmark: overlaySection("benchmark"),
   settlement: overlaySection("settlement"),
+  schedule: overlaySection("schedule"),
   projection: overlaySection("projection"),
   presentValue: overlaySection("presentValue"),
   stochastic: overlaySection("stochastic")
@@ -461,6 +509,10 @@ const bodyFields = {
   contract: required(Contract, "Who contracts, with which peers, from when, for how long, on which baseline years."),
   benchmark: required(Benchmark, "How the benchmark is built each contract year (docs/model.md §3–§4)."),
   settlement: required(Settlement, "How each year is settled (docs/model.md §6)."),
+  schedule: optional(
+    Schedule,
+    "Terms that change during the contract: entries in ascending fromYear, each changing benchmark parameters and settlement terms from its year on (docs/terms-by-year.md). Absent: the same terms every year."
+  ),
   projection: required(Projection, "Projected actual cost: market trend and each entity's savings path, member growth and risk drift (docs/model.md §5)."),
   presentValue: optional(orNull(PresentValue), "Discount yearly results to contract start at this rate. Absent or null: no present value."),
   stochastic: withDefault(

@@ -5,6 +5,7 @@ import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
 import { showActual, showList } from "./numerals.js"
 import { settlementTerms } from "./terms.js"
+import { checkSchedule } from "./scheduleChecks.js"
 import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 
 /**
@@ -197,6 +198,9 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
     if (contract !== undefined) add(perYearIssue(["settlement", "quality"], settlement.quality, contract.years, "quality entries"))
   }
 
+  // schedule: entries in order within the contract, terms that resolve in every year
+  checkSchedule(body, add)
+
   // projection: per-year lengths and entity ids
   if (projection !== undefined) {
     if (contract !== undefined) {
@@ -212,7 +216,7 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
   return { document, rows }
 }
 
-const checkTrend = (
+export const checkTrend = (
   path: ReadonlyArray<PathSegment>,
   trend: TrendPolicyDocument,
   years: ReadonlyArray<number>,
@@ -240,7 +244,7 @@ const checkTrendSpec = (
   }
 }
 
-const checkBands = (
+export const checkBands = (
   path: ReadonlyArray<PathSegment>,
   bands: ReadonlyArray<{ readonly from: Decimal; readonly to?: Decimal | null }>,
   add: (issue: LocatedIssue | undefined) => void

@@ -45,6 +45,38 @@ describe("runContract", () => {
     expect(years[1]!.benchmark.value.benchmarkPmpm.toFixed(2)).toBe("415.33")
   })
 
+  it("sets the credit once at a periodic rebase and applies it in every year of the new period", () => {
+    // Periodic every 2 years, weights ½/½. Year 1: B 424.32, actual 374.40, savings 49.92 per member month.
+    // Year 2: B = 408 × 1.04² = 441.2928 → 441.29; actual 416 × 1.04 × 0.9 = 389.376; savings 51.914.
+    // Year 3 rebases to ½(374.4 × 1.04) + ½(389.376) = 389.376 and sets the credit ½ × mean(49.92, 51.914) = 25.4585
+    // (cap 10 % × peer 486.72 does not bind). Year 3: (389.376 + 25.4585) × 1.04 = 431.42788 → 431.43;
+    // year 4 keeps it: × 1.04² = 448.684995… → 448.68 (without the credit it would be 421.15).
+    const model = makeModel({
+      rebasing: { kind: "periodic", every: 2, weights: [dec("0.5"), dec("0.5")] },
+      providerSavings: ["0.1", "0.1", "0.1", "0.1"],
+      savingsCredit: { share: "0.5", cap: "0.1" }
+    })
+    const years = runContract(model, projectExperience(model)).years
+    expect(years[0]!.savingsCredit).toBeUndefined()
+    expect(years[1]!.savingsCredit).toBeUndefined()
+    expect(years[2]!.savingsCredit!.value.toFixed(4)).toBe("25.4585")
+    expect(years[3]!.savingsCredit!.value.toFixed(4)).toBe("25.4585")
+    expect(years[2]!.benchmark.value.benchmarkPmpm.toFixed(2)).toBe("431.43")
+    expect(years[3]!.benchmark.value.benchmarkPmpm.toFixed(2)).toBe("448.68")
+  })
+
+  it("averages the last `years` contract years, a year before the contract counting as zero", () => {
+    // years 3 at the year-3 rebase: (0 + 49.92 + 51.914) / 3 × ½ = 16.972333…; year 3: (389.376 + 16.972333…) × 1.04 → 422.60.
+    const model = makeModel({
+      rebasing: { kind: "periodic", every: 2, weights: [dec("0.5"), dec("0.5")] },
+      providerSavings: ["0.1", "0.1", "0.1", "0.1"],
+      savingsCredit: { share: "0.5", cap: "0.1", years: 3 }
+    })
+    const years = runContract(model, projectExperience(model)).years
+    expect(years[2]!.savingsCredit!.value.toFixed(6)).toBe("16.972333")
+    expect(years[2]!.benchmark.value.benchmarkPmpm.toFixed(2)).toBe("422.60")
+  })
+
   it("caps the savings credit at a share of the peer baseline", () => {
     // Cap 5 % × 468 = 23.40 < 24.96: binds. Year 2: (374.4 + 23.4) × 1.04 = 413.712 → 413.71.
     const model = makeModel({ rebasing: { kind: "annual" }, providerSavings: ["0.1", "0.1", "0.1", "0.1"], savingsCredit: { share: "0.5", cap: "0.05" } })

@@ -1,5 +1,5 @@
 import { dec, fixedTrend, type SettlementTerms } from "@pbpsim/benchmark"
-import type { ContractModel, ExperienceRecord, Rebasing } from "@pbpsim/simulator"
+import type { ContractModel, ExperienceRecord, Rebasing, YearTerms } from "@pbpsim/simulator"
 import type { Decimal } from "decimal.js"
 
 /** One-sided, flat 50 % from the first dollar, no corridor, cap or sequestration: settlement = 0.5 × gross when gross > 0. */
@@ -26,7 +26,9 @@ export interface ModelArgs {
   readonly providerPmpm?: string
   readonly peerPmpm?: string
   readonly costScale?: string
-  readonly savingsCredit?: { share: string; cap: string }
+  readonly savingsCredit?: { share: string; cap: string; years?: number; withRegional?: "add" | "higher" }
+  /** Terms by contract year: each entry's fields replace the base terms from its contract year on. */
+  readonly schedule?: ReadonlyArray<{ readonly fromYear: number; readonly name: string } & Partial<Omit<YearTerms, "name" | "fromYear">>>
 }
 
 const row = (entity: string, year: number, memberMonths: string, pmpm: Decimal): ExperienceRecord => ({
@@ -44,6 +46,7 @@ export const makeModel = (args: ModelArgs = {}): ContractModel => {
   const p = dec(args.providerPmpm ?? "400").mul(scale)
   const q = dec(args.peerPmpm ?? "450").mul(scale)
   const zero = dec(0)
+  const trend = fixedTrend(args.trend ?? "0.04")
   const savings = (list: ReadonlyArray<string> | undefined) => Array.from({ length: years }, (_, k) => dec(list?.[k] ?? "0"))
   return {
     scenarioName: "engine test",
@@ -60,19 +63,35 @@ export const makeModel = (args: ModelArgs = {}): ContractModel => {
     baselineWeights: [dec("0.5"), dec("0.5")],
     historicalTrend: fixedTrend(args.trend ?? "0.04"),
     glidePath: Array.from({ length: years }, () => dec(args.providerWeight ?? "1")),
-    convergenceCaps: { noNegative: false },
-    trend: fixedTrend(args.trend ?? "0.04"),
-    riskCaps: {},
-    discount: Array.from({ length: years }, () => zero),
+    terms: Array.from({ length: years }, (_, i): YearTerms => {
+      const base: YearTerms = {
+        name: "base terms",
+        fromYear: 1,
+        trend,
+        convergenceCaps: { noNegative: false },
+        riskCaps: {},
+        discount: zero,
+        settlement: flatHalf,
+        quality: { score: dec(1), savingsMultiplier: dec(1), meetsStandard: true }
+      }
+      return (args.schedule ?? []).filter((e) => e.fromYear <= i + 1).reduce<YearTerms>((terms, entry) => ({ ...terms, ...entry }), base)
+    }),
     rounding: { places: 2, mode: "half-up" },
     peerRefresh: "with-rebase",
     rebasing: {
       rebasing: args.rebasing ?? { kind: "none" },
       glidePathOnRebase: "continue",
-      ...(args.savingsCredit ? { savingsCredit: { share: dec(args.savingsCredit.share), cap: dec(args.savingsCredit.cap) } } : {})
+      ...(args.savingsCredit
+        ? {
+            savingsCredit: {
+              share: dec(args.savingsCredit.share),
+              cap: dec(args.savingsCredit.cap),
+              ...(args.savingsCredit.years === undefined ? {} : { years: args.savingsCredit.years }),
+              withRegional: args.savingsCredit.withRegional ?? "add"
+            }
+          }
+        : {})
     },
-    settlement: flatHalf,
-    quality: Array.from({ length: years }, () => ({ score: dec(1), savingsMultiplier: dec(1), meetsStandard: true })),
     marketTrend: Array.from({ length: years }, () => dec(args.marketTrend ?? "0.04")),
     projection: new Map([
       ["P", { savings: savings(args.providerSavings), memberGrowth: dec(args.memberGrowth ?? "0"), riskDrift: dec(args.riskDrift ?? "0") }],

@@ -1,6 +1,6 @@
 import { fc } from "@fast-check/vitest"
 import { dec, type Band, type LossRate, type SavingsRate, type SettlementTerms, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
-import type { ContractModel, ExperienceRecord, Rebasing } from "@pbpsim/simulator"
+import type { ContractModel, ExperienceRecord, Rebasing, YearTerms } from "@pbpsim/simulator"
 
 /**
  * Random contracts for the float/exact agreement property: a provider and one to three peers
@@ -108,15 +108,29 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
     baseline: fc.constantFrom([[2024], [1]], [[2023, 2024], [0.5, 0.5]], [[2022, 2023, 2024], [0.1, 0.3, 0.6]]),
     historicalTrend: trendPolicy,
     trend: trendPolicy,
+    laterTrend: trendPolicy,
+    /** Contract year from which the second terms apply (past the contract: never). */
+    switchYear: fc.integer({ min: 2, max: 6 }),
+    laterWeight: fc.option(decimal(0, 1, 2), { nil: undefined }),
+    laterCaps: fc.record({ up: fc.option(decimal(0, 0.1), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }), noNegative: fc.boolean() }),
+    laterRiskCap: fc.option(decimal(0, 0.05), { nil: undefined }),
     glidePath: fc.array(decimal(0, 1, 2), { minLength: 5, maxLength: 5 }),
     caps: fc.record({ up: fc.option(decimal(0, 0.1), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }), noNegative: fc.boolean() }),
     riskCaps: fc.record({ up: fc.option(decimal(0, 0.05), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }) }),
-    discount: fc.array(decimal(0, 0.03), { minLength: 5, maxLength: 5 }),
+    discount: fc.array(decimal(-0.02, 0.03), { minLength: 5, maxLength: 5 }),
     rounding: fc.record({ places: fc.integer({ min: 0, max: 2 }), mode: fc.constantFrom("half-up", "half-even", "half-down", "up", "down", "ceil", "floor" as const) }),
     peerRefresh: fc.constantFrom("with-rebase", "annual", "fixed" as const),
     peerIncludesProvider: fc.boolean(),
     rebasing,
-    credit: fc.option(fc.record({ share: decimal(0, 1, 2), cap: decimal(0, 0.1) }), { nil: undefined }),
+    credit: fc.option(
+      fc.record({
+        share: decimal(0, 1, 2),
+        cap: decimal(0, 0.1),
+        years: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+        withRegional: fc.constantFrom("add", "higher" as const)
+      }),
+      { nil: undefined }
+    ),
     restart: fc.boolean(),
     quality: fc.array(fc.record({ score: decimal(0, 1, 2), multiplier: decimal(0.5, 1, 2), meets: fc.boolean() }), { minLength: 5, maxLength: 5 }),
     marketTrend: fc.array(decimal(-0.02, 0.08), { minLength: 5, maxLength: 5 }),
@@ -124,8 +138,11 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
     memberGrowth: fc.array(decimal(-0.05, 0.05), { minLength: 4, maxLength: 4 }),
     riskDrift: fc.array(decimal(-0.02, 0.03), { minLength: 4, maxLength: 4 })
   })
-  .chain((r) => settlement(r.memberMonths[0]! >= 6_000 * 12 && r.memberGrowth[0]!.gte(0)).map((terms) => ({ r, terms })))
-  .map(({ r, terms }): ContractModel => {
+  .chain((r) => {
+    const mssp = r.memberMonths[0]! >= 6_000 * 12 && r.memberGrowth[0]!.gte(0)
+    return fc.tuple(settlement(mssp), settlement(mssp)).map(([terms, laterTerms]) => ({ r, terms, laterTerms }))
+  })
+  .map(({ r, terms, laterTerms }): ContractModel => {
     const entities = ["P", ...Array.from({ length: r.peers }, (_, i) => `Q${i + 1}`)]
     const experience: Array<ExperienceRecord> = entities.flatMap((entity, e) =>
       HISTORY.map((year, h) => {
@@ -149,19 +166,40 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
       baselineWeights: r.baseline[1]!.map((w) => dec(w)),
       historicalTrend: r.historicalTrend,
       glidePath: r.glidePath.slice(0, r.years),
-      convergenceCaps: { noNegative: r.caps.noNegative, ...(r.caps.up ? { up: r.caps.up } : {}), ...(r.caps.down ? { down: r.caps.down } : {}) },
-      trend: r.trend,
-      riskCaps: { ...(r.riskCaps.up ? { up: r.riskCaps.up } : {}), ...(r.riskCaps.down ? { down: r.riskCaps.down } : {}) },
-      discount: r.discount.slice(0, r.years),
+      terms: Array.from({ length: r.years }, (_, i): YearTerms => {
+        const later = i + 1 >= r.switchYear
+        const caps = later ? r.laterCaps : r.caps
+        const q = r.quality[i]!
+        return {
+          name: later ? "later" : "base terms",
+          fromYear: later ? r.switchYear : 1,
+          trend: later ? r.laterTrend : r.trend,
+          convergenceCaps: { noNegative: caps.noNegative, ...(caps.up ? { up: caps.up } : {}), ...(caps.down ? { down: caps.down } : {}) },
+          riskCaps: later
+            ? { ...(r.laterRiskCap ? { up: r.laterRiskCap } : {}) }
+            : { ...(r.riskCaps.up ? { up: r.riskCaps.up } : {}), ...(r.riskCaps.down ? { down: r.riskCaps.down } : {}) },
+          ...(later && r.laterWeight ? { providerWeight: r.laterWeight } : {}),
+          discount: r.discount[i]!,
+          settlement: later ? laterTerms : terms,
+          quality: { score: q.score, savingsMultiplier: q.multiplier, meetsStandard: q.meets }
+        }
+      }),
       rounding: r.rounding,
       peerRefresh: r.peerRefresh,
       rebasing: {
         rebasing: r.rebasing,
         glidePathOnRebase: r.restart ? "restart" : "continue",
-        ...(r.credit ? { savingsCredit: r.credit } : {})
+        ...(r.credit
+          ? {
+              savingsCredit: {
+                share: r.credit.share,
+                cap: r.credit.cap,
+                withRegional: r.credit.withRegional,
+                ...(r.credit.years === undefined ? {} : { years: r.credit.years })
+              }
+            }
+          : {})
       },
-      settlement: terms,
-      quality: r.quality.slice(0, r.years).map((q) => ({ score: q.score, savingsMultiplier: q.multiplier, meetsStandard: q.meets })),
       marketTrend: r.marketTrend.slice(0, r.years),
       projection: new Map(
         entities.map((e, i) => [

@@ -90,7 +90,7 @@ describe("runTrial", () => {
   test.prop([arbitraryModel, arbitraryModel], { numRuns: 60 })(
     "policies compiled together give the same figures as each compiled alone (shared worlds and pools do not leak)",
     (a, b) => {
-      const second = { ...b, entities: a.entities, peers: b.peers.filter((p) => a.entities.includes(p)).length > 0 ? b.peers.filter((p) => a.entities.includes(p)) : a.peers, experience: a.experience, projection: a.projection, settlement: a.settlement, policyName: "second" }
+      const second = { ...b, entities: a.entities, peers: b.peers.filter((p) => a.entities.includes(p)).length > 0 ? b.peers.filter((p) => a.entities.includes(p)) : a.peers, experience: a.experience, projection: a.projection, terms: b.terms.map((t, i) => ({ ...t, settlement: (a.terms[i] ?? a.terms[a.terms.length - 1]!).settlement })), policyName: "second" }
       compareWithExact([a, second])
     }
   )

@@ -94,27 +94,27 @@ describe("resolvePolicy", () => {
   })
 
   it("expands single values to one per contract year", () => {
-    expect(digits(trending.discount)).toEqual(["0.02", "0.02", "0.02", "0.02", "0.02"])
+    expect(digits(trending.terms.map((t) => t.discount))).toEqual(["0.02", "0.02", "0.02", "0.02", "0.02"])
     expect(digits(trending.marketTrend)).toEqual(["0.05", "0.05", "0.05", "0.05", "0.05"])
     // quality { score: 0.9 }: multiplier and standard take their defaults (1, met).
-    expect(trending.quality.map((q) => [q.score.toFixed(), q.savingsMultiplier.toFixed(), q.meetsStandard])).toEqual(
+    expect(trending.terms.map((t) => t.quality).map((q) => [q.score.toFixed(), q.savingsMultiplier.toFixed(), q.meetsStandard])).toEqual(
       Array.from({ length: 5 }, () => ["0.9", "1", true])
     )
   })
 
   it("maps trend, caps, rounding and rebasing terms, filling the defaults the file leaves out", () => {
-    expect(trending.trend.spec).toEqual({ kind: "fixed", rate: dec("0.04") })
-    expect(trending.trend.cap?.toFixed()).toBe("0.06")
-    expect(trending.trend.floor).toBeUndefined()
+    expect(trending.terms[0]!.trend.spec).toEqual({ kind: "fixed", rate: dec("0.04") })
+    expect(trending.terms[0]!.trend.cap?.toFixed()).toBe("0.06")
+    expect(trending.terms[0]!.trend.floor).toBeUndefined()
     expect(trending.historicalTrend).toEqual({ spec: { kind: "observed", source: "market" } })
-    expect(trending.convergenceCaps).toEqual({ up: dec("0.05"), down: dec("0.015"), noNegative: false })
+    expect(trending.terms[0]!.convergenceCaps).toEqual({ up: dec("0.05"), down: dec("0.015"), noNegative: false })
     // capDown: null means no floor on the risk ratio.
-    expect(trending.riskCaps).toEqual({ up: dec("0.03") })
+    expect(trending.terms[0]!.riskCaps).toEqual({ up: dec("0.03") })
     expect(trending.rounding).toEqual({ places: 2, mode: "half-up" })
     expect(trending.peerRefresh).toBe("with-rebase")
     expect(trending.rebasing).toEqual({
       rebasing: { kind: "none" },
-      savingsCredit: { share: dec("0.5"), cap: dec("0.05") },
+      savingsCredit: { share: dec("0.5"), cap: dec("0.05"), withRegional: "add" },
       glidePathOnRebase: "continue"
     })
     expect(trending.presentValueRate?.toFixed()).toBe("0.03")
@@ -123,7 +123,7 @@ describe("resolvePolicy", () => {
   })
 
   it("takes the MSSP ENHANCED preset's terms (42 CFR 425.605(d), 425.610)", () => {
-    const terms = trending.settlement
+    const terms = trending.terms[0]!.settlement
     // docs/model.md §9.8: 75 % sharing, cap 20 % of benchmark, loss rate 1 − 0.75 × quality in [40 %, 75 %],
     // 75 % when quality fails, loss limit 15 % of benchmark, 2 % sequestration; §9.7: first-dollar sharing.
     expect(terms.name).toBe("MSSP ENHANCED")
@@ -148,7 +148,7 @@ describe("resolvePolicy", () => {
     expect(periodic.years).toBe(3)
     // { providerWeights } replaces the base's { from, to } whole.
     expect(digits(periodic.glidePath)).toEqual(["1", "0.5", "0"])
-    expect(digits(periodic.discount)).toEqual(["0.02", "0.03", "0.04"])
+    expect(digits(periodic.terms.map((t) => t.discount))).toEqual(["0.02", "0.03", "0.04"])
     expect(digits(periodic.marketTrend)).toEqual(["0.05", "0.04", "0.03"])
     expect(periodic.rebasing.glidePathOnRebase).toBe("restart")
     expect(periodic.rebasing.rebasing.kind).toBe("periodic")
@@ -161,14 +161,14 @@ describe("resolvePolicy", () => {
     }
     // BASIC C (docs/model.md §9.8): 50 %, cap 10 %, losses 30 % limited to min(2 % revenue, 1 % benchmark);
     // the MSR override of 2 % is mirrored as the MLR (elections are symmetric, 425.605(b)).
-    expect(periodic.settlement.name).toBe("MSSP BASIC Level C")
-    expect(periodic.settlement.msr).toEqual({ kind: "fixed", rate: dec("0.02") })
-    expect(periodic.settlement.mlr).toEqual({ kind: "fixed", rate: dec("0.02") })
-    expect(periodic.settlement.savingsRate).toEqual({ kind: "flat", rate: dec("0.5") })
-    expect(periodic.settlement.lossRate).toEqual({ kind: "flat", rate: dec("0.3") })
-    expect(periodic.settlement.lossLimit).toEqual({ shareOfRevenue: dec("0.02"), shareOfBenchmark: dec("0.01") })
+    expect(periodic.terms[0]!.settlement.name).toBe("MSSP BASIC Level C")
+    expect(periodic.terms[0]!.settlement.msr).toEqual({ kind: "fixed", rate: dec("0.02") })
+    expect(periodic.terms[0]!.settlement.mlr).toEqual({ kind: "fixed", rate: dec("0.02") })
+    expect(periodic.terms[0]!.settlement.savingsRate).toEqual({ kind: "flat", rate: dec("0.5") })
+    expect(periodic.terms[0]!.settlement.lossRate).toEqual({ kind: "flat", rate: dec("0.3") })
+    expect(periodic.terms[0]!.settlement.lossLimit).toEqual({ shareOfRevenue: dec("0.02"), shareOfBenchmark: dec("0.01") })
     // A list of quality entries, each with its own defaults.
-    expect(periodic.quality.map((q) => [q.score.toFixed(), q.meetsStandard])).toEqual([
+    expect(periodic.terms.map((t) => t.quality).map((q) => [q.score.toFixed(), q.meetsStandard])).toEqual([
       ["0.8", true],
       ["1", true],
       ["1", false]

@@ -1,0 +1,101 @@
+import { InvalidArgument, type SettlementTerms, type TrendPolicy, ZERO } from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
+import { Either } from "effect"
+import type { YearTerms } from "../model.js"
+import type { LocatedIssue } from "./errors.js"
+import type { ScenarioBodyDocument, SettlementDocument } from "./schema.js"
+import { expandPerYear, settlementTerms, toTrendPolicy } from "./terms.js"
+
+/**
+ * Terms by contract year (docs/terms-by-year.md): the base benchmark and settlement terms,
+ * then each schedule entry from its `fromYear` on, every field it gives replacing the one in
+ * force. The same merge serves the engine (yearTerms) and the checks (settlementInForce).
+ */
+
+type ScheduleDocument = NonNullable<ScenarioBodyDocument["schedule"]>
+type ScheduleEntryDocument = ScheduleDocument[number]
+
+/** Name shown for the terms of an entry. */
+export const entryName = (entry: ScheduleEntryDocument): string => entry.name ?? `from year ${entry.fromYear}`
+
+export const BASE_TERMS_NAME = "base terms"
+
+/** Settlement document in force once `entries` (in order) have applied over `base`: each field given replaces. */
+export const mergeSettlement = (base: SettlementDocument, entries: ReadonlyArray<ScheduleEntryDocument>): SettlementDocument =>
+  entries.reduce<SettlementDocument>((terms, entry) => (entry.settlement ? ({ ...terms, ...entry.settlement } as SettlementDocument) : terms), base)
+
+/** The entries in force in contract year k (those with fromYear ≤ k), in file order. */
+const entriesUpTo = (schedule: ScheduleDocument | undefined, k: number): ReadonlyArray<ScheduleEntryDocument> =>
+  (schedule ?? []).filter((entry) => entry.fromYear <= k)
+
+/**
+ * Settlement terms in force from each schedule entry on (index i: base plus entries 0..i), for
+ * the checks: issues carry paths relative to `settlement`.
+ */
+export const settlementInForce = (
+  base: SettlementDocument,
+  schedule: ScheduleDocument
+): ReadonlyArray<{ readonly document: SettlementDocument; readonly terms: Either.Either<SettlementTerms, ReadonlyArray<LocatedIssue>> }> =>
+  schedule.map((_, i) => {
+    const document = mergeSettlement(base, schedule.slice(0, i + 1))
+    return { document, terms: settlementTerms(document) }
+  })
+
+/** Each contract year's terms (length = contract years). The scenario was checked when loaded. */
+export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> => {
+  const years = body.contract.years
+  const baseDiscount = expandPerYear(body.benchmark.discount, years)
+  const resolved = new Map<number, SettlementTerms>()
+  // One TrendPolicy per trend written, so years under the same trend share it (the kernel compiles each once).
+  const trends = new Map<object, TrendPolicy>()
+  const trendOf = (doc: ScenarioBodyDocument["benchmark"]["trend"]): TrendPolicy => {
+    const known = trends.get(doc)
+    if (known) return known
+    const policy = toTrendPolicy(doc)
+    trends.set(doc, policy)
+    return policy
+  }
+  const settlementOf = (inForce: ReadonlyArray<ScheduleEntryDocument>): SettlementTerms => {
+    const key = inForce.length
+    const known = resolved.get(key)
+    if (known) return known
+    const terms = Either.getOrElse(settlementTerms(mergeSettlement(body.settlement, inForce)), (issues) => {
+      // Loading checked these terms; reaching this means the scenario was built by hand.
+      throw new InvalidArgument({ rule: "scenario.settlement", field: "settlement", message: issues.map((i) => i.expected).join("; ") })
+    })
+    resolved.set(key, terms)
+    return terms
+  }
+  return Array.from({ length: years }, (_, index): YearTerms => {
+    const k = index + 1
+    const inForce = entriesUpTo(body.schedule, k)
+    const last = inForce[inForce.length - 1]
+    const benchmark = { trend: body.benchmark.trend, convergenceCaps: body.benchmark.convergenceCaps, risk: body.benchmark.risk }
+    let providerWeight: Decimal | undefined
+    let discount = baseDiscount[index] ?? ZERO
+    let quality = body.settlement.quality
+    for (const entry of inForce) {
+      const b = entry.benchmark
+      if (b?.trend !== undefined) benchmark.trend = b.trend
+      if (b?.convergenceCaps !== undefined) benchmark.convergenceCaps = b.convergenceCaps
+      if (b?.risk !== undefined) benchmark.risk = b.risk
+      if (b?.providerWeight !== undefined) providerWeight = b.providerWeight
+      if (b?.discount !== undefined) discount = b.discount
+      if (entry.settlement?.quality !== undefined) quality = entry.settlement.quality
+    }
+    const caps = benchmark.convergenceCaps
+    const yearQuality = expandPerYear(quality, years)[index]
+    if (!yearQuality) throw new InvalidArgument({ rule: "scenario.settlement", field: "quality", message: `has no entry for contract year ${k}` })
+    return {
+      name: last ? entryName(last) : BASE_TERMS_NAME,
+      fromYear: last ? last.fromYear : 1,
+      trend: trendOf(benchmark.trend),
+      convergenceCaps: { ...(caps.up ? { up: caps.up } : {}), ...(caps.down ? { down: caps.down } : {}), noNegative: caps.noNegative },
+      riskCaps: { ...(benchmark.risk.capUp ? { up: benchmark.risk.capUp } : {}), ...(benchmark.risk.capDown ? { down: benchmark.risk.capDown } : {}) },
+      ...(providerWeight === undefined ? {} : { providerWeight }),
+      discount,
+      settlement: settlementOf(inForce),
+      quality: yearQuality
+    }
+  })
+}

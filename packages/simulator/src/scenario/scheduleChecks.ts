@@ -1,0 +1,53 @@
+import { Decimal } from "decimal.js"
+import { Either } from "effect"
+import { lossRateBoundProblems } from "@pbpsim/benchmark"
+import { type LocatedIssue, type PathSegment, located } from "./errors.js"
+import { settlementInForce } from "./schedule.js"
+import { settlementTerms } from "./terms.js"
+import type { ScenarioBodyDocument } from "./schema.js"
+import { checkBands, checkTrend } from "./validate.js"
+
+/**
+ * Checks of a schedule (terms by contract year) that its schema cannot make: entries in
+ * ascending fromYear inside the contract, per-year lists of the right length, the trends'
+ * years covered, and settlement terms that resolve once each entry has applied (a year-3
+ * entry that adds an MLR without a loss rate is reported at that entry).
+ */
+export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: LocatedIssue | undefined) => void): void => {
+  const { schedule, contract, settlement } = body
+  if (schedule === undefined) return
+  schedule.forEach((entry, i) => {
+    const at = (...path: ReadonlyArray<PathSegment>): ReadonlyArray<PathSegment> => ["schedule", i, ...path]
+    const previous = schedule[i - 1]
+    if (previous !== undefined && entry.fromYear <= previous.fromYear) {
+      add(located(at("fromYear"), `a contract year after the previous entry's ${previous.fromYear} (entries in ascending order)`, `${entry.fromYear}`))
+    }
+    if (contract !== undefined && entry.fromYear > contract.years) {
+      add(located(at("fromYear"), `a contract year from 1 to ${contract.years} (the contract's length)`, `${entry.fromYear}`))
+    }
+    const trend = entry.benchmark?.trend
+    if (trend !== undefined && contract !== undefined) {
+      const last = contract.baseline.years[contract.baseline.years.length - 1] ?? contract.startYear - 1
+      const end = contract.startYear + contract.years - 1
+      const years = Array.from({ length: Math.max(0, end - last) }, (_, j) => last + 1 + j)
+      checkTrend(at("benchmark", "trend"), trend, years, "", add)
+    }
+    const terms = entry.settlement
+    if (terms === undefined) return
+    if (terms.savingsRate !== undefined && !Decimal.isDecimal(terms.savingsRate)) checkBands(at("settlement", "savingsRate", "bands"), terms.savingsRate.bands, add)
+    const lossRate = terms.lossRate
+    if (lossRate !== undefined && lossRate !== null && !Decimal.isDecimal(lossRate)) {
+      if ("bands" in lossRate) checkBands(at("settlement", "lossRate", "bands"), lossRate.bands, add)
+      else lossRateBoundProblems(lossRate.qualityLinked).forEach((p) => add(located([...at("settlement", "lossRate", "qualityLinked"), ...p.path], p.expected, p.got)))
+    }
+    if (contract !== undefined && Array.isArray(terms.quality) && terms.quality.length !== contract.years) {
+      add(located(at("settlement", "quality"), `${contract.years} quality entries, one per contract year`, `${terms.quality.length}`))
+    }
+  })
+  // Terms that fail already in the base are reported there, not again at every entry.
+  if (settlement === undefined || Either.isLeft(settlementTerms(settlement))) return
+  settlementInForce(settlement, schedule).forEach(({ terms }, i) => {
+    if (schedule[i]?.settlement === undefined) return
+    if (Either.isLeft(terms)) for (const issue of terms.left) add({ ...issue, path: ["schedule", i, "settlement", ...issue.path] })
+  })
+}
