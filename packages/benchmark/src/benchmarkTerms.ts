@@ -45,6 +45,11 @@ export interface ObservedGrowth {
 export interface ConvergenceCaps {
   readonly up?: Decimal
   readonly down?: Decimal
+  /**
+   * Offset factor in [0, 1] on a negative adjustment after the caps: adj × (1 − offset)
+   * (MSSP, 42 CFR 425.656(c): from the share of dually eligible beneficiaries and the risk score).
+   */
+  readonly negativeOffset?: Decimal
   readonly noNegative: boolean
 }
 

@@ -52,12 +52,14 @@ export const convergence = (args: {
   for (const [field, value] of [
     ["caps.up", caps.up],
     ["caps.down", caps.down],
+    ["caps.negativeOffset", caps.negativeOffset],
     ["capBasis", args.capBasis]
   ] as const) {
     if (value === undefined) continue
     if (!value.isFinite()) throw invalid(rule, field, "must be a finite number")
     if (value.isNegative()) throw invalid(rule, field, "must not be negative")
   }
+  if (caps.negativeOffset?.gt(ONE)) throw invalid(rule, "caps.negativeOffset", "must not exceed 1")
   const basis = args.capBasis ?? peerBaseline
   const basisName = args.capBasis === undefined ? "peer baseline" : "cap basis"
 
@@ -71,12 +73,15 @@ export const convergence = (args: {
   if (args.capBasis !== undefined) inputs.push(quantity("cap basis", args.capBasis, "pmpm"))
   if (caps.up !== undefined) inputs.push(quantity("cap up", caps.up, "rate"))
   if (caps.down !== undefined) inputs.push(quantity("cap down", caps.down, "rate"))
+  if (caps.negativeOffset !== undefined) inputs.push(quantity("offset on a negative adjustment", caps.negativeOffset, "rate"))
   const notes = binding.map((limit) =>
     limit === "up"
       ? `cap binds: +${pct(caps.up!)} of ${basisName} limits the adjustment to ${formatFixed(caps.up!.mul(basis), 2)}`
       : limit === "down"
         ? `cap binds: −${pct(caps.down!)} of ${basisName} limits the adjustment to ${formatFixed(caps.down!.mul(basis).neg(), 2)}`
-        : `no negative adjustment: ${formatFixed(binding.includes("down") ? caps.down!.mul(basis).neg() : uncappedAdjustment, 2)} not applied`
+        : limit === "offset"
+          ? `offset: the negative adjustment is reduced by ${pct(caps.negativeOffset!)} (× ${formatFixed(ONE.sub(caps.negativeOffset!), 6)}) for the share of dually eligible and high-risk members (42 CFR 425.656(c))`
+          : `no negative adjustment: ${binding.includes("offset") || binding.includes("down") ? "the limited adjustment" : formatFixed(uncappedAdjustment, 2)} not applied`
   )
   if (notes.length === 0) notes.push("no cap binds")
   return explained(
@@ -84,7 +89,7 @@ export const convergence = (args: {
     derive({
       rule,
       label: "Blended baseline",
-      formula: "adj = clamp((1 − λ)(B_R − B_P), −down·basis, up·basis), ≥ 0 if noNegative; blended = B_P + adj",
+      formula: "adj = clamp((1 − λ)(B_R − B_P), −down·basis, up·basis), × (1 − offset) if negative, ≥ 0 if noNegative; blended = B_P + adj",
       inputs,
       output: quantity("blended baseline", blended, "pmpm"),
       source: CONVERGENCE_SOURCE,

@@ -7,6 +7,7 @@ import { invalid } from "./errors.js"
 import { describeRounding, type Rounding } from "./rounding.js"
 import { benchmarkChainExact, creditWithAdjustmentExact, type CreditRule } from "./compute/benchmark.js"
 import { roundExact } from "./compute/rounding.js"
+import { withEquityAddOn } from "./equity.js"
 
 /**
  * A contract year's benchmark PMPM (docs/model.md §3), in this order:
@@ -29,7 +30,9 @@ export interface ContractYearBenchmark {
   readonly riskAdjusted: Decimal
   readonly discount: Decimal
   readonly discounted: Decimal
-  /** The rounded benchmark PMPM. */
+  /** Health equity add-on PMPM added after the discount (0 when none): ACO REACH's HEBA. */
+  readonly equityAddOn: Decimal
+  /** The rounded benchmark PMPM: round(discounted + equity add-on). */
   readonly benchmarkPmpm: Decimal
 }
 
@@ -61,6 +64,8 @@ export const contractYearBenchmark = (args: {
   readonly trendFactor: Explained<Decimal>
   readonly riskRatio: Explained<Decimal>
   readonly discount: Decimal
+  /** Dollars PMPM added after the discount, neither trended, risk-adjusted nor discounted (ACO REACH HEBA). */
+  readonly equityAddOn?: Explained<Decimal>
   readonly rounding: Rounding
 }): Explained<ContractYearBenchmark> => {
   const rule = "benchmark.contractYear"
@@ -88,7 +93,10 @@ export const contractYearBenchmark = (args: {
   const credit = combined.credit
   const blended = args.providerBaseline.value.add(combined.adjustment)
   const { beforeTrend, trended, riskAdjusted, discounted } = benchmarkChainExact(blended, credit, factor, ratio, discount)
-  const benchmarkPmpm = roundExact(discounted, rounding)
+  const addOn = args.equityAddOn?.value ?? ZERO
+  if (!addOn.isFinite()) throw invalid(rule, "equityAddOn", "must be a finite PMPM")
+  const beforeRounding = discounted.add(addOn)
+  const benchmarkPmpm = roundExact(beforeRounding, rounding)
 
   const steps: Array<Derivation> = [
     passThrough("benchmark.providerBaseline", "Provider baseline", "provider baseline B_P", args.providerBaseline),
@@ -156,13 +164,14 @@ export const contractYearBenchmark = (args: {
       source: "ACO REACH Global discount (3.5 % → 4 % in PY2025); docs/model.md §3.4",
       notes: discount.isZero() ? ["no discount"] : discount.isNegative() ? ["a negative discount: a premium on the benchmark"] : []
     }),
+    ...(args.equityAddOn === undefined ? [] : [withEquityAddOn({ discounted, addOn: args.equityAddOn }).derivation]),
     derive({
       rule: "benchmark.rounding",
       label: "Benchmark PMPM",
-      formula: `round(discounted, ${describeRounding(rounding)})`,
-      inputs: [quantity("discounted benchmark", discounted, "pmpm")],
+      formula: `round(${args.equityAddOn === undefined ? "discounted" : "discounted + add-on"}, ${describeRounding(rounding)})`,
+      inputs: [quantity(args.equityAddOn === undefined ? "discounted benchmark" : "benchmark before rounding", beforeRounding, "pmpm")],
       output: quantity("benchmark PMPM", benchmarkPmpm, "pmpm"),
-      rounded: { from: discounted, rounding },
+      rounded: { from: beforeRounding, rounding },
       notes: [`rounded to ${describeRounding(rounding)}; every earlier step is exact`]
     })
   )
@@ -180,22 +189,24 @@ export const contractYearBenchmark = (args: {
       riskAdjusted,
       discount,
       discounted,
+      equityAddOn: addOn,
       benchmarkPmpm
     },
     derive({
       rule,
       label: "Contract-year benchmark PMPM",
-      formula: "round((B_P + adj + credit) × F × risk ratio × (1 − discount))",
+      formula: args.equityAddOn === undefined ? "round((B_P + adj + credit) × F × risk ratio × (1 − discount))" : "round((B_P + adj + credit) × F × risk ratio × (1 − discount) + add-on)",
       inputs: [
         quantity("provider weight λ", args.providerWeight, "weight"),
         quantity("blended baseline", blended, "pmpm"),
         ...(args.savingsCredit !== undefined ? [quantity("savings credit", credit, "pmpm")] : []),
         quantity("trend factor", factor, "factor"),
         quantity("risk ratio", ratio, "factor"),
-        quantity("discount", discount, "rate")
+        quantity("discount", discount, "rate"),
+        ...(args.equityAddOn !== undefined ? [quantity("equity add-on", addOn, "pmpm")] : [])
       ],
       output: quantity("benchmark PMPM", benchmarkPmpm, "pmpm"),
-      rounded: { from: discounted, rounding },
+      rounded: { from: beforeRounding, rounding },
       source: "docs/model.md §3 (blend, trend, risk, discount, rounding)",
       steps
     })

@@ -92,3 +92,18 @@ export {
   WEIGHT_SUM_TOLERANCE,
   type RuleProblem
 } from "./checks.js"
+
+// Benchmark-side equity rules: flat-dollar add-on (REACH HEBA), MSSP regional offset, coding intensity, partial risk, peer percentile.
+export {
+  healthEquityAddOn,
+  withEquityAddOn,
+  REACH_HEBA_PY2023,
+  msspRegionalOffsetFactor,
+  msspRegionalOffset,
+  MSSP_REGIONAL_CAPS,
+  codingIntensityAdjustment,
+  partialRiskRatio,
+  effectiveRiskRatio,
+  weightedPercentile
+} from "./equity.js"
+export type { CodingAdjustment, CodingStage, OffsetOrder } from "./compute/equity.js"

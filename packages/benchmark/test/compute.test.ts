@@ -85,15 +85,25 @@ describe("convergence", () => {
     // No negative adjustment at all → 450.
     { p: "450", r: "400", lambda: "0.5", caps: { noNegative: true }, adj: "0", blended: "450" },
     // All provider: nothing moves.
-    { p: "450", r: "400", lambda: "1", caps: { up: "0.05", down: "0.015" }, adj: "0", blended: "450" }
+    { p: "450", r: "400", lambda: "1", caps: { up: "0.05", down: "0.015" }, adj: "0", blended: "450" },
+    // −25 capped at −6, then offset 0.4: −6 × 0.6 = −3.6 → 446.4 (42 CFR 425.656(c): cap, then offset).
+    { p: "450", r: "400", lambda: "0.5", caps: { down: "0.015", offset: "0.4" }, adj: "-3.6", blended: "446.4" },
+    // An offset never touches a positive adjustment: 7.5 stays.
+    { p: "416", r: "431", lambda: "0.5", caps: { offset: "0.4" }, adj: "7.5", blended: "423.5" },
+    // A full offset removes a negative adjustment: −25 × 0 = 0.
+    { p: "450", r: "400", lambda: "0.5", caps: { offset: "1" }, adj: "0", blended: "450" }
   ])("B_P $p, B_R $r, λ $lambda, caps $caps → adj $adj", ({ p, r, lambda, caps, adj, blended }) => {
     const up = "up" in caps ? dec(caps.up) : undefined
     const down = "down" in caps ? dec(caps.down) : undefined
     const noNegative = "noNegative" in caps && caps.noNegative === true
-    const exact = convergenceExact(dec(p), dec(r), dec(lambda), { up, down, noNegative }, dec(r))
+    const negativeOffset = "offset" in caps ? dec(caps.offset) : undefined
+    const exact = convergenceExact(dec(p), dec(r), dec(lambda), { up, down, negativeOffset, noNegative }, dec(r))
     exactly(exact.adjustment, adj)
     exactly(exact.blended, blended)
-    floatAgrees(convergenceAdjustmentFloat(Number(p), Number(r), Number(lambda), up ? up.toNumber() : Infinity, down ? down.toNumber() : Infinity, noNegative, Number(r)), adj)
+    floatAgrees(
+      convergenceAdjustmentFloat(Number(p), Number(r), Number(lambda), up ? up.toNumber() : Infinity, down ? down.toNumber() : Infinity, noNegative, Number(r), negativeOffset ? negativeOffset.toNumber() : 0),
+      adj
+    )
   })
 })
 

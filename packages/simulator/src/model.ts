@@ -83,11 +83,19 @@ export interface YearTerms {
   readonly trend: TrendPolicy
   readonly convergenceCaps: ConvergenceCaps
   readonly riskCaps: RiskCaps
+  /** Coding-intensity adjustment on the current risk score (× (1 − rate)); absent: none. */
+  readonly codingIntensity?: Decimal
+  /** Share of the risk change the benchmark follows; absent: 1. */
+  readonly riskWeight?: Decimal
+  /** Health equity add-on per member per month after the discount; absent: none. */
+  readonly equityAddOn?: { readonly upShare: Decimal; readonly upAmount: Decimal; readonly downShare?: Decimal; readonly downAmount?: Decimal }
   /** Provider weight λ set by the schedule for this year; absent: the glide path's. */
   readonly providerWeight?: Decimal
   /** Discount of the year (0 for none; negative: a premium). */
   readonly discount: Decimal
   readonly settlement: SettlementTerms
+  /** Participants' fee-for-service revenue of the year, for a revenue-based loss limit; absent when not given. */
+  readonly revenue?: Decimal
   /** Quality of the year: score (drives quality-linked loss rates), savings multiplier, standard met. */
   readonly quality: { readonly score: Decimal; readonly savingsMultiplier: Decimal; readonly meetsStandard: boolean }
 }
@@ -112,6 +120,8 @@ export interface ContractModel {
   readonly baselineWeights: ReadonlyArray<Decimal>
   /** Trend that brings each baseline year to the last baseline year. */
   readonly historicalTrend: TrendPolicy
+  /** The peer figure: the pooled peers (absent) or this percentile of the peers' own baselines, member-month weighted. */
+  readonly peerPercentile?: Decimal
   /** Provider weight λ per contract year (length = years); 1 = all provider, 0 = all peer. A schedule's providerWeight takes precedence. */
   readonly glidePath: ReadonlyArray<Decimal>
   /** The terms in force in each contract year (length = years). */

@@ -30,3 +30,27 @@ export {
 export { savingsCreditExact, savingsCreditFloat, restateRiskExact, restateRiskFloat, partialRebaseExact, partialRebaseFloat } from "./rebase.js"
 export { guardRateExact, guardRateFloat, trendFactorExact, trendFactorFloat, moveFloat } from "./trend.js"
 export { baselineYearExact, baselineYearFloat } from "./baseline.js"
+export {
+  equityAddOnExact,
+  equityAddOnFloat,
+  regionalOffsetFactorExact,
+  regionalOffsetFactorFloat,
+  offsetRegionalAdjustmentExact,
+  offsetRegionalAdjustmentFloat,
+  OFFSET_AFTER_CAP,
+  OFFSET_BEFORE_CAP,
+  codingAdjustedExact,
+  codingMultiplierFloat,
+  partialRiskRatioExact,
+  partialRiskRatioFloat,
+  effectiveRiskRatioExact,
+  effectiveRiskRatioFloat,
+  weightedPercentileExact,
+  weightedPercentileFloat,
+  type CodingAdjustment,
+  type CodingStage,
+  type OffsetOrder,
+  type OffsetRegionalArithmetic,
+  type EffectiveRiskRatioArithmetic,
+  type PercentileArithmetic
+} from "./equity.js"

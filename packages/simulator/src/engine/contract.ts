@@ -1,7 +1,9 @@
 import {
   contractYearBenchmark,
   derive,
+  effectiveRiskRatio,
   explained,
+  healthEquityAddOn,
   invalid,
   ONE,
   quantity,
@@ -284,7 +286,16 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
 
     const trend = trendFactor(terms.trend, reference.year, year, observed)
     const cell = cellOf(realised, model.provider, year)
-    const risk = riskRatio({ current: cell.riskScore, base: reference.riskBase, caps: terms.riskCaps })
+    const risk =
+      terms.codingIntensity === undefined && terms.riskWeight === undefined
+        ? riskRatio({ current: cell.riskScore, base: reference.riskBase, caps: terms.riskCaps })
+        : effectiveRiskRatio({
+            current: cell.riskScore,
+            base: reference.riskBase,
+            caps: terms.riskCaps,
+            ...(terms.codingIntensity === undefined ? {} : { coding: { adjustment: { form: "deflate", rate: terms.codingIntensity }, stage: "beforeRatio" } }),
+            ...(terms.riskWeight === undefined ? {} : { weight: terms.riskWeight })
+          })
     const benchmark = contractYearBenchmark({
       providerBaseline: reference.providerBaseline,
       peerBaseline: reference.peerBaseline,
@@ -294,6 +305,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       trendFactor: trend,
       riskRatio: risk,
       discount: terms.discount,
+      ...(terms.equityAddOn ? { equityAddOn: healthEquityAddOn(terms.equityAddOn) } : {}),
       rounding: model.rounding
     })
     const quality = terms.quality
@@ -303,7 +315,8 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       assignedMembers: cell.memberMonths.div(12),
       qualityScore: quality.score,
       qualityMultiplier: quality.savingsMultiplier,
-      meetsQualityStandard: quality.meetsStandard
+      meetsQualityStandard: quality.meetsStandard,
+      ...(terms.revenue === undefined ? {} : { revenue: terms.revenue })
     })
     const counterfactual = realised.counterfactualPmpm.get(model.provider)?.[k - 1]
     results.push({

@@ -4,6 +4,7 @@ import {
   quantity,
   trendFactor,
   weightedBaseline,
+  weightedPercentile,
   type Explained,
   type ObservedGrowth
 } from "@pbpsim/benchmark"
@@ -51,6 +52,47 @@ export const providerBaselineFrom = (
 }
 
 /**
+ * Peer baseline as a percentile of the peers' own baselines (each from the given years,
+ * restated to the provider's risk in `riskYear`), weighted by their member months in the
+ * last of those years: an "efficient benchmark" target (docs/rules/equity.md).
+ */
+const peerPercentileFrom = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  observed: ObservedGrowth,
+  source: WeightedYears,
+  riskYear: number,
+  percentile: Decimal,
+  label: string
+): Explained<Decimal> => {
+  const last = source.years[source.years.length - 1]!
+  const riskBasis = cellOf(realised, model.provider, riskYear).riskScore
+  const baselines = model.peers.map(
+    (peer) =>
+      weightedBaseline({
+        label: `${peer}`,
+        years: source.years.map((year, i) => ({ year, experience: cellOf(realised, peer, year), weight: source.weights[i]! })),
+        historicalTrend: model.historicalTrend,
+        observed,
+        riskBasis
+      }).value
+  )
+  const chosen = weightedPercentile({ values: baselines, weights: model.peers.map((peer) => cellOf(realised, peer, last).memberMonths), p: percentile })
+  return explained(
+    chosen.value,
+    derive({
+      rule: "baseline.peerPercentile",
+      label,
+      formula: "the p-th member-month-weighted percentile (nearest rank) of the peers' baselines at the provider's risk",
+      inputs: model.peers.map((peer, i) => quantity(`${peer} baseline`, baselines[i]!, "pmpm")),
+      output: quantity("peer baseline", chosen.value, "pmpm"),
+      source: "docs/rules/equity.md (efficient benchmark); LAN: converge toward efficient cost",
+      steps: [chosen.derivation]
+    })
+  )
+}
+
+/**
  * Peer baseline from the given years on the peers' pooled experience, restated to the
  * provider's risk in `riskYear` (MSSP: regional expenditure "risk-adjusted to the ACO's BY3 case mix").
  */
@@ -62,7 +104,9 @@ export const peerBaselineFrom = (
   riskYear: number,
   label: string
 ): Explained<Decimal> =>
-  weightedBaseline({
+  model.peerPercentile !== undefined
+    ? peerPercentileFrom(model, realised, observed, source, riskYear, model.peerPercentile, label)
+    : weightedBaseline({
     label,
     years: source.years.map((year, i) => ({
       year,

@@ -1,5 +1,5 @@
-import { dec, invalid, settlementYearFloat, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
-import { CREDIT_ADD, CREDIT_HIGHER, roundingModeCode } from "@pbpsim/benchmark/compute"
+import { dec, healthEquityAddOn, invalid, settlementYearFloat, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
+import { codingMultiplierFloat, CREDIT_ADD, CREDIT_HIGHER, roundingModeCode } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import type { ContractModel } from "../model.js"
 import { runContract } from "../engine/contract.js"
@@ -105,7 +105,8 @@ const settlementPlan = (model: ContractModel, realised: RealisedExperience): Set
       assignedMembers: cell.memberMonths.div(12),
       qualityScore: quality.score,
       qualityMultiplier: quality.savingsMultiplier,
-      meetsQualityStandard: quality.meetsStandard
+      meetsQualityStandard: quality.meetsStandard,
+      ...(terms.revenue === undefined ? {} : { revenue: terms.revenue })
     })
   })
 })
@@ -217,12 +218,18 @@ const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSe
     baselineIndex: Int32Array.from(model.baselineYears, (y) => y - plan.firstYear),
     baselineWeights: Float64Array.from(model.baselineWeights, num),
     historicalTrend: trendPlan(model.historicalTrend, plan.firstYear, plan.calendarYears),
+    peerPercentile: model.peerPercentile ? num(model.peerPercentile) : Number.NaN,
     ...trendsByYear(model, plan),
     glidePath: Float64Array.from(model.glidePath, num),
     providerWeight: Float64Array.from(model.terms, (t) => (t.providerWeight ? num(t.providerWeight) : Number.NaN)),
     capUp: Float64Array.from(model.terms, (t) => (t.convergenceCaps.up ? num(t.convergenceCaps.up) : Number.POSITIVE_INFINITY)),
     capDown: Float64Array.from(model.terms, (t) => (t.convergenceCaps.down ? num(t.convergenceCaps.down) : Number.POSITIVE_INFINITY)),
     noNegative: Uint8Array.from(model.terms, (t) => (t.convergenceCaps.noNegative ? 1 : 0)),
+    negativeOffset: Float64Array.from(model.terms, (t) => (t.convergenceCaps.negativeOffset ? num(t.convergenceCaps.negativeOffset) : 0)),
+    riskExtended: Uint8Array.from(model.terms, (t) => (t.codingIntensity !== undefined || t.riskWeight !== undefined ? 1 : 0)),
+    codingBefore: Float64Array.from(model.terms, (t) => (t.codingIntensity ? codingMultiplierFloat("deflate", num(t.codingIntensity)) : 1)),
+    riskWeight: Float64Array.from(model.terms, (t) => (t.riskWeight ? num(t.riskWeight) : 1)),
+    equityAddOn: Float64Array.from(model.terms, (t) => (t.equityAddOn ? num(healthEquityAddOn(t.equityAddOn).value) : 0)),
     riskCeiling: Float64Array.from(model.terms, (t) => (t.riskCaps.up ? 1 + num(t.riskCaps.up) : Number.POSITIVE_INFINITY)),
     riskFloor: Float64Array.from(model.terms, (t) => (t.riskCaps.down ? 1 - num(t.riskCaps.down) : Number.NEGATIVE_INFINITY)),
     discount: Float64Array.from(model.terms, (t) => num(t.discount)),

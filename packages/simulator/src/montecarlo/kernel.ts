@@ -3,6 +3,8 @@ import {
   benchmarkChainFloat,
   convergenceAdjustmentFloat,
   creditWithAdjustmentFloat,
+  effectiveRiskRatioFloat,
+  weightedPercentileFloat,
   guardRateFloat,
   moveFloat,
   partialRebaseFloat,
@@ -76,6 +78,10 @@ export interface KernelScratch {
   readonly settled: Float64Array
   /** Per policy × contract year (of the longest policy) × field. */
   readonly out: Float64Array
+  /** Scratch of a percentile peer target: each peer's baseline, member months and sort order. */
+  readonly peerValues: Float64Array
+  readonly peerWeights: Float64Array
+  readonly peerOrder: Uint32Array
 }
 
 const worldScratch = (plan: WorldPlan): WorldScratch => {
@@ -104,6 +110,7 @@ const worldScratch = (plan: WorldPlan): WorldScratch => {
 
 export const kernelScratch = (plan: SimulationPlan): KernelScratch => {
   const T = Math.max(1, ...plan.worlds.map((w) => w.calendarYears))
+  const maxSet = Math.max(1, ...plan.worlds.flatMap((w) => w.sets.map((set) => set.length)))
   return {
     plan,
     worlds: plan.worlds.map(worldScratch),
@@ -112,7 +119,10 @@ export const kernelScratch = (plan: SimulationPlan): KernelScratch => {
     trendRate: new Float64Array(T),
     gross: new Float64Array(plan.years),
     settled: new Float64Array(SETTLED_LENGTH),
-    out: new Float64Array(plan.policies.length * plan.years * FIELD_COUNT)
+    out: new Float64Array(plan.policies.length * plan.years * FIELD_COUNT),
+    peerValues: new Float64Array(maxSet),
+    peerWeights: new Float64Array(maxSet),
+    peerOrder: new Uint32Array(maxSet)
   }
 }
 
@@ -315,11 +325,11 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
         peerYears = null
         peerWeights = ONE_WEIGHT
       }
-      peerB = peerAtReference(w, hist, policy, peerYears, t, peerWeights, newRef)
+      peerB = peerAtReference(scratch, w, hist, policy, peerYears, t, peerWeights, newRef)
       refT = newRef
       riskBase = w.risk[provider * T + refT]!
     } else if (policy.peerRefresh === PEER_ANNUAL && refT >= 0) {
-      peerB = peerAtReference(w, hist, policy, null, t, ONE_WEIGHT, refT)
+      peerB = peerAtReference(scratch, w, hist, policy, null, t, ONE_WEIGHT, refT)
     }
     // Prior savings credit, set at a rebase for the whole period it opens (engine/contract.ts savingsCreditFor).
     if (rebased && policy.creditShare === policy.creditShare) {
@@ -339,12 +349,24 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
       annualRates(policy.trends[trendInRates]!, w, policy.peerSet, trendRates)
     }
     // Convergence, then credit, trend, risk, discount, rounding: the compute module's float forms.
-    const adjustment = convergenceAdjustmentFloat(providerB, peerB, lambda, policy.capUp[y]!, policy.capDown[y]!, policy.noNegative[y] === 1, peerB)
+    const adjustment = convergenceAdjustmentFloat(
+      providerB,
+      peerB,
+      lambda,
+      policy.capUp[y]!,
+      policy.capDown[y]!,
+      policy.noNegative[y] === 1,
+      peerB,
+      policy.negativeOffset[y]!
+    )
     const cell = provider * T + t
-    const riskRatio = riskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling[y]!, policy.riskFloor[y]!)
+    const riskRatio =
+      policy.riskExtended[y] === 1
+        ? effectiveRiskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling[y]!, policy.riskFloor[y]!, policy.codingBefore[y]!, 1, policy.riskWeight[y]!)
+        : riskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling[y]!, policy.riskFloor[y]!)
     const beforeTrend = providerB + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)
     const discounted = benchmarkChainFloat(beforeTrend, 0, trendFactorFloat(trendRates, refT, t), riskRatio, policy.discount[y]!)
-    const benchmarkPmpm = roundFloat(discounted, policy.roundingPlaces, policy.roundingMode)
+    const benchmarkPmpm = roundFloat(discounted + policy.equityAddOn[y]!, policy.roundingPlaces, policy.roundingMode)
     const memberMonths = w.memberMonths[cell]!
     const expenditure = w.cost[cell]!
     const B = benchmarkPmpm * memberMonths
@@ -369,6 +391,7 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
 
 /** Peer baseline from its own years (the last of them, or the year before t), restated to the provider's reference year's dollars and risk (engine/contract.ts peerFor). */
 const peerAtReference = (
+  scratch: KernelScratch,
   w: WorldScratch,
   hist: Float64Array,
   policy: PolicyPlan,
@@ -379,9 +402,35 @@ const peerAtReference = (
 ): number => {
   const T = w.plan.calendarYears
   const own = years ? years[years.length - 1]! : t - 1
-  const baseline = weightedBaseline(w, hist, policy.provider, policy.peerSet, w.pooledCost, w.pooledRisk, null, years, t, weights)
+  const baseline =
+    policy.peerPercentile === policy.peerPercentile
+      ? peerPercentile(scratch, w, hist, policy, years, t, weights, own)
+      : weightedBaseline(w, hist, policy.provider, policy.peerSet, w.pooledCost, w.pooledRisk, null, years, t, weights)
   if (own === refT) return baseline
   return restateRiskFloat(moveFloat(hist, baseline, own, refT), w.risk[policy.provider * T + refT]!, w.risk[policy.provider * T + own]!)
+}
+
+/** The peers' own baselines at the provider's risk, and their member-month-weighted percentile (engine/reference.ts peerPercentileFrom). */
+const peerPercentile = (
+  scratch: KernelScratch,
+  w: WorldScratch,
+  hist: Float64Array,
+  policy: PolicyPlan,
+  years: Int32Array | null,
+  t: number,
+  weights: Float64Array,
+  own: number
+): number => {
+  const T = w.plan.calendarYears
+  const members = w.plan.sets[policy.peerSet]!
+  const values = scratch.peerValues
+  const memberMonths = scratch.peerWeights
+  for (let j = 0; j < members.length; j++) {
+    const m = members[j]!
+    values[j] = weightedBaseline(w, hist, policy.provider, m, w.cost, w.memberMonths, w.risk, years, t, weights)
+    memberMonths[j] = w.memberMonths[m * T + own]!
+  }
+  return weightedPercentileFloat(values.subarray(0, members.length), memberMonths.subarray(0, members.length), policy.peerPercentile, scratch.peerOrder)
 }
 
 /** One trial: realise every world from the draws, then run every policy; results land in scratch.out. */

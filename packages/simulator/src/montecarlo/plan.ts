@@ -81,6 +81,8 @@ export interface PolicyPlan {
   readonly baselineIndex: Int32Array
   readonly baselineWeights: Float64Array
   readonly historicalTrend: TrendPlan
+  /** Percentile of the peers' own baselines that is the peer figure; NaN: the pooled peers. */
+  readonly peerPercentile: number
   /** The distinct trends of the contract years, and which one each contract year uses. */
   readonly trends: ReadonlyArray<TrendPlan>
   readonly trendOfYear: Int32Array
@@ -92,6 +94,15 @@ export interface PolicyPlan {
   readonly capDown: Float64Array
   /** Per contract year: 1 where a negative convergence adjustment is not applied. */
   readonly noNegative: Uint8Array
+  /** Per contract year: offset factor on a negative convergence adjustment (0 for none). */
+  readonly negativeOffset: Float64Array
+  /** Per contract year: 1 where coding intensity or a risk weight applies (effectiveRiskRatioFloat), 0 for the plain ratio. */
+  readonly riskExtended: Uint8Array
+  /** Per contract year: multiplier on the current risk score (1 − coding intensity; 1 for none) and the risk weight (1 for full). */
+  readonly codingBefore: Float64Array
+  readonly riskWeight: Float64Array
+  /** Per contract year: the equity add-on PMPM after the discount (0 for none). */
+  readonly equityAddOn: Float64Array
   /** Per contract year: risk ratio bounds [1 − down, 1 + up], ±Infinity when absent. */
   readonly riskFloor: Float64Array
   readonly riskCeiling: Float64Array

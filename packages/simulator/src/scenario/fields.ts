@@ -70,6 +70,9 @@ export const SavingsLevel = decimalField("a savings level below 1 (0.02 = 2 % be
 /** A REACH-style discount off the benchmark: 1 would remove it entirely. */
 export const DiscountRate = decimalField("a discount above −1 and below 1 (negative: a benchmark premium)", (d) => d.gt(-1) && d.lt(1))
 
+/** A coding-intensity adjustment: 1 would remove the risk score entirely. */
+export const CodingRate = decimalField("a rate from 0 to below 1 (0.059 = 5.9 %)", (d) => d.gte(0) && d.lt(1))
+
 /** A weight in [0, 1], written as a decimal or a fraction ("1/3"). */
 export const Weight: DecimalField = exactDecimal(
   'a weight between 0 and 1 (decimal or fraction such as "1/3")',

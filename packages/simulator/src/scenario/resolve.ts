@@ -80,6 +80,7 @@ const toContractModel = (scenarioName: string, policy: ScenarioPolicy): Contract
     baselineYears: contract.baseline.years,
     baselineWeights: contract.baseline.weights,
     historicalTrend: toTrendPolicy(benchmark.historicalTrend ?? benchmark.trend),
+    ...(benchmark.peerTarget ? { peerPercentile: benchmark.peerTarget.percentile } : {}),
     glidePath: expandGlidePath(benchmark.glidePath, years),
     terms: yearTerms(policy.body),
     rounding: benchmark.rounding,

@@ -1,4 +1,5 @@
 import { InvalidArgument, type SettlementTerms, type TrendPolicy, ZERO } from "@pbpsim/benchmark"
+import { regionalOffsetFactorExact } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import { Either } from "effect"
 import type { YearTerms } from "../model.js"
@@ -13,6 +14,10 @@ import { expandPerYear, settlementTerms, toTrendPolicy } from "./terms.js"
  */
 
 type ScheduleDocument = NonNullable<ScenarioBodyDocument["schedule"]>
+type YearBenchmarkDocument = NonNullable<ScheduleDocument[number]["benchmark"]>
+
+/** The MSSP offset factor clamp(dualShare + riskScore − 1, 0, 1) (42 CFR 425.656(c)). */
+const offsetFactor = (offset: { readonly dualShare: Decimal; readonly riskScore: Decimal }): Decimal => regionalOffsetFactorExact(offset.dualShare, offset.riskScore).factor
 type ScheduleEntryDocument = ScheduleDocument[number]
 
 /** Name shown for the terms of an entry. */
@@ -70,31 +75,51 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
     const k = index + 1
     const inForce = entriesUpTo(body.schedule, k)
     const last = inForce[inForce.length - 1]
-    const benchmark = { trend: body.benchmark.trend, convergenceCaps: body.benchmark.convergenceCaps, risk: body.benchmark.risk }
+    const benchmark = {
+      trend: body.benchmark.trend,
+      convergenceCaps: body.benchmark.convergenceCaps,
+      risk: body.benchmark.risk,
+      equityAddOn: body.benchmark.equityAddOn as YearBenchmarkDocument["equityAddOn"]
+    }
     let providerWeight: Decimal | undefined
     let discount = baseDiscount[index] ?? ZERO
     let quality = body.settlement.quality
+    let revenue = body.settlement.participantRevenue
     for (const entry of inForce) {
       const b = entry.benchmark
       if (b?.trend !== undefined) benchmark.trend = b.trend
       if (b?.convergenceCaps !== undefined) benchmark.convergenceCaps = b.convergenceCaps
       if (b?.risk !== undefined) benchmark.risk = b.risk
+      if (b?.equityAddOn !== undefined) benchmark.equityAddOn = b.equityAddOn
       if (b?.providerWeight !== undefined) providerWeight = b.providerWeight
       if (b?.discount !== undefined) discount = b.discount
       if (entry.settlement?.quality !== undefined) quality = entry.settlement.quality
+      if (entry.settlement?.participantRevenue !== undefined) revenue = entry.settlement.participantRevenue
     }
     const caps = benchmark.convergenceCaps
+    const risk = benchmark.risk
+    const addOn = benchmark.equityAddOn
     const yearQuality = expandPerYear(quality, years)[index]
+    const yearRevenue = revenue === undefined ? undefined : expandPerYear(revenue, years)[index]
     if (!yearQuality) throw new InvalidArgument({ rule: "scenario.settlement", field: "quality", message: `has no entry for contract year ${k}` })
     return {
       name: last ? entryName(last) : BASE_TERMS_NAME,
       fromYear: last ? last.fromYear : 1,
       trend: trendOf(benchmark.trend),
-      convergenceCaps: { ...(caps.up ? { up: caps.up } : {}), ...(caps.down ? { down: caps.down } : {}), noNegative: caps.noNegative },
-      riskCaps: { ...(benchmark.risk.capUp ? { up: benchmark.risk.capUp } : {}), ...(benchmark.risk.capDown ? { down: benchmark.risk.capDown } : {}) },
+      convergenceCaps: {
+        ...(caps.up ? { up: caps.up } : {}),
+        ...(caps.down ? { down: caps.down } : {}),
+        ...(caps.negativeOffset ? { negativeOffset: offsetFactor(caps.negativeOffset) } : {}),
+        noNegative: caps.noNegative
+      },
+      riskCaps: { ...(risk.capUp ? { up: risk.capUp } : {}), ...(risk.capDown ? { down: risk.capDown } : {}) },
+      ...(risk.codingIntensity === undefined ? {} : { codingIntensity: risk.codingIntensity }),
+      ...(risk.weight === undefined ? {} : { riskWeight: risk.weight }),
+      ...(addOn ? { equityAddOn: addOn } : {}),
       ...(providerWeight === undefined ? {} : { providerWeight }),
       discount,
       settlement: settlementOf(inForce),
+      ...(yearRevenue === undefined ? {} : { revenue: yearRevenue }),
       quality: yearQuality
     }
   })

@@ -40,6 +40,9 @@ export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: 
       if ("bands" in lossRate) checkBands(at("settlement", "lossRate", "bands"), lossRate.bands, add)
       else lossRateBoundProblems(lossRate.qualityLinked).forEach((p) => add(located([...at("settlement", "lossRate", "qualityLinked"), ...p.path], p.expected, p.got)))
     }
+    if (contract !== undefined && Array.isArray(terms.participantRevenue) && terms.participantRevenue.length !== contract.years) {
+      add(located(at("settlement", "participantRevenue"), `${contract.years} revenues, one per contract year`, `${terms.participantRevenue.length}`))
+    }
     if (contract !== undefined && Array.isArray(terms.quality) && terms.quality.length !== contract.years) {
       add(located(at("settlement", "quality"), `${contract.years} quality entries, one per contract year`, `${terms.quality.length}`))
     }

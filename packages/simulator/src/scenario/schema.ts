@@ -5,6 +5,7 @@ import {
   ContractLength,
   type DecimalInput,
   DecimalPlaces,
+  CodingRate,
   DiscountRate,
   EntityId,
   Flag,
@@ -223,16 +224,47 @@ export const TrendPolicy = Schema.Union(...trendKinds(trendGuards)).annotations(
   label("a trend { kind: fixed | schedule | observed | blend, … }")
 )
 
+export const NegativeOffset = Schema.Struct({
+  dualShare: required(Share, "Share of the provider's members who are dually eligible for Medicare and Medicaid."),
+  riskScore: required(Positive, "The provider's weighted average risk score (MSSP: prospective HCC).")
+}).annotations(label("a negative-adjustment offset { dualShare, riskScore }"))
+
 export const ConvergenceCaps = Schema.Struct({
   up: optional(orNull(Share), "Upward convergence adjustment at most this share of the peer baseline (MSSP 2024+: 0.05). Absent or null: no cap."),
   down: optional(orNull(Share), "Downward adjustment at most this share of the peer baseline (MSSP 2024+: 0.015). Absent or null: no cap."),
+  negativeOffset: optional(
+    NegativeOffset,
+    "Reduces a negative adjustment (after the caps) by the offset clamp(dualShare + riskScore − 1, 0, 1): adj × (1 − offset) (MSSP, 42 CFR 425.656(c), agreements from 2024). Absent: no offset."
+  ),
   noNegative: withDefault(Flag, "true: a negative convergence adjustment is not applied at all (MSSP CY2024 rule). Default false.", () => false)
-}).annotations(label("convergence caps { up, down, noNegative }"))
+}).annotations(label("convergence caps { up, down, negativeOffset, noNegative }"))
 
 export const RiskCaps = Schema.Struct({
   capUp: optional(orNull(NonNegative), "Risk ratio RS_k / RS_base at most 1 + capUp (MSSP 2019–2023: 0.03). Absent or null: no cap."),
-  capDown: optional(orNull(Share), "Risk ratio at least 1 − capDown. Absent or null: no floor (MSSP).")
-}).annotations(label("risk caps { capUp, capDown }"))
+  capDown: optional(orNull(Share), "Risk ratio at least 1 − capDown. Absent or null: no floor (MSSP)."),
+  codingIntensity: optional(
+    CodingRate,
+    "Coding-intensity adjustment: the current year's risk score is multiplied by 1 − codingIntensity before the ratio (Medicare Advantage style). Absent: none."
+  ),
+  weight: optional(
+    Share,
+    "Partial risk adjustment: the benchmark follows this share of the risk change, ratio' = 1 + weight × (capped ratio − 1). Absent: 1 (full); 0 ignores risk."
+  )
+}).annotations(label("risk terms { capUp, capDown, codingIntensity, weight }"))
+
+export const EquityAddOn = Schema.Struct({
+  upShare: required(Share, "Share of members (or member months) in the high-need group, e.g. the top decile of a deprivation / dual-status score."),
+  upAmount: required(NonNegative, "Dollars per member per month added for them (ACO REACH HEBA: 30)."),
+  downShare: optional(Share, "Share of members in the low-need group. Default 0."),
+  downAmount: optional(NonNegative, "Dollars per member per month taken off for them (ACO REACH HEBA: 6). Default 0.")
+}).annotations(label("an equity add-on { upShare, upAmount, downShare?, downAmount? }"))
+
+export const PeerTarget = Schema.Struct({
+  percentile: required(
+    Share,
+    "The peer figure is this percentile of the peers' own risk-adjusted baselines (each at the provider's risk), weighted by member months, nearest rank: 0.25 is an efficient benchmark at the 25th percentile."
+  )
+}).annotations(label("a peer target { percentile }"))
 
 export const RoundingTerms = Schema.Struct({
   places: withDefault(DecimalPlaces, "Decimal places of the final benchmark PMPM. Default 2 (cents).", () => 2),
@@ -284,7 +316,12 @@ export const Benchmark = Schema.Struct({
   ),
   trend: required(TrendPolicy, "Trend from the last baseline year to each contract year (docs/model.md §3.2)."),
   historicalTrend: optional(TrendPolicy, "Trend that brings each baseline year to the last baseline year (docs/model.md §2). Default: the same as trend."),
-  risk: withDefault(RiskCaps, "Caps on the risk ratio (docs/model.md §3.3). Default: uncapped.", () => ({})),
+  risk: withDefault(RiskCaps, "Caps, coding intensity and weight of the risk ratio (docs/model.md §3.3). Default: uncapped, full.", () => ({})),
+  peerTarget: optional(PeerTarget, "What the peer figure B_R is: absent, the peers' pooled cost; { percentile } a percentile of the peers' own baselines."),
+  equityAddOn: optional(
+    EquityAddOn,
+    "Dollars per member per month added after the discount: upAmount × upShare − downAmount × downShare (ACO REACH health equity benchmark adjustment). Absent: none."
+  ),
   discount: withDefault(
     perYear(DiscountRate),
     "Discount off the benchmark, REACH-style: one value for every year or a list per contract year; a negative value is a premium on the benchmark. Default 0.",
@@ -382,6 +419,10 @@ export const Settlement = Schema.Struct({
   sequestration: optional(Share, "Share withheld from savings before the cap (MSSP 0.02). Default 0 without a preset."),
   lossRate: optional(orNull(LossRateTerms), "Share of losses the provider owes: a rate, { bands } or { qualityLinked }. Two-sided terms need it."),
   lossLimit: optional(orNull(LossLimit), "Losses owed at most the least of these shares. Absent or null: no limit."),
+  participantRevenue: optional(
+    perYear(NonNegative),
+    "The provider's participants' total fee-for-service revenue in dollars, one value for every year or a list per contract year; what lossLimit.shareOfRevenue is a share of (MSSP BASIC C–E, 42 CFR 425.605(d)). Absent: a revenue-based limit cannot apply."
+  ),
   quality: withDefault(
     perYear(Quality),
     "Quality per contract year: one { score, savingsMultiplier, meetsStandard } for every year or a list per year. Default score 1, multiplier 1, standard met.",
@@ -397,8 +438,9 @@ export const YearBenchmark = Schema.Struct({
   trend: optional(TrendPolicy, "Trend from the reference year to each of these years (e.g. another ACPT weight in the blend); replaces the trend in force."),
   convergenceCaps: optional(ConvergenceCaps, "Limits on the convergence adjustment for these years; replaces those in force."),
   risk: optional(RiskCaps, "Caps on the risk ratio for these years; replace those in force."),
-  discount: optional(DiscountRate, "Discount for these years (negative: a premium); replaces the discount in force.")
-}).annotations(label("benchmark terms of a schedule entry { providerWeight?, trend?, convergenceCaps?, risk?, discount? }"))
+  discount: optional(DiscountRate, "Discount for these years (negative: a premium); replaces the discount in force."),
+  equityAddOn: optional(orNull(EquityAddOn), "Equity add-on for these years; null removes it.")
+}).annotations(label("benchmark terms of a schedule entry { providerWeight?, trend?, convergenceCaps?, risk?, discount?, equityAddOn? }"))
 
 /**
  * Settlement terms a schedule entry may change: every settlement field, none required and

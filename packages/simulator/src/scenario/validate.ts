@@ -196,6 +196,7 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
       else atPath(["settlement", "lossRate", "qualityLinked"], lossRateBoundProblems(lossRate.qualityLinked)).forEach(add)
     }
     if (contract !== undefined) add(perYearIssue(["settlement", "quality"], settlement.quality, contract.years, "quality entries"))
+    if (contract !== undefined) add(perYearIssue(["settlement", "participantRevenue"], settlement.participantRevenue, contract.years, "revenues"))
   }
 
   // schedule: entries in order within the contract, terms that resolve in every year

@@ -54,13 +54,16 @@ const bands: fc.Arbitrary<ReadonlyArray<Band>> = fc
     { from: b, share: s3 }
   ])
 
+/** Mostly a share in [lo, hi], sometimes exactly 0: a year that qualifies but moves no money ("savings not paid", "loss not owed"). */
+const orZero = (lo: number, hi: number, places?: number) => fc.oneof({ arbitrary: decimal(lo, hi, places), weight: 5 }, { arbitrary: fc.constant(dec(0)), weight: 1 })
+
 const savingsRate: fc.Arbitrary<SavingsRate> = fc.oneof(
-  decimal(0.2, 1, 2).map((rate): SavingsRate => ({ kind: "flat", rate })),
+  orZero(0.2, 1, 2).map((rate): SavingsRate => ({ kind: "flat", rate })),
   bands.map((b): SavingsRate => ({ kind: "bands", bands: b }))
 )
 
 const lossRate: fc.Arbitrary<LossRate> = fc.oneof(
-  decimal(0.2, 1, 2).map((rate): LossRate => ({ kind: "flat", rate })),
+  orZero(0.2, 1, 2).map((rate): LossRate => ({ kind: "flat", rate })),
   fc.constant<LossRate>({ kind: "quality-linked", savingsRate: dec("0.75"), min: dec("0.4"), max: dec("0.75"), failedQuality: dec("0.75") }),
   bands.map((b): LossRate => ({ kind: "bands", bands: b }))
 )
@@ -73,10 +76,10 @@ const settlement = (largeEnoughForMssp: boolean): fc.Arbitrary<SettlementTerms> 
       mlr: decimal(0, 0.03),
       firstDollar: fc.boolean(),
       savingsRate,
-      savingsCap: fc.option(decimal(0.02, 0.2), { nil: undefined }),
+      savingsCap: fc.option(orZero(0.02, 0.2), { nil: undefined }),
       sequestration: fc.constantFrom(dec(0), dec("0.02")),
       lossRate,
-      lossLimit: fc.option(decimal(0.01, 0.15), { nil: undefined })
+      lossLimit: fc.option(orZero(0.01, 0.15), { nil: undefined })
     })
     .map((r) => ({
       name: "random terms",
@@ -114,6 +117,11 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
     laterWeight: fc.option(decimal(0, 1, 2), { nil: undefined }),
     laterCaps: fc.record({ up: fc.option(decimal(0, 0.1), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }), noNegative: fc.boolean() }),
     laterRiskCap: fc.option(decimal(0, 0.05), { nil: undefined }),
+    offset: fc.option(decimal(0, 1, 2), { nil: undefined }),
+    coding: fc.option(decimal(0, 0.06), { nil: undefined }),
+    riskWeight: fc.option(decimal(0, 1, 2), { nil: undefined }),
+    addOn: fc.option(fc.record({ upShare: decimal(0, 0.3, 2), downShare: decimal(0, 0.5, 2) }), { nil: undefined }),
+    peerPercentile: fc.option(decimal(0, 1, 2), { nil: undefined }),
     glidePath: fc.array(decimal(0, 1, 2), { minLength: 5, maxLength: 5 }),
     caps: fc.record({ up: fc.option(decimal(0, 0.1), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }), noNegative: fc.boolean() }),
     riskCaps: fc.record({ up: fc.option(decimal(0, 0.05), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }) }),
@@ -165,6 +173,7 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
       baselineYears: r.baseline[0]!,
       baselineWeights: r.baseline[1]!.map((w) => dec(w)),
       historicalTrend: r.historicalTrend,
+      ...(r.peerPercentile ? { peerPercentile: r.peerPercentile } : {}),
       glidePath: r.glidePath.slice(0, r.years),
       terms: Array.from({ length: r.years }, (_, i): YearTerms => {
         const later = i + 1 >= r.switchYear
@@ -174,7 +183,15 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
           name: later ? "later" : "base terms",
           fromYear: later ? r.switchYear : 1,
           trend: later ? r.laterTrend : r.trend,
-          convergenceCaps: { noNegative: caps.noNegative, ...(caps.up ? { up: caps.up } : {}), ...(caps.down ? { down: caps.down } : {}) },
+          convergenceCaps: {
+            noNegative: caps.noNegative,
+            ...(caps.up ? { up: caps.up } : {}),
+            ...(caps.down ? { down: caps.down } : {}),
+            ...(later && r.offset ? { negativeOffset: r.offset } : {})
+          },
+          ...(later && r.coding ? { codingIntensity: r.coding } : {}),
+          ...(r.riskWeight ? { riskWeight: r.riskWeight } : {}),
+          ...(r.addOn ? { equityAddOn: { upShare: r.addOn.upShare, upAmount: dec(30), downShare: r.addOn.downShare, downAmount: dec(6) } } : {}),
           riskCaps: later
             ? { ...(r.laterRiskCap ? { up: r.laterRiskCap } : {}) }
             : { ...(r.riskCaps.up ? { up: r.riskCaps.up } : {}), ...(r.riskCaps.down ? { down: r.riskCaps.down } : {}) },
