@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import { dec, formatFixed, missingPufColumns, reconcilePufRow, summarizePufReconciliation, type PufRowReconciliation } from "@pbpsim/benchmark"
+import { dec, detectPufLayout, formatFixed, missingPufColumns, reconcilePufRow, reconcilePufRows, summarizePufReconciliation, type PufRowReconciliation } from "@pbpsim/benchmark"
 import { parse } from "csv-parse/sync"
 import { describe, expect, it } from "vitest"
 
@@ -17,14 +17,37 @@ const PUF = new URL("../data/cms/mssp/py2023-aco-results-puf.csv", import.meta.u
 
 const rows = parse(readFileSync(PUF, "utf8"), { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>
 const header = Object.keys(rows[0] ?? {})
-const results: ReadonlyArray<PufRowReconciliation> = rows.map(reconcilePufRow)
-const summary = summarizePufReconciliation(results)
+const layout = detectPufLayout(header)
+const results: ReadonlyArray<PufRowReconciliation> = reconcilePufRows(header, rows)
+const summary = summarizePufReconciliation(results, layout)
 const ids = (rs: ReadonlyArray<PufRowReconciliation>) => rs.map((r) => r.acoId)
 
 describe("MSSP PY2023 PUF parity", () => {
   it("reads all 453 ACOs with every required column", () => {
     expect(missingPufColumns(header)).toEqual([])
     expect(summary.rows).toBe(453)
+  })
+
+  it("recognises the PY2023 layout and its rates printed with a % sign", () => {
+    expect(summary.layout?.id).toBe("PY2023")
+    expect(summary.layout?.percentStyles).toEqual(["percent-sign"])
+    // a row read on its own (layout from its keys) settles the same
+    expect(reconcilePufRow(rows[0]!).computedEarned?.eq(results[0]!.computedEarned!)).toBe(true)
+  })
+
+  it("reports parity per rule path: savings 313/313, losses 17/20 (3 revenue limits), none 120/120, the PY2024 paths absent", () => {
+    const byPath = Object.fromEntries(summary.paths.map((p) => [p.path, { inFile: p.inFile, rows: p.rows, reproduced: p.reproduced, gaps: p.notReproduced.map((g) => `${g.gap}×${g.rows}`) }]))
+    expect(byPath).toEqual({
+      savings: { inFile: true, rows: 313, reproduced: 313, gaps: [] },
+      losses: { inFile: true, rows: 20, reproduced: 17, gaps: ["revenue-loss-limit×3"] },
+      none: { inFile: true, rows: 120, reproduced: 120, gaps: [] },
+      // Every PY2023 ACO met the quality performance standard: the alternative standard is in the file but not exercised.
+      "alternative-quality": { inFile: true, rows: 0, reproduced: 0, gaps: [] },
+      // ReducedSS, Guardrail and the AIP columns arrive with PY2024.
+      "reduced-shared-savings": { inFile: false, rows: 0, reproduced: 0, gaps: [] },
+      guardrail: { inFile: false, rows: 0, reproduced: 0, gaps: [] },
+      "aip-recoupment": { inFile: false, rows: 0, reproduced: 0, gaps: [] }
+    })
   })
 
   it("finds every printed ABtotExp within $1 of ABtotBnchmk − BnchmkMinExp, the expenditure settled on", () => {
@@ -74,7 +97,7 @@ describe("MSSP PY2023 PUF parity", () => {
     expect(summary.lossRows).toBe(20)
     expect(summary.lossWithinDollar).toBe(17)
     expect(summary.lossExplainedByRevenueLimit).toBe(3)
-    const misses = summary.misses.map((m) => ({ aco: m.acoId, off: formatFixed(m.difference, 0), revenueLimit: /revenue-based loss limit binds/.test(m.explanation) }))
+    const misses = summary.misses.map((m) => ({ aco: m.acoId, off: m.difference === undefined ? "not settled" : formatFixed(m.difference, 0), revenueLimit: /revenue-based loss limit binds/.test(m.explanation) }))
     expect(misses).toEqual([
       // BASIC E: 8,290,897 × 30 % = 2,487,269 − 823,342 DisAdj = 1,663,927 vs 1,149,065 owed
       { aco: "A1241", off: "-514862", revenueLimit: true },
@@ -88,7 +111,7 @@ describe("MSSP PY2023 PUF parity", () => {
   it("matches the PY2023 PUF sums (docs/model.md §9.9): $3,094,455,061 earned by 313 ACOs, −$14,213,577 owed by 20", () => {
     expect(summary.reportedSavingsTotal.eq(dec("3094455061"))).toBe(true)
     expect(summary.reportedLossTotal.eq(dec("-14213577"))).toBe(true)
-    const computedSavings = results.filter((r) => r.reportedOutcome === "savings").reduce((acc, r) => acc.add(r.computedEarned), dec(0))
+    const computedSavings = results.filter((r) => r.reportedOutcome === "savings").reduce((acc, r) => acc.add(r.computedEarned!), dec(0))
     // 313 rows each within $1 of the printed whole dollars
     expect(computedSavings.sub(summary.reportedSavingsTotal).abs().lte(313)).toBe(true)
   })

@@ -75,9 +75,10 @@ export {
 } from "./settlement/tracks.js"
 
 // MSSP public use file reconciliation.
-export { PUF_REQUIRED_COLUMNS, missingPufColumns } from "./mssp/pufColumns.js"
-export { reconcilePufRow, type PufOutcome, type PufMsrBasis, type PufRowReconciliation } from "./mssp/pufReconcile.js"
-export { summarizePufReconciliation, type PufReconciliationMiss, type PufReconciliationSummary } from "./mssp/pufSummary.js"
+export { PUF_REQUIRED_COLUMNS, missingPufColumns, detectPufLayout, type PufLayout, type PufLayoutId, type PufTrack, type MissingPufColumn } from "./mssp/pufLayout.js"
+export { reconcilePufRow, reconcilePufRowIn, reconcilePufRows, type PufOutcome, type PufMsrBasis, type PufPath, type PufGapKind, type PufRowReconciliation } from "./mssp/pufReconcile.js"
+export { summarizePufReconciliation, type PufPathSummary, type PufReconciliationMiss, type PufReconciliationSummary } from "./mssp/pufSummary.js"
+export type { PufRuleCheck } from "./mssp/pufChecks.js"
 
 // A year's settlement terms in the float form the Monte Carlo kernel settles with (its arithmetic: @pbpsim/benchmark/compute).
 export { settlementYearFloat } from "./settlement/float.js"

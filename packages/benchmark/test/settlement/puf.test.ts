@@ -33,7 +33,7 @@ describe("reconcilePufRow", () => {
   it("reproduces a one-sided savings row and its MSR from the table", () => {
     const r = reconcilePufRow(A1247)
     // 27,888,247 × 40 % × 98 % = 10,932,192.824 → printed 10,932,193
-    expect(formatFixed(r.computedEarned, 3)).toBe("10932192.824")
+    expect(formatFixed(r.computedEarned!, 3)).toBe("10932192.824")
     expect(r.withinDollar).toBe(true)
     // 2.5 − 0.3 × 20,659/29,999 = 2.29340 % → printed 2.29 %
     expect(formatFixed(r.computedMsr?.mul(100) ?? dec(0), 2)).toBe("2.29")
@@ -46,7 +46,7 @@ describe("reconcilePufRow", () => {
   it("explains a loss the revenue-based limit cut, with the limit and revenue it implies", () => {
     const r = reconcilePufRow(A5293)
     // unlimited: 3,346,177 × 30 % = 1,003,853.1, less 72,695 = 931,158.1 owed; CMS: 98,453
-    expect(formatFixed(r.computedEarned, 1)).toBe("-931158.1")
+    expect(formatFixed(r.computedEarned!, 1)).toBe("-931158.1")
     expect(r.withinDollar).toBe(false)
     // implied limit 98,453 + 72,695 = 171,148 < 1 % × 104,354,043 = 1,043,540.43; revenue = 171,148 / 2 % = 8,557,400
     expect(r.impliedLossLimit?.limit.eq(dec(171_148))).toBe(true)
@@ -62,7 +62,7 @@ describe("reconcilePufRow", () => {
     expect(r.msrBasis).toBe("elected-variable-table")
     expect(r.msrMatches).toBe(true)
     expect(r.outcome).toBe("none")
-    expect(r.computedEarned.isZero()).toBe(true)
+    expect(r.computedEarned?.isZero()).toBe(true)
     expect(r.explanation).toMatch(/mid-year termination/)
   })
 
@@ -71,21 +71,21 @@ describe("reconcilePufRow", () => {
     const row = { ...A1247, Met_QPS: "0", Met_AltQPS: "1", FinalShareRate: "31.12%", EarnSaveLoss: "8504153" }
     const r = reconcilePufRow(row)
     // 27,888,247 × 0.31116 = 8,677,706.94 (8,366,474.10 + 311,232.84); × 0.98 = 8,504,152.80
-    expect(formatFixed(r.computedEarned, 2)).toBe("8504152.80")
+    expect(formatFixed(r.computedEarned!, 2)).toBe("8504152.80")
     expect(r.shareRateMatches).toBe(true)
     expect(r.withinDollar).toBe(true)
   })
 
   it("reads accounting formats: thousands separators, dollar signs and bracketed negatives", () => {
     const r = reconcilePufRow({ ...A5293, BnchmkMinExp: "(3,346,177)", ABtotBnchmk: "$104,354,043", DisAdj: "-72,695" })
-    expect(r.settlement.value.gross.eq(dec(-3_346_177))).toBe(true)
+    expect(r.settlement?.value.gross.eq(dec(-3_346_177))).toBe(true)
   })
 
   it.each([
     { column: "ABtotBnchmk", value: "1.2.3", message: /ABtotBnchmk.*A1247.*not a number/ },
-    { column: "MinSavPerc", value: "2.29", message: /MinSavPerc.*A1247.*percentage/ },
-    { column: "Met_QPS", value: "yes", message: /Met_QPS.*A1247.*0\/1/ },
-    { column: "Current_Track", value: "Track 1", message: /Current_Track.*A1247/ },
+    { column: "MinSavPerc", value: "2.29 pct", message: /MinSavPerc.*A1247.*percentage/ },
+    { column: "Met_QPS", value: "maybe", message: /Met_QPS.*A1247.*0\/1/ },
+    { column: "Current_Track", value: "Track 9", message: /Current_Track.*A1247/ },
     { column: "EarnSaveLoss", value: "-", message: /EarnSaveLoss.*A1247.*blank/ },
     { column: "DisAdj", value: "500", message: /DisAdj.*A1247.*positive/ }
   ])("rejects a malformed $column naming the column and the ACO", ({ column, value, message }) => {
