@@ -16,6 +16,7 @@ import { simulate } from "./commands/simulate.js"
 import { validate } from "./commands/validate.js"
 import { cliConsole } from "./console.js"
 import { Io, processIo, type CliIo } from "./io.js"
+import { printWarnings, withWarningsPrinted } from "./warnings.js"
 import { ENGINE_VERSION } from "./version.js"
 
 const root = Command.make("pbpsim").pipe(
@@ -30,11 +31,11 @@ const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION, executa
 
 /**
  * A user-facing message as printed: whatever text from files or arguments it carries, each
- * line has no raw control characters (ESC shows as \u001b) and at most 400 characters, and at
+ * line has no raw control characters (ESC shows as \u001b) and at most 600 characters, and at
  * most 100 lines are printed.
  */
 const safeMessage = (message: string): string => {
-  const lines = message.split("\n").map((line) => clipText(escapeText(line), 400))
+  const lines = message.split("\n").map((line) => clipText(escapeText(line), 600))
   return lines.length > 101 ? [...lines.slice(0, 100), `… and ${lines.length - 100} more lines`].join("\n") : lines.join("\n")
 }
 
@@ -42,7 +43,8 @@ const safeMessage = (message: string): string => {
  * Run the pbpsim command line (`argv` without node and the script) and return its exit code.
  * User mistakes print their message and exit 1, never a stack trace; @effect/cli prints its
  * own usage errors (unknown flag, missing argument) before failing. Anything else is a bug in
- * pbpsim and prints its cause.
+ * pbpsim and prints its cause. A scenario's warnings (unusual figures) print on stderr when it
+ * is read, whatever the command; they do not change the exit code.
  */
 export const runCli = async (argv: ReadonlyArray<string>, io: CliIo = processIo()): Promise<number> => {
   let code = 0
@@ -58,6 +60,7 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo = processIo(
     }),
     Effect.catchAll(() => Effect.sync(() => (code = 1))),
     Effect.catchAllDefect((defect) => fail(`pbpsim: internal error (please report it)\n${defect instanceof Error ? defect.stack : String(defect)}`)),
+    withWarningsPrinted(printWarnings(io)),
     Effect.provideService(Io, io),
     Console.withConsole(cliConsole(io)),
     // Only what @effect/cli needs (not NodeContext's command executor and worker manager): less to load at start-up.

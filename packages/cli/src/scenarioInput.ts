@@ -1,5 +1,5 @@
 import { InvalidArgument } from "@pbpsim/benchmark"
-import { loadScenario, policyNames, resolvePolicy, runPolicy, type PolicyRun, type Scenario, type ScenarioError } from "@pbpsim/simulator"
+import { loadScenario, policyNames, refusalIssue, resolvePolicy, runPolicy, scenarioError, type PolicyRun, type Scenario, type ScenarioError } from "@pbpsim/simulator"
 import { Effect } from "effect"
 import { UserError } from "./errors.js"
 
@@ -32,7 +32,16 @@ export const rulesOf = <A>(scenario: Scenario, doing: string, f: () => A): Effec
     }
   })
 
-/** Run policies with the exact engine. */
+/** Run policies with the exact engine; a rule the scenario breaks is reported at its field, as validate reports it. */
 export const runPolicies = (scenario: Scenario, names: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<PolicyRun>, UserError | ScenarioError> =>
-  Effect.forEach(names, (name) => rulesOf(scenario, `policy ${name}`, () => runPolicy(resolvePolicy(scenario, name))))
+  Effect.forEach(names, (name) =>
+    Effect.try({
+      try: () => runPolicy(resolvePolicy(scenario, name)),
+      catch: (e) => {
+        if (e instanceof InvalidArgument) return scenarioError([refusalIssue(scenario, name, e)])
+        if (e instanceof Error && "_tag" in e && e._tag === "ScenarioError") return e as unknown as ScenarioError
+        throw e
+      }
+    })
+  )
 

@@ -17,12 +17,15 @@ export {
   type SimulatePoliciesOptions,
   type PlainPolicyRun,
   type PlainYear,
-  type PlainTotals
+  type PlainTotals,
+  type PlainCliff
 } from "./api.js"
 
 // Scenarios: loading and checking (Effect / Either variants), errors, the schema.
 export { loadScenario, decodeScenario, decodeScenarioDocument, type ReadCsv } from "./scenario/load.js"
-export { ScenarioError, formatIssue, type ScenarioIssue } from "./scenario/errors.js"
+export { ScenarioError, scenarioError, formatIssue, formatWarning, type ScenarioIssue, type ScenarioWarning } from "./scenario/errors.js"
+export { onScenarioWarnings } from "./scenario/warnings.js"
+export { checkPolicyRuns, refusalIssue, runScenarioChecks, type PolicyRunCheck } from "./scenario/runChecks.js"
 export { policyNames, resolvePolicy, type Scenario, type ScenarioPolicy } from "./scenario/resolve.js"
 export {
   ScenarioSchema,
@@ -44,7 +47,7 @@ export { settlementTermsName } from "./model.js"
 export { runPolicy, type PolicyRun } from "./engine/run.js"
 export { runContract, type ContractResult, type ContractYearResult, type ContractTotals, type PresentValue } from "./engine/contract.js"
 export { projectExperience, type RealisedExperience } from "./engine/realised.js"
-export { incentivePower } from "./engine/incentive.js"
+export { incentivePower, type IncentivePower, type Cliff } from "./engine/incentive.js"
 
 // Monte Carlo: one call, or compile / run (in shards) / merge.
 export { simulate, simulatePlan, mergeStates, checkSimulationPlan, MAX_LOG_SD, type SimulateOptions, type Simulation } from "./montecarlo/simulate.js"

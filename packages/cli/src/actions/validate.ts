@@ -1,50 +1,33 @@
-import { InvalidArgument } from "@pbpsim/benchmark"
-import { checkSimulationPlan, compileSimulation, resolvePolicy, runPolicy, showText, type ContractModel, type Scenario } from "@pbpsim/simulator"
+import { runScenarioChecks } from "@pbpsim/simulator"
 import { Effect } from "effect"
-import { UserError } from "../errors.js"
+import { Io } from "../io.js"
 import { writeOutput } from "../output.js"
 import { load } from "../scenarioInput.js"
-
+import { printWarnings, withWarningsPrinted } from "../warnings.js"
 
 /**
- * What `run`, `compare` and `simulate` would refuse in a scenario that decodes: every policy run
- * through the exact engine (a rule the scenario breaks, such as a variable MSR below 500
- * assigned members), then the policies compiled together for the Monte Carlo and checked for
- * figures a float cannot hold and noise it cannot draw. One line per problem, naming the file
- * and the policy; every policy is tried, so all problems come at once.
+ * validate: decode the scenario and check it (schema, cross-checks, plausibility), then run
+ * every policy through the exact engine and compile them for the Monte Carlo, so what `run`,
+ * `compare` or `simulate` would refuse is reported here, every problem at once as a
+ * `file: field: expected …, got …` line naming its policies. Warnings (unusual figures) go to
+ * standard error and are counted in the verdict.
  */
-const ruleProblems = (scenario: Scenario): { readonly problems: ReadonlyArray<string>; readonly models: ReadonlyArray<ContractModel> } => {
-  const problems: Array<string> = []
-  const models: Array<ContractModel> = []
-  scenario.policies.forEach((policy, index) => {
-    try {
-      const model = resolvePolicy(scenario, policy.name)
-      runPolicy(model)
-      models.push(model)
-    } catch (error) {
-      if (!(error instanceof InvalidArgument)) throw error
-      problems.push(`${scenario.file}: policies[${index}] (${showText(policy.name)}): ${error.message}`)
-    }
-  })
-  if (problems.length > 0) return { problems, models }
-  try {
-    checkSimulationPlan(compileSimulation(models))
-  } catch (error) {
-    if (!(error instanceof InvalidArgument)) throw error
-    problems.push(`${scenario.file}: simulate: ${error.message}`)
-  }
-  return { problems, models }
-}
-
-/** validate: decode the scenario, resolve every policy overlay, and run every policy through the exact engine and the Monte Carlo's checks. */
 export const validateAction = (file: string) =>
   Effect.gen(function* () {
-    const loaded = yield* load(file)
-    const { problems, models } = yield* Effect.try({ try: () => ruleProblems(loaded), catch: (e) => e }).pipe(Effect.orDie)
-    if (problems.length > 0) return yield* Effect.fail(new UserError({ message: problems.join("\n") }))
+    const io = yield* Io
+    let warnings = 0
+    const print = printWarnings(io)
+    const loaded = yield* load(file).pipe(
+      withWarningsPrinted((found) => {
+        warnings += found.length
+        print(found)
+      })
+    )
+    const models = yield* runScenarioChecks(loaded)
     const first = models[0]!
+    const verdict = warnings === 0 ? "valid" : `valid, ${warnings.toLocaleString("en-US")} warning${warnings === 1 ? "" : "s"}`
     yield* writeOutput(
-      `${file}: valid. ${loaded.name}: provider ${first.provider}, ${first.years}-year contract from ${first.startYear}, ` +
+      `${file}: ${verdict}. ${loaded.name}: provider ${first.provider}, ${first.years}-year contract from ${first.startYear}, ` +
         `${loaded.experience.length} experience row${loaded.experience.length === 1 ? "" : "s"}, policies ${models.map((m) => m.policyName).join(", ")}`,
       undefined
     )

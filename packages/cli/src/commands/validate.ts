@@ -6,7 +6,9 @@ export const validate = Command.make("validate", { scenario: scenarioArg }, ({ s
   lazily(() => import("../actions/validate.js"), (m) => m.validateAction(scenario))
 ).pipe(
   Command.withDescription(
-    "Check a scenario file: schema, semantic checks and every policy overlay; all problems are listed at once.\n" +
+    "Check a scenario file: schema, semantic and plausibility checks, every policy overlay, and every policy run through\n" +
+      "the exact engine and the Monte Carlo's checks; all problems are listed at once (file: field: expected …, got …),\n" +
+      "unusual figures as warnings on standard error.\n" +
       "Example: pbpsim validate scenarios/issue-brief.yaml"
   )
 )

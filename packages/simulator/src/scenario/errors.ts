@@ -1,5 +1,6 @@
 import { Data } from "effect"
-import { clipText, escapeText, showText } from "./numerals.js"
+// The dependency-free helpers, not numerals.js (which loads the rules): the CLI formats warnings at start-up.
+import { clipText, escapeText, showText } from "./messageText.js"
 
 /**
  * One problem in a scenario file (or a file it reads), addressed so a person can find it:
@@ -18,7 +19,7 @@ export interface ScenarioIssue {
 }
 
 /** Longest line an issue prints (user text inside it is clipped well before this; this is the last guard). */
-export const MAX_ISSUE_LINE = 400
+export const MAX_ISSUE_LINE = 600
 /** Issues listed in a ScenarioError's message; the rest are counted (all of them stay in `issues`). */
 export const MAX_LISTED_ISSUES = 100
 
@@ -30,6 +31,20 @@ export const MAX_LISTED_ISSUES = 100
 export const formatIssue = (issue: ScenarioIssue): string => {
   const file = showText(issue.file, 160)
   const line = issue.path === "" ? `${file}: ${issue.message}` : `${file}: ${issue.path}: ${issue.message}`
+  return clipText(escapeText(line), MAX_ISSUE_LINE)
+}
+
+/**
+ * A figure a scenario may hold but rarely does (an annual trend of 20 %, a risk score of 4):
+ * addressed like an issue (`expected` is the usual range, `actual` the figure), reported beside
+ * the scenario rather than refusing it. See docs/scenario-reference.md#plausibility-checks.
+ */
+export type ScenarioWarning = ScenarioIssue
+
+/** A warning as users see it: `file: path: warning: message`, one line of bounded length, user text escaped. */
+export const formatWarning = (warning: ScenarioWarning): string => {
+  const file = showText(warning.file, 160)
+  const line = warning.path === "" ? `${file}: warning: ${warning.message}` : `${file}: ${warning.path}: warning: ${warning.message}`
   return clipText(escapeText(line), MAX_ISSUE_LINE)
 }
 

@@ -8,8 +8,10 @@ import {
   type PathSegment,
   type ScenarioError,
   type ScenarioIssue,
+  type ScenarioWarning,
   formatIssue,
   formatPath,
+  formatWarning,
   scenarioError,
   toScenarioIssue
 } from "./errors.js"
@@ -21,6 +23,9 @@ import type { ExperienceRecord } from "../model.js"
 import { type Scenario, type ScenarioPolicy, toExperienceRecords } from "./resolve.js"
 import { type ExperienceRowDocument, LIMITS, Policy, ScenarioBody, type ScenarioBodyDocument, ScenarioSchema } from "./schema.js"
 import { checkPolicyNames, checkScenario } from "./validate.js"
+import { checkCoverage } from "./coverage.js"
+import { checkPlausibility, rowsRefusedBy } from "./plausibility.js"
+import { reportScenarioWarnings } from "./warnings.js"
 
 /**
  * Reading a scenario: parse (numbers kept as written), decode against the schema, read the
@@ -236,9 +241,18 @@ const loadExperience = (
 const issueKey = (issue: LocatedIssue): string => `${formatPath(issue.path)}\u0000${issue.actual}`
 
 /** Decodes a scenario file's text (YAML or JSON); `file` names it in issues and anchors the experience CSV path. */
-export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = readText): Either.Either<Scenario, ScenarioError> => {
+export const decodeScenario = (text: string, file: string, readCsv: ReadCsv = readText): Either.Either<Scenario, ScenarioError> =>
+  decodeText(text, file, readCsv).result
+
+/** A scenario decoded, with its warnings (reported by loadScenario; the Either forms drop them). */
+interface Decoded {
+  readonly result: Either.Either<Scenario, ScenarioError>
+  readonly warnings: ReadonlyArray<ScenarioWarning>
+}
+
+const decodeText = (text: string, file: string, readCsv: ReadCsv): Decoded => {
   const parsedText = parseScenarioText(text, file)
-  if (Either.isLeft(parsedText)) return Either.left(scenarioError(parsedText.left))
+  if (Either.isLeft(parsedText)) return { result: Either.left(scenarioError(parsedText.left)), warnings: [] }
   return decodeParsed(parsedText.right, file, readCsv)
 }
 
@@ -264,14 +278,14 @@ export const decodeScenarioDocument = (document: unknown, file: string, readCsv:
     const path = formatPath(shape.path)
     return Either.left(scenarioError([{ file, path, expected: "a scenario of bounded size", actual: shape.reason, message: `expected a scenario of bounded size, got a document ${shape.reason}` }]))
   }
-  return decodeParsed({ value: plainValue(document), lineOf: () => undefined }, file, readCsv)
+  return decodeParsed({ value: plainValue(document), lineOf: () => undefined }, file, readCsv).result
 }
 
-const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv): Either.Either<Scenario, ScenarioError> => {
+const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv): Decoded => {
   const raw = parsed.value
   if (!isMapping(raw)) {
     const expected = "a scenario (a mapping with name, market, experience, contract, …)"
-    return Either.left(scenarioError([{ file, path: "", expected, actual: showActual(raw), message: `expected ${expected}, got ${showActual(raw)}` }]))
+    return { result: Either.left(scenarioError([{ file, path: "", expected, actual: showActual(raw), message: `expected ${expected}, got ${showActual(raw)}` }])), warnings: [] }
   }
 
   const inFile = (issue: LocatedIssue, prefix: ReadonlyArray<PathSegment> = []): ScenarioIssue => {
@@ -286,14 +300,22 @@ const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv
   const base = decodeSections(rawBody, schemaIssues)
   const baseExperience = base.body.experience === undefined ? undefined : loadExperience(base.body.experience, file, ["experience"], parsed, readCsv)
   const baseChecks = checkScenario(base.body, baseExperience?.entries)
+  const baseCoverage = checkCoverage(base.body, baseExperience?.entries)
+  const basePlausibility = checkPlausibility(base.body, baseExperience?.entries, rowsRefusedBy(baseChecks.rows))
   const issues: Array<ScenarioIssue> = [
     ...base.issues.map((issue) => inFile(issue)),
     ...(baseExperience?.issues ?? []),
     ...baseChecks.document.map((issue) => inFile(issue)),
-    ...baseChecks.rows
+    ...baseCoverage.map((issue) => inFile(issue)),
+    ...basePlausibility.errors.map((issue) => inFile(issue)),
+    ...baseChecks.rows,
+    ...basePlausibility.rowErrors
   ]
-  const known = new Set([...base.issues, ...baseChecks.document].map(issueKey))
-  const knownRows = new Set([...(baseExperience?.issues ?? []), ...baseChecks.rows].map(formatIssue))
+  const warnings: Array<ScenarioWarning> = [...basePlausibility.warnings.map((warning) => inFile(warning)), ...basePlausibility.rowWarnings]
+  const known = new Set([...base.issues, ...baseChecks.document, ...baseCoverage, ...basePlausibility.errors].map(issueKey))
+  const knownRows = new Set([...(baseExperience?.issues ?? []), ...baseChecks.rows, ...basePlausibility.rowErrors].map(formatIssue))
+  const knownWarnings = new Set(basePlausibility.warnings.map(issueKey))
+  const knownRowWarnings = new Set(basePlausibility.rowWarnings.map(formatWarning))
 
   // Policies: each overlay merged over the base, decoded and checked again; only what the overlay changes is new.
   // Over the limit, the list is refused as a whole (the schema says so) rather than each overlay decoded and checked in turn.
@@ -326,12 +348,21 @@ const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv
     // them finds what the base found (already reported), so a policy does not walk a million rows again.
     const rowsMayDiffer = touchesExperience || overlayTouches(overlay, "market") || overlayTouches(overlay, "contract")
     const checks = checkScenario(variant.body, rowsMayDiffer ? experience?.entries : undefined)
+    // The experience the engine reads beyond the baseline also depends on the trends (benchmark, schedule).
+    const coverageMayDiffer = rowsMayDiffer || overlayTouches(overlay, "benchmark") || overlayTouches(overlay, "schedule")
+    const coverage = checkCoverage(variant.body, coverageMayDiffer ? experience?.entries : undefined)
+    // Figures are judged one by one: rows only when the overlay replaces them.
+    const plausibility = checkPlausibility(variant.body, touchesExperience ? experience?.entries : undefined, rowsRefusedBy(checks.rows))
     const fresh = [
       ...variant.issues.filter((issue) => !known.has(issueKey(issue))).map((issue) => inFile(issue, prefix)),
-      ...[...(touchesExperience ? (experience?.issues ?? []) : []), ...checks.rows].filter((issue) => !knownRows.has(formatIssue(issue))),
-      ...checks.document.filter((issue) => !known.has(issueKey(issue))).map((issue) => inFile(issue, prefix))
+      ...[...(touchesExperience ? (experience?.issues ?? []) : []), ...checks.rows, ...plausibility.rowErrors].filter((issue) => !knownRows.has(formatIssue(issue))),
+      ...[...checks.document, ...coverage, ...plausibility.errors].filter((issue) => !known.has(issueKey(issue))).map((issue) => inFile(issue, prefix))
     ]
     issues.push(...fresh)
+    warnings.push(
+      ...plausibility.warnings.filter((warning) => !knownWarnings.has(issueKey(warning))).map((warning) => inFile(warning, prefix)),
+      ...plausibility.rowWarnings.filter((warning) => !knownRowWarnings.has(formatWarning(warning)))
+    )
     if (variant.issues.length === 0 && fresh.length === 0 && experience?.entries !== undefined) {
       policies.push({
         name: decoded.right.name,
@@ -342,9 +373,10 @@ const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv
     }
   }
 
-  if (issues.length > 0 || Either.isLeft(whole)) return Either.left(scenarioError(dedupe(issues)))
+  const shownWarnings = dedupeBy(warnings, formatWarning)
+  if (issues.length > 0 || Either.isLeft(whole)) return { result: Either.left(scenarioError(dedupe(issues))), warnings: shownWarnings }
   const body = base.body as ScenarioBodyDocument
-  return Either.right({
+  const scenario: Scenario = {
     file,
     name: body.name,
     description: body.description ?? "",
@@ -352,20 +384,27 @@ const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv
     base: body,
     experience: baseExperience === undefined ? [] : recordsOf(baseExperience),
     policies
-  })
+  }
+  return { result: Either.right(scenario), warnings: shownWarnings }
 }
 
-const dedupe = (issues: ReadonlyArray<ScenarioIssue>): ReadonlyArray<ScenarioIssue> => {
+const dedupeBy = (issues: ReadonlyArray<ScenarioIssue>, key: (issue: ScenarioIssue) => string): ReadonlyArray<ScenarioIssue> => {
   const seen = new Set<string>()
   return issues.filter((issue) => {
-    const key = formatIssue(issue)
-    if (seen.has(key)) return false
-    seen.add(key)
+    const shown = key(issue)
+    if (seen.has(shown)) return false
+    seen.add(shown)
     return true
   })
 }
 
-/** Reads and decodes a scenario file (YAML or JSON) and the experience CSV it names. */
+const dedupe = (issues: ReadonlyArray<ScenarioIssue>): ReadonlyArray<ScenarioIssue> => dedupeBy(issues, formatIssue)
+
+/**
+ * Reads and decodes a scenario file (YAML or JSON) and the experience CSV it names. Its
+ * warnings (unusual figures) go to the listener installed with onScenarioWarnings, even when
+ * it fails: the pbpsim command prints them on standard error.
+ */
 export const loadScenario = (path: string): Effect.Effect<Scenario, ScenarioError> =>
   Effect.suspend(() => {
     let text: string
@@ -375,6 +414,7 @@ export const loadScenario = (path: string): Effect.Effect<Scenario, ScenarioErro
       const reason = readFailure(error)
       return Effect.fail(scenarioError([{ file: path, path: "", expected: "a readable scenario file", actual: reason, message: `cannot read the scenario file: ${reason}` }]))
     }
-    return Either.match(decodeScenario(text, path), { onLeft: Effect.fail, onRight: Effect.succeed })
+    const { result, warnings } = decodeText(text, path, readText)
+    return Effect.zipRight(reportScenarioWarnings(warnings), Either.match(result, { onLeft: Effect.fail, onRight: Effect.succeed }))
   })
 
