@@ -327,7 +327,7 @@ describe("renderComparison markdown", () => {
     // 424.1952 × 703,500 = 298,421,323.20; gross 8,452,411.80 = 2.75 % of the benchmark, above the 2 % MSR,
     // so half is shared: 4,226,205.90. Incentive power under trending is the 50 % sharing rate.
     const settle = table(issueBrief, "Settlement — trending (Two-sided 50/50, 2 % corridor)").rows[0]
-    expect(settle).toEqual(["2025", "424.20", "8,452,411.80", "2.75", "2.00", "savings", "4,226,205.90", "0.00", "4,226,205.90", "4,226,205.90", "0.5000"])
+    expect(settle).toEqual(["2025", "424.20", "8,452,411.80", "2.75", "2.00", "savings paid", "4,226,205.90", "0.00", "4,226,205.90", "4,226,205.90", "0.5000"])
   })
 
   it("prints totals in bold under each settlement and measure table, and differences against the first policy", () => {

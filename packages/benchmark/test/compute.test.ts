@@ -1,4 +1,4 @@
-import { dec, msspTrack, reachTerms, settlementYearFloat } from "@pbpsim/benchmark"
+import { dec, msspTrack, reachTerms, settle, settlementYearFloat, type SettlementTerms } from "@pbpsim/benchmark"
 import {
   bandSharesExact,
   bandShareFloat,
@@ -36,6 +36,7 @@ import {
 } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import { describe, expect, it } from "vitest"
+import { settledOutcomeExact } from "@pbpsim/benchmark/compute"
 
 /**
  * One table of hand-derived cases per rule, run against both forms of its arithmetic (as
@@ -210,22 +211,60 @@ describe("settlement", () => {
   const settled = new Float64Array(SETTLED_LENGTH)
 
   it.each([
-    // The corridor is inclusive: 2 % of 100 exactly qualifies; a hair less does not.
-    { b: "100", e: "98", msr: "0.02", mlr: undefined, outcome: "savings" },
-    { b: "100", e: "98.0001", msr: "0.02", mlr: undefined, outcome: "none" },
-    { b: "100", e: "102", msr: "0.02", mlr: "0.02", outcome: "loss" },
-    { b: "100", e: "102", msr: "0.02", mlr: undefined, outcome: "none" },
+    // The corridor is inclusive: 2 % of 100 exactly qualifies (2 × 40 % × 0.98 = 0.784 paid); a hair less does not.
+    { b: "100", e: "98", msr: "0.02", mlr: undefined, outcome: "savings", settled: "savings paid" },
+    { b: "100", e: "98.0001", msr: "0.02", mlr: undefined, outcome: "none", settled: "none" },
+    // 2 × 30 % = 0.6 owed.
+    { b: "100", e: "102", msr: "0.02", mlr: "0.02", outcome: "loss", settled: "loss owed" },
+    { b: "100", e: "102", msr: "0.02", mlr: undefined, outcome: "none", settled: "none" },
     // No gap is no savings even with a zero MSR.
-    { b: "436.21", e: "436.21", msr: "0", mlr: "0", outcome: "none" }
-  ] as const)("B $b, E $e, MSR $msr, MLR $mlr is $outcome", ({ b, e, msr, mlr, outcome }) => {
+    { b: "436.21", e: "436.21", msr: "0", mlr: "0", outcome: "none", settled: "none" }
+  ] as const)("B $b, E $e, MSR $msr, MLR $mlr is $outcome ($settled)", ({ b, e, msr, mlr, outcome, settled: expected }) => {
     const gross = dec(b).sub(dec(e))
     expect(corridorExact(gross, dec(b), dec(msr), mlr ? dec(mlr) : undefined)).toBe(outcome)
-    const terms = settlementYearFloat(
-      { ...msspTrack("basic-a"), msr: { kind: "fixed", rate: dec(msr) }, ...(mlr ? { mlr: { kind: "fixed", rate: dec(mlr) }, lossRate: { kind: "flat", rate: dec("0.3") } } : {}) },
-      year
-    )
-    settleFloat(terms, Number(b), Number(e), settled)
-    expect(settled[SETTLED_OUTCOME]).toBe(OUTCOME_CODE[outcome])
+    const terms: SettlementTerms = {
+      ...msspTrack("basic-a"),
+      msr: { kind: "fixed", rate: dec(msr) },
+      ...(mlr ? { mlr: { kind: "fixed", rate: dec(mlr) }, lossRate: { kind: "flat", rate: dec("0.3") } } : {})
+    }
+    const exact = settle(terms, { ...year, benchmark: dec(b), expenditure: dec(e) }).value
+    expect([exact.outcome, exact.settled]).toEqual([outcome, expected])
+    settleFloat(settlementYearFloat(terms, year), Number(b), Number(e), settled)
+    expect(settled[SETTLED_OUTCOME]).toBe(OUTCOME_CODE[expected])
+  })
+
+  // A year that qualifies but moves no money is "not paid" / "not owed", in both forms (docs/model.md §6).
+  const savingsTerms: SettlementTerms = { ...msspTrack("basic-a"), msr: { kind: "fixed", rate: dec("0.02") } }
+  const lossTerms: SettlementTerms = {
+    ...msspTrack("basic-a"),
+    msr: { kind: "fixed", rate: dec("0.02") },
+    mlr: { kind: "fixed", rate: dec("0.02") },
+    lossRate: { kind: "flat", rate: dec("0.3") }
+  }
+  it.each([
+    // 4M × 40 % × 0.98 = 1.568M.
+    { case: "savings, standard met", terms: savingsTerms, e: "96", input: {}, settled: "savings paid", paid: "1568000" },
+    { case: "savings, quality standard failed", terms: savingsTerms, e: "96", input: { meetsQualityStandard: false }, settled: "savings not paid", paid: "0" },
+    { case: "savings, quality multiplier 0", terms: savingsTerms, e: "96", input: { qualityMultiplier: dec(0) }, settled: "savings not paid", paid: "0" },
+    { case: "savings, a zero share", terms: { ...savingsTerms, savingsRate: { kind: "flat", rate: dec(0) } }, e: "96", input: {}, settled: "savings not paid", paid: "0" },
+    { case: "savings, a zero cap", terms: { ...savingsTerms, savingsCap: dec(0) }, e: "96", input: {}, settled: "savings not paid", paid: "0" },
+    // Exactly at the 2 % MSR, shared beyond it: the basis is 2M − 2 % × 100M = 0.
+    { case: "savings at the edge, shared beyond the corridor", terms: { ...savingsTerms, sharingBasis: "beyond-corridor" }, e: "98", input: {}, settled: "savings not paid", paid: "0" },
+    // 4M × 30 % = 1.2M.
+    { case: "losses, owed", terms: lossTerms, e: "104", input: {}, settled: "loss owed", paid: "1200000" },
+    { case: "losses, a zero loss rate", terms: { ...lossTerms, lossRate: { kind: "flat", rate: dec(0) } }, e: "104", input: {}, settled: "loss not owed", paid: "0" },
+    { case: "losses, a zero loss limit", terms: { ...lossTerms, lossLimit: { shareOfBenchmark: dec(0) } }, e: "104", input: {}, settled: "loss not owed", paid: "0" },
+    // 1.2M owed less a 2M disaster adjustment: nothing.
+    { case: "losses, all taken by the disaster adjustment", terms: lossTerms, e: "104", input: { disasterAdjustment: M("-2") }, settled: "loss not owed", paid: "0" }
+  ] as const)("settles $case as $settled", ({ terms, e, input, settled: expected, paid }) => {
+    const inputs = { ...year, ...input }
+    const exact = settle(terms, { ...inputs, benchmark: M("100"), expenditure: M(e) }).value
+    expect(exact.settled).toBe(expected)
+    exactly(expected.startsWith("savings") ? exact.sharedSavings : exact.sharedLosses, paid)
+    expect(settledOutcomeExact(exact.outcome, exact.sharedSavings, exact.sharedLosses)).toBe(expected)
+    settleFloat(settlementYearFloat(terms, inputs), 100e6, Number(e) * 1e6, settled)
+    expect(settled[SETTLED_OUTCOME]).toBe(OUTCOME_CODE[expected])
+    floatAgrees(expected.startsWith("savings") ? settled[SETTLED_SAVINGS]! : settled[SETTLED_LOSSES]!, paid)
   })
 
   it.each([
@@ -255,7 +294,7 @@ describe("settlement", () => {
     const limit = [limitShare.shareOfBenchmark?.mul(M("100")), limitShare.shareOfRevenue?.mul(M(revenue))].filter((x): x is Decimal => x !== undefined).reduce((a, b) => (b.lt(a) ? b : a))
     exactly(sharedLossesExact(M("4").mul("0.3"), limit, undefined).sharedLosses, owed)
     settleFloat(settlementYearFloat(terms, { ...year, revenue: M(revenue) }), 100e6, 104e6, settled)
-    expect(settled[SETTLED_OUTCOME]).toBe(-1)
+    expect(settled[SETTLED_OUTCOME]).toBe(OUTCOME_CODE["loss owed"])
     floatAgrees(settled[SETTLED_LOSSES]!, owed)
   })
 

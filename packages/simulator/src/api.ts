@@ -1,6 +1,7 @@
 import { formatFixed, invalid, type ContractYearBenchmark, type Explained, type Settlement } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { Cause, Effect, Either, Exit, Option } from "effect"
+import type { IncentivePower } from "./engine/incentive.js"
 import { runPolicy, type PolicyRun } from "./engine/run.js"
 import { simulate } from "./montecarlo/simulate.js"
 import type { SimulationSummary } from "./montecarlo/summary.js"
@@ -83,7 +84,8 @@ export interface YearExplanation {
   readonly year: number
   readonly benchmark: Explained<ContractYearBenchmark>
   readonly settlement: Explained<Settlement>
-  readonly incentivePower: Explained<Decimal>
+  /** The slope in year t's cost and the cliffs within reach (docs/model.md §7). */
+  readonly incentivePower: IncentivePower
 }
 
 /**
@@ -152,11 +154,17 @@ export interface PlainYear {
   readonly year: number
   readonly providerWeight: string
   readonly rebased: boolean
+  /** The terms in force: the schedule entry's name (or "base terms"), from which contract year, and the settlement terms' name. */
+  readonly terms: { readonly name: string; readonly fromYear: number; readonly settlement: string }
   readonly providerReferenceYears: ReadonlyArray<number>
   readonly peerReferenceYears: ReadonlyArray<number>
   readonly providerBaseline: string
   readonly peerBaseline: string
   readonly blended: string
+  /** Prior savings credit PMPM as applied this year (0.00 when none or when a higher convergence adjustment won). */
+  readonly savingsCredit: string
+  /** Health equity add-on PMPM after the discount (0.00 when none). */
+  readonly equityAddOn: string
   readonly trendFactor: string
   readonly riskRatio: string
   readonly benchmarkPmpm: string
@@ -167,12 +175,30 @@ export interface PlainYear {
   readonly gross: string
   readonly savingsRate: string
   readonly msr: string
-  readonly outcome: Settlement["outcome"]
+  /** What the year settled as: "savings paid", "savings not paid", "loss owed", "loss not owed" or "none". */
+  readonly outcome: Settlement["settled"]
   readonly sharedSavings: string
   readonly sharedLosses: string
   readonly providerNet: string
   readonly payerNet: string
+  /** Provider net over the contract per $1 of this year's cost cut: the exact slope, 6 places. */
   readonly incentivePower: string
+  /** Corridor edges whose crossing makes provider net jump, within ±$1 PMPM of this year's actual cost, nearest first. */
+  readonly incentiveCliffs: ReadonlyArray<PlainCliff>
+}
+
+/** A cliff in provider net within reach of a year's cost (docs/model.md §7), as plain data. */
+export interface PlainCliff {
+  /** The corridor edge: the minimum savings rate or minimum loss rate of `year`. */
+  readonly threshold: "MSR" | "MLR"
+  /** Calendar year whose edge it is (the year itself, or a later one whose benchmark moves with this year's cost). */
+  readonly year: number
+  /** This year's cost PMPM at which the edge falls, to cents. */
+  readonly costPmpm: string
+  /** costPmpm − actual PMPM, to cents: negative when a cut reaches it. */
+  readonly distancePmpm: string
+  /** Change in provider net over the contract as cost falls through the edge, to cents. */
+  readonly jump: string
 }
 
 /** Contract totals as plain data (money to cents). */
@@ -218,11 +244,14 @@ export const toPlainRun = (run: PolicyRun): PlainPolicyRun => {
         year: y.year,
         providerWeight: rate(y.providerWeight),
         rebased: y.rebased,
+        terms: y.terms,
         providerReferenceYears: y.reference.providerYears,
         peerReferenceYears: y.reference.peerYears,
         providerBaseline: money(b.providerBaseline),
         peerBaseline: money(b.peerBaseline),
         blended: money(b.blended),
+        savingsCredit: money(b.savingsCredit),
+        equityAddOn: money(b.equityAddOn),
         trendFactor: rate(b.trendFactor),
         riskRatio: rate(b.riskRatio),
         benchmarkPmpm: money(b.benchmarkPmpm),
@@ -233,12 +262,19 @@ export const toPlainRun = (run: PolicyRun): PlainPolicyRun => {
         gross: money(s.gross),
         savingsRate: rate(s.savingsRate),
         msr: rate(s.msr),
-        outcome: s.outcome,
+        outcome: s.settled,
         sharedSavings: money(s.sharedSavings),
         sharedLosses: money(s.sharedLosses),
         providerNet: money(s.providerNet),
         payerNet: money(s.payerNet),
-        incentivePower: rate(run.incentivePower[i]!.value)
+        incentivePower: rate(run.incentivePower[i]!.value),
+        incentiveCliffs: run.incentivePower[i]!.cliffs.map((c) => ({
+          threshold: c.threshold,
+          year: c.year,
+          costPmpm: money(c.costPmpm),
+          distancePmpm: money(c.distancePmpm),
+          jump: money(c.jump)
+        }))
       }
     }),
     totals: {

@@ -18,6 +18,8 @@ export {
   sharedLossesExact,
   sharedLossesFloat,
   OUTCOME_CODE,
+  settledOutcomeExact,
+  type SettledOutcome,
   settleFloat,
   SETTLED_GROSS,
   SETTLED_OUTCOME,

@@ -12,10 +12,37 @@ import { TIE_TOLERANCE } from "./rounding.js"
  * 3. Savings: basis × rate (or bands) × quality multiplier × (1 − sequestration), then at most
  *    cap × B; nothing when the quality standard is not met.
  * 4. Losses: basis × loss rate (or bands), at most the limit, then less the disaster adjustment (≥ 0).
+ * 5. Settled outcome: the corridor's side, paid (owed) only when the shared amount is above zero.
  */
 export type Outcome = "savings" | "loss" | "none"
 
-export const OUTCOME_CODE: Record<Outcome, number> = { savings: 1, loss: -1, none: 0 }
+/**
+ * What a year settled as: where the gap fell against the corridor and whether money moved.
+ * "savings not paid": savings qualified but nothing is paid (quality standard failed, a zero
+ * share or quality multiplier, a zero cap, or a zero basis beyond the corridor);
+ * "loss not owed": losses qualified but nothing is owed (a zero loss rate or limit, or a
+ * disaster adjustment that takes all of it).
+ */
+export type SettledOutcome = "savings paid" | "savings not paid" | "loss owed" | "loss not owed" | "none"
+
+/**
+ * The settled outcome as the float kernel writes it (SETTLED_OUTCOME): the sign is the side of
+ * the corridor, 2 when money moved and 1 when it did not. P(shared savings) counts 2, P(shared
+ * loss) −2.
+ */
+export const OUTCOME_CODE: Record<SettledOutcome, number> = { "savings paid": 2, "savings not paid": 1, none: 0, "loss not owed": -1, "loss owed": -2 }
+
+/** The settled outcome from the corridor's and the shared amounts: paid (owed) iff the amount is above zero. */
+export const settledOutcomeExact = (corridor: Outcome, sharedSavings: Decimal, sharedLosses: Decimal): SettledOutcome =>
+  corridor === "savings"
+    ? sharedSavings.gt(ZERO)
+      ? "savings paid"
+      : "savings not paid"
+    : corridor === "loss"
+      ? sharedLosses.gt(ZERO)
+        ? "loss owed"
+        : "loss not owed"
+      : "none"
 
 export const corridorExact = (gross: Decimal, benchmark: Decimal, msr: Decimal, mlr: Decimal | undefined): Outcome =>
   gross.gt(ZERO) && gross.gte(msr.mul(benchmark))
@@ -128,12 +155,25 @@ export const SETTLED_SAVINGS = 2
 export const SETTLED_LOSSES = 3
 export const SETTLED_LENGTH = 4
 
-/** Settle one year in floats into `into` (no allocation): gross, outcome code, shared savings, shared losses. */
+/**
+ * An amount a float settlement shares, with a float rendering of zero taken as zero: a basis
+ * beyond the corridor that the exact engine finds to be 0 at the edge comes out within
+ * TIE_TOLERANCE × B of it (either sign) in floats.
+ */
+const paidFloat = (amount: number, benchmark: number): number => (amount > TIE_TOLERANCE * benchmark ? amount : 0)
+
+/**
+ * Settle one year in floats into `into` (no allocation): gross, settled outcome code
+ * (OUTCOME_CODE: ±2 paid or owed, ±1 qualified but nothing moved, 0 neither), shared savings,
+ * shared losses.
+ */
 export const settleFloat = (terms: SettlementYearFloat, benchmark: number, expenditure: number, into: Float64Array): void => {
   const gross = grossFloat(benchmark, expenditure)
-  const outcome = corridorFloat(gross, benchmark, terms.msr, terms.mlr)
+  const side = corridorFloat(gross, benchmark, terms.msr, terms.mlr)
+  const savings = side === 1 ? paidFloat(sharedSavingsFloat(terms, benchmark, gross), benchmark) : 0
+  const losses = side === -1 ? paidFloat(sharedLossesFloat(terms, benchmark, gross), benchmark) : 0
   into[SETTLED_GROSS] = gross
-  into[SETTLED_OUTCOME] = outcome
-  into[SETTLED_SAVINGS] = outcome === 1 ? sharedSavingsFloat(terms, benchmark, gross) : 0
-  into[SETTLED_LOSSES] = outcome === -1 ? sharedLossesFloat(terms, benchmark, gross) : 0
+  into[SETTLED_OUTCOME] = side === 1 ? (savings > 0 ? 2 : 1) : side === -1 ? (losses > 0 ? -2 : -1) : 0
+  into[SETTLED_SAVINGS] = savings
+  into[SETTLED_LOSSES] = losses
 }

@@ -5,7 +5,7 @@ import { lossRateBoundProblems, problemError } from "../checks.js"
 import { invalid } from "../errors.js"
 import { validateBands } from "./bands.js"
 import { lossSide, savingsSide } from "./sides.js"
-import { corridorExact } from "../compute/settlement.js"
+import { corridorExact, OUTCOME_CODE, settledOutcomeExact, type SettledOutcome } from "../compute/settlement.js"
 import { corridorRate } from "./msr.js"
 import type { SettlementTerms } from "./terms.js"
 
@@ -40,8 +40,14 @@ export interface Settlement {
   readonly msr: Decimal
   /** Present for two-sided terms. */
   readonly mlr?: Decimal
-  /** Where the gap fell against the corridor ("savings" even when failed quality pays nothing). */
+  /**
+   * Where the gap fell against the corridor: savings or losses qualify, or neither. This is what
+   * was earned ("savings" even when failed quality pays nothing; CMS's GenSaveLoss sign); `settled`
+   * says whether money moved.
+   */
   readonly outcome: "savings" | "loss" | "none"
+  /** What the year settled as: "savings paid" or "savings not paid", "loss owed" or "loss not owed", or "none". */
+  readonly settled: SettledOutcome
   /** Rate applied to the shared basis: savings rate × quality (PUF FinalShareRate), or the loss rate (FinalLossRate); 0 when nothing is shared. */
   readonly sharingRate: Decimal
   /** ≥ 0, after quality, sequestration and cap. */
@@ -117,6 +123,51 @@ const validateInput = (input: SettlementInput): void => {
   }
 }
 
+/** Why a year settled as it did, in words; for a qualifying year that moved no money, the first reason that explains it. */
+const settledOutcomeNote = (
+  settled: SettledOutcome,
+  terms: SettlementTerms,
+  input: SettlementInput,
+  B: Decimal,
+  gross: Decimal,
+  msr: Decimal,
+  mlr: Decimal | undefined
+): string => {
+  const beyondCorridor = terms.sharingBasis !== "first-dollar"
+  switch (settled) {
+    case "savings paid":
+      return "savings qualify and are paid"
+    case "loss owed":
+      return "losses qualify and are owed"
+    case "none":
+      return "nothing qualifies: nothing paid or owed"
+    case "savings not paid": {
+      const why = !input.meetsQualityStandard
+        ? "the quality standard is not met"
+        : terms.savingsCap?.isZero() === true
+          ? "the savings cap is 0"
+          : beyondCorridor && gross.lte(msr.mul(B))
+            ? "the gap beyond the corridor is 0"
+            : input.qualityMultiplier.isZero()
+              ? "the quality multiplier is 0"
+              : "the sharing rate leaves nothing of the gap"
+      return `savings earned but not paid: ${why}`
+    }
+    case "loss not owed": {
+      const limit = terms.lossLimit?.shareOfBenchmark
+      const why =
+        limit?.isZero() === true || (terms.lossLimit?.shareOfRevenue?.isZero() === true && input.revenue !== undefined)
+          ? "the loss limit is 0"
+          : beyondCorridor && gross.neg().lte((mlr ?? ZERO).mul(B))
+            ? "the loss beyond the corridor is 0"
+            : input.disasterAdjustment !== undefined && !input.disasterAdjustment.isZero()
+              ? "the disaster adjustment takes all of it"
+              : "the loss rate leaves nothing of the gap"
+      return `loss incurred but not owed: ${why}`
+    }
+  }
+}
+
 /**
  * Settle one year (docs/model.md §6; the order of operations of §9.9, reproduced from CMS data):
  * 1. gross = B − E, rate = gross / B.
@@ -127,6 +178,8 @@ const validateInput = (input: SettlementInput): void => {
  *    then the cap (cap × B) — sequestration BEFORE the cap. Failing quality: nothing.
  * 5. Losses: basis × loss rate (flat, quality-linked or bands), limited to the least of
  *    share × B and share × revenue, then reduced by the disaster adjustment.
+ * 6. Settled outcome: "savings paid" / "loss owed" only when money moves; a qualifying year that
+ *    moves none is "savings not paid" / "loss not owed", with the reason.
  * Exact decimals throughout; callers round for display.
  */
 export const settle = (terms: SettlementTerms, input: SettlementInput): Explained<Settlement> => {
@@ -198,6 +251,21 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     notes.push("no shared losses: the disaster adjustment does not apply")
   }
 
+  const settled = settledOutcomeExact(outcome, sharedSavings, sharedLosses)
+  const settledNote = settledOutcomeNote(settled, terms, input, B, gross, msr.value, mlr?.value)
+  steps.push(
+    derive({
+      rule: "settlement.outcome",
+      label: "Settled outcome",
+      formula: "paid iff savings qualify and shared savings > 0; owed iff losses qualify and shared losses > 0",
+      inputs: [quantity("shared savings", sharedSavings, "money"), quantity("shared losses", sharedLosses, "money")],
+      output: quantity("settled (2 savings paid, 1 not paid, 0 none, −1 loss not owed, −2 owed)", ONE.mul(OUTCOME_CODE[settled]), "count"),
+      source: "docs/model.md §6",
+      notes: [settledNote]
+    })
+  )
+  if (settled === "savings not paid" || settled === "loss not owed") notes.push(settledNote)
+
   const providerNet = sharedSavings.sub(sharedLosses)
   const payerNet = gross.sub(providerNet)
   steps.push(
@@ -219,6 +287,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     msr: msr.value,
     ...(mlr ? { mlr: mlr.value } : {}),
     outcome,
+    settled,
     sharingRate,
     sharedSavings,
     sharedLosses,

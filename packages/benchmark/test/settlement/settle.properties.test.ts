@@ -73,6 +73,14 @@ const anyInput: fc.Arbitrary<SettlementInput> = fc
 const MONEY: ReadonlyArray<keyof Settlement> = ["benchmark", "expenditure", "gross", "sharedSavings", "sharedLosses", "providerNet", "payerNet"]
 
 describe("settle", () => {
+  test.prop([anyTerms, anyInput])("settles as paid (owed) exactly when money moves, and as the corridor's side otherwise", (terms, input) => {
+    const s = settle(terms, input).value
+    const side = s.settled === "savings paid" || s.settled === "savings not paid" ? "savings" : s.settled === "none" ? "none" : "loss"
+    expect(side).toBe(s.outcome)
+    expect(s.settled === "savings paid").toBe(s.sharedSavings.gt(0))
+    expect(s.settled === "loss owed").toBe(s.sharedLosses.gt(0))
+  })
+
   test.prop([anyTerms, anyInput])("shared savings never exceed the cap and are zero inside the corridor", (terms, input) => {
     const s = settle(terms, input).value
     expect(s.sharedSavings.gte(0)).toBe(true)

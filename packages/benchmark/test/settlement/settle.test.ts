@@ -127,12 +127,21 @@ describe("settle", () => {
       expect(r.value.sharedSavings.eq(dec("750974"))).toBe(true)
     })
 
-    it("pays no savings when the quality standard fails, though the savings qualified", () => {
+    it("pays no savings when the quality standard fails, though the savings qualified, and settles them as not paid", () => {
       const r = settle(msspTrack("basic-e"), input({ benchmark: M("100"), expenditure: M("95"), meetsQualityStandard: false }))
       expect(r.value.outcome).toBe("savings")
+      expect(r.value.settled).toBe("savings not paid")
       expect(r.value.sharedSavings.isZero()).toBe(true)
       // payer keeps the whole 5M
       expect(r.value.payerNet.eq(M("5"))).toBe(true)
+      expect(findStep(r.derivation, "settlement.outcome")!.notes).toEqual(["savings earned but not paid: the quality standard is not met"])
+      expect(r.derivation.notes).toContain("savings earned but not paid: the quality standard is not met")
+    })
+
+    it("settles paid savings as paid: 5M × 50 % × 0.98 = 2.45M", () => {
+      const r = settle(msspTrack("basic-e"), input({ benchmark: M("100"), expenditure: M("95") }))
+      expect([r.value.outcome, r.value.settled]).toEqual(["savings", "savings paid"])
+      expect(r.value.sharedSavings.eq(M("2.45"))).toBe(true)
     })
 
     it("uses the variable MSR by members: 1,708 members need 7.39 %, so 7 % savings earn nothing", () => {
@@ -200,6 +209,8 @@ describe("settle", () => {
       const r = settle(msspTrack("basic-e"), input({ benchmark: M("100"), expenditure: M("102"), disasterAdjustment: M("-1") }))
       expect(r.value.sharedLosses.isZero()).toBe(true)
       expect(r.value.outcome).toBe("loss")
+      expect(r.value.settled).toBe("loss not owed")
+      expect(r.derivation.notes).toContain("loss incurred but not owed: the disaster adjustment takes all of it")
     })
 
     it("is ignored, with a note, when there are no losses", () => {
@@ -257,7 +268,7 @@ describe("settle", () => {
     const r = settle(msspTrack("basic-d"), input({ benchmark: M("100"), expenditure: M("103"), revenue: M("20") }))
     const rules = flatten(r.derivation).map((d) => d.rule)
     expect(rules).toEqual(
-      expect.arrayContaining(["settlement.gross", "settlement.msr", "settlement.mlr", "settlement.corridor", "settlement.loss.basis", "settlement.loss.rate", "settlement.loss.shared", "settlement.loss.limit", "settlement.net", "settlement.settle"])
+      expect.arrayContaining(["settlement.gross", "settlement.msr", "settlement.mlr", "settlement.corridor", "settlement.loss.basis", "settlement.loss.rate", "settlement.loss.shared", "settlement.loss.limit", "settlement.outcome", "settlement.net", "settlement.settle"])
     )
     expect(r.derivation.source).toContain("425")
   })

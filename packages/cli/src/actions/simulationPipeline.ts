@@ -101,8 +101,12 @@ export const simulationViewFor = (args: SimulationArgs): Effect.Effect<Simulatio
     simulationView({ provenance: provenanceOf(args.scenario), models, summary: sim.summary, trials: args.trials, seed: args.seed, shard: null })
   )
 
-/** Version 2: sketch counts write runs of empty buckets as one negative entry (version 1 wrote every zero). */
-export const SHARD_FORMAT = "pbpsim-simulation-shard/2"
+/**
+ * Version 3: the P(shared savings) and P(shared loss) counters count years in which savings are paid or
+ * losses owed (version 2 counted years that qualified, paid or not), so a version 2 shard cannot be merged
+ * with them. Version 2: sketch counts write runs of empty buckets as one negative entry (version 1 wrote every zero).
+ */
+export const SHARD_FORMAT = "pbpsim-simulation-shard/3"
 
 export interface ShardFile {
   readonly format: typeof SHARD_FORMAT

@@ -1,5 +1,15 @@
 import type { Format } from "../options.js"
-import { benchmarkMemoTable, comparisonCsvRows, comparisonMemoTables, comparisonTables, policyTable, settlementMemoTable, totalsMemoTable } from "./comparisonTables.js"
+import {
+  benchmarkMemoTable,
+  cliffTable,
+  comparisonCsvRows,
+  comparisonMemoTables,
+  comparisonTables,
+  grouped,
+  policyTable,
+  settlementMemoTable,
+  totalsMemoTable
+} from "./comparisonTables.js"
 import type { ComparisonView } from "./comparisonView.js"
 import { wrapText } from "../text.js"
 import { renderCsv, renderText, TABLE_WIDTH, type Table } from "./table.js"
@@ -12,7 +22,8 @@ export const renderComparison = (view: ComparisonView, format: Format, kind: "ru
     return renderCsv(columns, rows)
   }
   if (format === "markdown") return comparisonMemo(view, kind)
-  const tables = [...view.policies.map(policyTable), ...(kind === "compare" && view.policies.length > 1 ? comparisonTables(view) : [])]
+  const policyTables = view.policies.flatMap((p) => [policyTable(p), cliffTable(p)].filter((t): t is Table => t !== undefined))
+  const tables = [...policyTables, ...(kind === "compare" && view.policies.length > 1 ? comparisonTables(view) : [])]
   const header = `${view.scenario.name} — provider ${view.provider} (${view.scenario.file}, pbpsim ${view.engine.version})`
   return [wrapText(header, width), ...tables.map((t) => renderText(t, width))].join("\n\n")
 }
@@ -52,7 +63,8 @@ const comparisonMemo = (view: ComparisonView, kind: "run" | "compare"): string =
     `### Policy ${mdText(p.name)}`,
     ...(p.description ? [mdText(p.description)] : []),
     renderAlignedMarkdown(benchmarkMemoTable(p)),
-    renderAlignedMarkdown(settlementMemoTable(p))
+    renderAlignedMarkdown(settlementMemoTable(p)),
+    ...[cliffTable(p, grouped)].filter((t): t is Table => t !== undefined).map(renderAlignedMarkdown)
   ])
   return [
     `## ${mdText(view.scenario.name)}`,

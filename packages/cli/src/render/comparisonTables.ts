@@ -6,6 +6,31 @@ import type { ComparisonView, PolicyView, YearRow } from "./comparisonView.js"
 const fixed = (text: string, places: number) => formatFixed(dec(text), places)
 const pct = (rate: string) => `${formatFixed(dec(rate).mul(100), 2)} %`
 
+type Cliff = YearRow["incentiveCliffs"][number]
+const signed = (money: string) => (money.startsWith("-") ? money : `+${money}`)
+
+/** Incentive power to 4 places, flagged "(cliff)" when a corridor edge lies within ±$1 PMPM of the year's cost (docs/model.md §7). */
+export const powerText = (y: YearRow): string => `${fixed(y.incentivePower, 4)}${y.incentiveCliffs.length > 0 ? " (cliff)" : ""}`
+
+/** One cliff in words: "MSR 2026 at 394.78 PMPM (-0.42): -492679.84" (the edge, where it falls, how far, the jump in provider net). */
+export const cliffText = (c: Cliff): string => `${c.threshold} ${c.year} at ${c.costPmpm} PMPM (${signed(c.distancePmpm)}): ${signed(c.jump)}`
+
+/**
+ * The cliffs of one policy, one row per year and edge: where a corridor edge lies within ±$1
+ * PMPM of the year's actual cost and what provider net does as cost falls through it. None: no table.
+ */
+export const cliffTable = (p: PolicyView, show: (money: string) => string = (t) => t): Table | undefined => {
+  const rows = p.years.flatMap((y) =>
+    y.incentiveCliffs.map((c) => [String(y.year), `${c.threshold} ${c.year}`, show(c.costPmpm), signed(show(c.distancePmpm)), signed(show(c.jump))])
+  )
+  if (rows.length === 0) return undefined
+  return {
+    title: `Policy ${p.name}: cliffs within ±$1 PMPM of the year's actual cost (provider net over the contract jumps as the cost falls through the edge)`,
+    columns: [right("Year"), left("Edge"), right("Cost PMPM at edge"), right("From actual PMPM"), right("Jump in provider net")],
+    rows
+  }
+}
+
 /** One policy, year by year: the benchmark build-up and the settlement. */
 export const policyTable = (p: PolicyView): Table => ({
   title: `Policy ${p.name}${p.description ? `: ${p.description}` : ""} (settlement: ${p.settlementTerms})`,
@@ -47,7 +72,7 @@ export const policyTable = (p: PolicyView): Table => ({
     y.sharedLosses,
     y.providerNet,
     y.payerNet,
-    fixed(y.incentivePower, 4)
+    powerText(y)
   ]),
   footer: [
     ["Total", "", "", "", "", "", "", "", "", "", "", "", "", p.totals.sharedSavings, p.totals.sharedLosses, p.totals.providerNet, p.totals.payerNet, ""],
@@ -71,7 +96,7 @@ const measures: ReadonlyArray<Measure> = [
   { title: "Actual PMPM", pick: (y) => y.actualPmpm },
   { title: "Provider net (shared savings − shared losses)", pick: (y) => y.providerNet, diff: "providerNet", total: "providerNet" },
   { title: "Payer net (gross savings − provider net)", pick: (y) => y.payerNet, diff: "payerNet", total: "payerNet" },
-  { title: "Incentive power (provider net per $1 PMPM of cost cut)", pick: (y) => fixed(y.incentivePower, 4) }
+  { title: "Incentive power (provider net per $1 PMPM of cost cut)", pick: (y) => powerText(y) }
 ]
 
 const measureTables = (view: ComparisonView, list: ReadonlyArray<Measure>, titleOf: (m: Measure, first: string, others: number) => string): ReadonlyArray<Table> => {
@@ -111,14 +136,15 @@ export const comparisonCsvRows = (view: ComparisonView): { columns: ReadonlyArra
     "policy", "contractYear", "year", "providerWeight", "rebased", "providerReferenceYears", "peerReferenceYears",
     "providerBaseline", "peerBaseline", "blended", "trendFactor", "riskRatio", "benchmarkPmpm", "actualPmpm",
     "memberMonths", "benchmarkTotal", "expenditure", "gross", "savingsRate", "msr", "outcome", "sharedSavings",
-    "sharedLosses", "providerNet", "payerNet", "incentivePower"
+    "sharedLosses", "providerNet", "payerNet", "incentivePower", "incentiveCliffs"
   ]
   const rows = view.policies.flatMap((p) =>
     p.years.map((y) => [
       p.name, String(y.contractYear), String(y.year), y.providerWeight, String(y.rebased), y.providerReferenceYears.join(" "),
       y.peerReferenceYears.join(" "), y.providerBaseline, y.peerBaseline, y.blended, y.trendFactor, y.riskRatio,
       y.benchmarkPmpm, y.actualPmpm, y.memberMonths, y.benchmarkTotal, y.expenditure, y.gross, y.savingsRate, y.msr,
-      y.outcome, y.sharedSavings, y.sharedLosses, y.providerNet, y.payerNet, y.incentivePower
+      y.outcome, y.sharedSavings, y.sharedLosses, y.providerNet, y.payerNet, y.incentivePower,
+      y.incentiveCliffs.map(cliffText).join("; ")
     ])
   )
   return { columns, rows }
@@ -194,7 +220,7 @@ export const settlementMemoTable = (p: PolicyView): Table => {
       grouped(y.sharedLosses),
       grouped(y.providerNet),
       grouped(y.payerNet),
-      fixed(y.incentivePower, 4)
+      powerText(y)
     ]),
     footer: [
       ["Total", "", grouped(p.totals.gross), "", "", "", grouped(p.totals.sharedSavings), grouped(p.totals.sharedLosses), grouped(p.totals.providerNet), grouped(p.totals.payerNet), ""],
@@ -238,7 +264,7 @@ const memoMeasures: ReadonlyArray<Measure> = [
   { title: "Actual ($ PMPM)", pick: (y) => grouped(y.actualPmpm), show: grouped },
   { title: "Provider net ($): shared savings − shared losses", pick: (y) => grouped(y.providerNet), diff: "providerNet", total: "providerNet", show: grouped },
   { title: "Payer net ($): gross savings − provider net", pick: (y) => grouped(y.payerNet), diff: "payerNet", total: "payerNet", show: grouped },
-  { title: "Incentive power (provider $ per $1 of cost cut)", pick: (y) => fixed(y.incentivePower, 4) }
+  { title: "Incentive power (provider $ per $1 of cost cut)", pick: (y) => powerText(y) }
 ]
 
 /** Policies side by side per measure, with Δ columns against the first policy (Markdown). */

@@ -52,9 +52,11 @@ export const explainYear = (run: PolicyRun, contractYear: number) => {
     renderDerivation(y.benchmark.derivation),
     "",
     "Settlement",
+    `Settled as: ${y.settlement.value.settled}`,
     renderDerivation(y.settlement.derivation),
     "",
     "Incentive power",
+    `${formatFixed(power.value, 6)} per $1 of cost cut; ${power.cliffs.length === 0 ? "no cliff" : power.cliffs.length === 1 ? "a cliff" : `${power.cliffs.length} cliffs`} within ±$1 PMPM of the actual cost`,
     renderDerivation(power.derivation)
   ].join("\n")
   return {

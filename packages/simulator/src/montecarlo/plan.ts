@@ -89,6 +89,11 @@ export interface PolicyPlan {
   readonly glidePath: Float64Array
   /** Per contract year: the schedule's provider weight, NaN where the glide path's applies. */
   readonly providerWeight: Float64Array
+  /** Per contract year: peer weight when the provider is below / above the peers; NaN where not by side. */
+  readonly peerWeightBelow: Float64Array
+  readonly peerWeightAbove: Float64Array
+  /** Per calendar index: national per-capita PMPM that caps are shares of; NaN: the peer baseline. */
+  readonly nationalPerCapita: Float64Array
   /** Per contract year: convergence caps as shares of the peer baseline; +Infinity when absent. */
   readonly capUp: Float64Array
   readonly capDown: Float64Array
@@ -149,7 +154,7 @@ export const F_LOSSES = 3
 export const F_PROVIDER = 4
 export const F_PAYER = 5
 export const F_EXPENDITURE = 6
-/** +1 shared savings, −1 shared losses, 0 neither. */
+/** Settled outcome code (OUTCOME_CODE): ±2 savings paid / loss owed, ±1 qualified but nothing moved, 0 neither. */
 export const F_OUTCOME = 7
 
 /** Length of one trial's draw vector: market shocks, then per entity-year cost, savings and risk shocks. */

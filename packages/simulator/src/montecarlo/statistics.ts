@@ -1,3 +1,4 @@
+import { OUTCOME_CODE } from "@pbpsim/benchmark/compute"
 import { addExact, exactSumValue, type ExactSum } from "./exactSum.js"
 import { FIELD_COUNT, F_ACTUAL, F_BENCHMARK, F_EXPENDITURE, F_LOSSES, F_OUTCOME, F_PAYER, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "./plan.js"
 import { addToSketch, emptySketch, MAX_KEY, sketchState, storeSpan, type QuantileSketch, type SketchState } from "./sketch.js"
@@ -25,6 +26,9 @@ const YEAR_FIELD: Record<PolicyMetric, number> = {
   payerNet: F_PAYER
 }
 const METRIC_FIELDS = Int32Array.from(POLICY_METRICS, (m) => YEAR_FIELD[m])
+/** The settled outcomes P(shared savings) and P(shared loss) count: money paid or owed, not merely qualifying. */
+const SAVINGS_PAID = OUTCOME_CODE["savings paid"]
+const LOSS_OWED = OUTCOME_CODE["loss owed"]
 const MONEY: ReadonlyArray<PolicyMetric> = ["sharedSavings", "sharedLosses", "providerNet", "payerNet"]
 
 /** Where each statistic lives: continuous slots (moments + sketch) and indicator counters. */
@@ -183,9 +187,10 @@ const trialValues = (acc: Accumulator, out: Float64Array): void => {
       lossesTotal += out[o + F_LOSSES]!
       providerTotal += out[o + F_PROVIDER]!
       payerTotal += out[o + F_PAYER]!
+      // A year counts when money moved: savings that qualify but are not paid (quality failed, a zero share or cap) do not.
       const outcome = out[o + F_OUTCOME]!
-      if (outcome > 0) counts[counter[k * 2]!]!++
-      if (outcome < 0) counts[counter[k * 2 + 1]!]!++
+      if (outcome === SAVINGS_PAID) counts[counter[k * 2]!]!++
+      if (outcome === LOSS_OWED) counts[counter[k * 2 + 1]!]!++
     }
     const contract = rows[p.years]!
     values[contract[2]!] = savingsTotal

@@ -50,7 +50,9 @@ export interface PolicyRowSummary {
   readonly sharedLosses: Distribution
   readonly providerNet: Distribution
   readonly payerNet: Distribution
+  /** Share of trials in which shared savings are paid that year ("savings paid"; qualifying savings that pay nothing do not count); over the contract, provider net > 0. */
   readonly pSharedSavings: number
+  /** Share of trials in which shared losses are owed that year ("loss owed"); over the contract, provider net < 0. */
   readonly pSharedLoss: number
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest"
 import { projectExperience, runContract, type ContractModel } from "@pbpsim/simulator"
 import { compileSimulation } from "@pbpsim/simulator"
 import { dec, type ExperienceCell } from "@pbpsim/benchmark"
+import { OUTCOME_CODE } from "@pbpsim/benchmark/compute"
 import type { RealisedExperience } from "../../src/engine/realised.js"
 import { kernelScratch, runTrial, type KernelScratch } from "../../src/montecarlo/kernel.js"
 import { drawLength, FIELD_COUNT, F_OUTCOME, type SimulationPlan } from "../../src/montecarlo/plan.js"
@@ -35,7 +36,8 @@ const realisedOfTrial = (scratch: KernelScratch, plan: SimulationPlan, p: number
 /**
  * Run one trial of the kernel on draws `z` (all zero: the deterministic projection), then the
  * exact engine on what that trial realised, and hold every field the kernel reports to the
- * exact figure: 1e-9 relative (money near zero: 1e-9 of the year's benchmark), outcome exactly.
+ * exact figure: 1e-9 relative (money near zero: 1e-9 of the year's benchmark), the settled outcome
+ * (savings paid or not, loss owed or not) exactly.
  */
 const compareWithExact = (models: ReadonlyArray<ContractModel>, z?: Float64Array): void => {
   const plan = compileSimulation(models)
@@ -60,8 +62,10 @@ const compareWithExact = (models: ReadonlyArray<ContractModel>, z?: Float64Array
         const got = scratch.out[o + f]!
         if (!close(got, exactValue, scale)) throw new Error(`${model.policyName} year ${k + 1} ${name}: kernel ${got}, exact ${exactValue}`)
       })
-      const outcome = s.outcome === "savings" ? 1 : s.outcome === "loss" ? -1 : 0
-      expect(scratch.out[o + F_OUTCOME]).toBe(outcome)
+      // The settled outcome, paid or not: the float code of the exact engine's words.
+      if (scratch.out[o + F_OUTCOME] !== OUTCOME_CODE[s.settled]) {
+        throw new Error(`${model.policyName} year ${k + 1} outcome: kernel ${scratch.out[o + F_OUTCOME]}, exact ${s.settled} (${OUTCOME_CODE[s.settled]})`)
+      }
     })
   })
 }
@@ -94,6 +98,19 @@ describe("runTrial", () => {
       compareWithExact([a, second])
     }
   )
+
+  it("reports savings that qualify but are not paid, as the exact engine settles them", () => {
+    // makeModel with 10 % savings: year 1 gross 5,990,400 of 50,918,400 qualifies; failing the quality standard pays nothing.
+    const base = makeModel({ providerSavings: ["0.1", "0.1", "0.1", "0.1"] })
+    const failed: ContractModel = { ...base, terms: base.terms.map((t) => ({ ...t, quality: { ...t.quality, meetsStandard: false } })) }
+    const plan = compileSimulation([base, failed])
+    const scratch = kernelScratch(plan)
+    runTrial(scratch, new Float64Array(drawLength(plan)))
+    expect(scratch.out[F_OUTCOME]).toBe(OUTCOME_CODE["savings paid"])
+    expect(scratch.out[plan.years * FIELD_COUNT + F_OUTCOME]).toBe(OUTCOME_CODE["savings not paid"])
+    expect(runContract(failed, projectExperience(failed)).years[0]!.settlement.value.settled).toBe("savings not paid")
+    compareWithExact([base, failed])
+  })
 
   it("with zero draws, year 1 of the engine test model is 50/50 of the baselines trended one year: $450.84", () => {
     // makeModel: provider $400 and peer $450 PMPM in 2023 and 2024, weights 0.5/0.5, 4 % trend.

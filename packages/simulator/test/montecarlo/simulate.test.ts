@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { BLOCK_TRIALS, compileSimulation, mergeStates, RELATIVE_ACCURACY, simulatePlan, type ContractModel } from "@pbpsim/simulator"
 import { fillNormals, trialGenerator } from "../../src/montecarlo/draws.js"
 import { kernelScratch, runTrial } from "../../src/montecarlo/kernel.js"
-import { drawLength, FIELD_COUNT, F_EXPENDITURE, F_OUTCOME, F_PROVIDER } from "../../src/montecarlo/plan.js"
+import { drawLength, FIELD_COUNT, F_EXPENDITURE, F_PROVIDER, F_SAVINGS } from "../../src/montecarlo/plan.js"
 import { makeModel } from "../engine/model.js"
 
 const noisy = (model: ContractModel, name: string): ContractModel => ({
@@ -81,7 +81,8 @@ describe("simulatePlan", () => {
       runTrial(scratch, z)
       const year = (policy: number, k: number, field: number) => scratch.out[(policy * plan.years + k) * FIELD_COUNT + field]!
       provider2.push(year(0, 1, F_PROVIDER))
-      if (year(0, 1, F_OUTCOME) > 0) savings2++
+      // Shared savings paid: a year whose savings qualify but pay nothing does not count.
+      if (year(0, 1, F_SAVINGS) > 0) savings2++
       // What the payer pays: expenditure + provider net, summed over the contract.
       let paidTrending = 0
       let paidAnnual = 0
@@ -109,6 +110,18 @@ describe("simulatePlan", () => {
     const pair = sim.summary.pairs[0]!
     expect(pair.contract.payerCost.mean).toBeCloseTo(mean(payerCostDiff), 4)
     expect(pair.contract.pABetterForPayer).toBe(annualCheaperForPayer / trials)
+  })
+
+  it("counts only savings paid in P(shared savings): savings that qualify under a failed quality standard pay nothing", async () => {
+    // 10 % savings qualify in nearly every trial (year 1: an 11.8 % gap against a 0 % MSR, noise sd about 2 %), but
+    // failing the quality standard pays none of them: P(shared savings) is 0 where counting "savings" outcomes gave ≈ 1.
+    const base = noisy(makeModel({ providerSavings: ["0.1", "0.1", "0.1", "0.1"] }), "met")
+    const failed: ContractModel = { ...base, policyName: "failed", terms: base.terms.map((t) => ({ ...t, quality: { ...t.quality, meetsStandard: false } })) }
+    const sim = await simulatePlan(compileSimulation([base, failed]), { seed: "paid", trials: 1000, workers: 1 })
+    const [met, notPaid] = sim.summary.policies
+    for (const y of met!.years) expect(y.pSharedSavings).toBeGreaterThan(0.99)
+    expect(notPaid!.years.map((y) => y.pSharedSavings)).toEqual([0, 0, 0, 0])
+    expect(notPaid!.years.map((y) => y.sharedSavings.mean)).toEqual([0, 0, 0, 0])
   })
 
   it("keeps the mean of realised cost on the plan: the shocks are mean-preserving (within 4 standard errors)", async () => {

@@ -1,4 +1,5 @@
 import type { PolicyView, YearRow } from "../comparisonView.js"
+import { cliffText } from "../comparisonTables.js"
 import { barChart, lineChart } from "./charts.js"
 import { escapeHtml } from "./escape.js"
 import { chartFigure, inOrder } from "./figure.js"
@@ -70,7 +71,8 @@ export const settlementTable = (p: PolicyView): HtmlTable => {
       column("Shared losses ($)"),
       column("Provider net ($)"),
       column("Payer net ($)"),
-      column("Incentive power ($ per $1 cut)")
+      column("Incentive power ($ per $1 cut)"),
+      column("Cliffs within ±$1 PMPM of actual cost: edge at cost PMPM (from actual): jump in provider net ($)", "left")
     ],
     rows: p.years.map((y) => [
       yearCell(y),
@@ -86,7 +88,8 @@ export const settlementTable = (p: PolicyView): HtmlTable => {
       cellOf(p.name, y, "sharedLosses"),
       cellOf(p.name, y, "providerNet"),
       cellOf(p.name, y, "payerNet"),
-      cellOf(p.name, y, "incentivePower")
+      cellOf(p.name, y, "incentivePower"),
+      label(y.incentiveCliffs.length > 0 ? y.incentiveCliffs.map(cliffText).join("; ") : "none")
     ]),
     footer: [
       [
@@ -103,6 +106,7 @@ export const settlementTable = (p: PolicyView): HtmlTable => {
         totalCell(p, "sharedLosses", p.totals.sharedLosses),
         totalCell(p, "providerNet", p.totals.providerNet),
         totalCell(p, "payerNet", p.totals.payerNet),
+        empty,
         empty
       ],
       ...(pv
@@ -115,6 +119,7 @@ export const settlementTable = (p: PolicyView): HtmlTable => {
               empty,
               totalCell(p, "presentValue.providerNet", pv.providerNet),
               totalCell(p, "presentValue.payerNet", pv.payerNet),
+              empty,
               empty
             ]
           ]
