@@ -11,7 +11,7 @@ import { withEquityAddOn } from "./equity.js"
 
 /**
  * A contract year's benchmark PMPM (docs/model.md §3), in this order:
- * blend → (+ savings credit) → × trend factor → × risk ratio → × (1 − discount) → round.
+ * blend → (+ savings credit) → × trend factor → × risk ratio → × (1 − discount) → (+ equity add-on) → round.
  * Only the last step rounds; every intermediate is exact.
  */
 

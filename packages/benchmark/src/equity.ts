@@ -292,7 +292,7 @@ export const effectiveRiskRatio = (args: {
   const rule = "risk.effectiveRatio"
   positive(rule, "current", args.current)
   positive(rule, "base", args.base)
-  if (args.caps.up !== undefined) nonNegative(rule, "caps.up", args.caps.up)
+  if (args.caps.up !== undefined && (!args.caps.up.isFinite() || args.caps.up.lte(ONE.neg()))) throw invalid(rule, "caps.up", "must be above −1")
   if (args.caps.down !== undefined) {
     nonNegative(rule, "caps.down", args.caps.down)
     if (args.caps.down.gt(ONE)) throw invalid(rule, "caps.down", "must not exceed 1 (a ratio cannot fall below 0)")

@@ -28,7 +28,9 @@ export const riskRatio = (args: { readonly current: Decimal; readonly base: Deci
   const rule = "risk.ratio"
   positiveScore(rule, "current", args.current)
   positiveScore(rule, "base", args.base)
-  share(rule, "caps.up", args.caps.up)
+  // A demographic-change cap (MSSP 2024+: demographic growth + 3 points) can fall below 0, never to −1.
+  if (args.caps.up !== undefined && (!args.caps.up.isFinite() || args.caps.up.lte(ONE.neg())))
+    throw invalid(rule, "caps.up", "must be above −1 (0.03 = ratio at most 1.03)")
   share(rule, "caps.down", args.caps.down)
   if (args.caps.down !== undefined && args.caps.down.gt(ONE)) throw invalid(rule, "caps.down", "must not exceed 1 (a ratio cannot fall below 0)")
   const { raw, ratio, binding } = riskRatioExact(args.current, args.base, args.caps.up, args.caps.down)

@@ -41,9 +41,14 @@ describe("riskRatio", () => {
     expect(invalidOf(() => riskRatio({ current: dec(1), base: dec(-1), caps: {} })).field).toBe("base")
   })
 
-  it("rejects negative caps", () => {
-    expect(invalidOf(() => riskRatio({ current: dec(1), base: dec(1), caps: { up: dec("-0.01") } })).field).toBe("caps.up")
+  it("rejects a negative floor share and an upward cap of −1 or below", () => {
+    expect(invalidOf(() => riskRatio({ current: dec(1), base: dec(1), caps: { up: dec("-1") } })).field).toBe("caps.up")
     expect(invalidOf(() => riskRatio({ current: dec(1), base: dec(1), caps: { down: dec("-0.01") } })).field).toBe("caps.down")
+  })
+
+  it("caps below 1 when demographic risk fell: a −4 % demographic change + 3 points caps the ratio at 0.99", () => {
+    // MSSP 2024+ (42 CFR 425.605(a)(1)): cap = demographic change + 3 points = −0.04 + 0.03 = −0.01.
+    expect(riskRatio({ current: dec("1.02"), base: dec(1), caps: { up: dec("-0.01") } }).value.toFixed(4)).toBe("0.9900")
   })
 
   it("rejects a floor share above 1", () => {

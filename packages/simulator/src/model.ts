@@ -33,7 +33,8 @@ export type Rebasing =
 /**
  * MSSP-style prior savings adjustment, set at each rebase and applied in every year of the new
  * period: share × average per-capita savings of the last `years` contract years (all of the
- * closing period when absent), capped at cap × peer baseline. `withRegional` says whether it is
+ * closing period when absent), capped at cap × peer baseline (or × national per capita when the
+ * scenario gives it). `withRegional` says whether it is
  * added to the convergence adjustment or replaces it when higher (42 CFR 425.652(a)(8), 2024+).
  */
 export interface SavingsCreditTerms {
@@ -89,11 +90,15 @@ export interface YearTerms {
   readonly riskWeight?: Decimal
   /** Health equity add-on per member per month after the discount; absent: none. */
   readonly equityAddOn?: { readonly upShare: Decimal; readonly upAmount: Decimal; readonly downShare?: Decimal; readonly downAmount?: Decimal }
+  /** Peer weight 1 − λ by the side of the peers the provider's baseline is on; replaces λ when present (MSSP regional adjustment). */
+  readonly peerWeightBySide?: { readonly belowPeers: Decimal; readonly abovePeers: Decimal }
   /** Provider weight λ set by the schedule for this year; absent: the glide path's. */
   readonly providerWeight?: Decimal
   /** Discount of the year (0 for none; negative: a premium). */
   readonly discount: Decimal
   readonly settlement: SettlementTerms
+  /** Assigned beneficiaries of the year for the variable MSR/MLR table; absent: member months ÷ 12. */
+  readonly assignedBeneficiaries?: Decimal
   /** Participants' fee-for-service revenue of the year, for a revenue-based loss limit; absent when not given. */
   readonly revenue?: Decimal
   /** Quality of the year: score (drives quality-linked loss rates), savings multiplier, standard met. */
@@ -122,6 +127,8 @@ export interface ContractModel {
   readonly historicalTrend: TrendPolicy
   /** The peer figure: the pooled peers (absent) or this percentile of the peers' own baselines, member-month weighted. */
   readonly peerPercentile?: Decimal
+  /** National per-capita expenditure PMPM by calendar year: when present, what convergence caps and the savings credit cap are shares of (in the reference year). */
+  readonly nationalPerCapita?: ReadonlyMap<number, Decimal>
   /** Provider weight λ per contract year (length = years); 1 = all provider, 0 = all peer. A schedule's providerWeight takes precedence. */
   readonly glidePath: ReadonlyArray<Decimal>
   /** The terms in force in each contract year (length = years). */

@@ -7,7 +7,7 @@ import { min, ONE, ZERO } from "../decimal.js"
  * baseline from one year's risk level to another's.
  */
 
-/** Prior savings credit: min(share × max(0, mean per-capita savings), cap × peer baseline). */
+/** Prior savings credit: min(share × max(0, mean per-capita savings), cap × basis); the basis is the peer baseline or national per capita. */
 export const savingsCreditExact = (
   perCapitaSavings: ReadonlyArray<Decimal>,
   share: Decimal,

@@ -182,6 +182,14 @@ const peerFor = (
   return { baseline: atProviderRisk, years: source.years }
 }
 
+/** National per-capita PMPM of the reference year, when the scenario gives it (what MSSP's caps are shares of). */
+const nationalPerCapitaOf = (model: ContractModel, year: number): Decimal | undefined => {
+  if (!model.nationalPerCapita) return undefined
+  const value = model.nationalPerCapita.get(year)
+  if (!value) throw invalid("benchmark.nationalPerCapita", `${year}`, "is missing: every reference year needs a national per-capita figure")
+  return value
+}
+
 /**
  * MSSP-style prior savings adjustment, set at a rebase for the whole new period: share × the
  * average per-capita savings of the last `years` contract years before it (every year of the
@@ -193,7 +201,8 @@ const savingsCreditFor = (
   closingPeriod: ReadonlyArray<ContractYearResult>,
   before: ReadonlyArray<ContractYearResult>,
   k: number,
-  peerBaseline: Decimal
+  /** What the cap is a share of: the peer baseline, or national per capita when the scenario gives it. */
+  capBasis: Decimal
 ): Explained<Decimal> | undefined => {
   const credit = model.rebasing.savingsCredit
   if (!credit) return undefined
@@ -212,19 +221,19 @@ const savingsCreditFor = (
     counted.map((c) => c.perCapita),
     credit.share,
     credit.cap,
-    peerBaseline
+    capBasis
   )
   return explained(
     value,
     derive({
       rule: "rebase.savingsCredit",
       label: "Prior savings credit (for the whole period)",
-      formula: "min(share × max(0, mean per-capita savings), cap × B_R)",
+      formula: model.nationalPerCapita ? "min(share × max(0, mean per-capita savings), cap × national per capita)" : "min(share × max(0, mean per-capita savings), cap × B_R)",
       inputs: [
         ...counted.map((c) => quantity(`savings PMPM ${c.label}`, c.perCapita, "pmpm")),
         quantity("share", credit.share, "rate"),
         quantity("cap", credit.cap, "rate"),
-        quantity("peer baseline", peerBaseline, "pmpm")
+        quantity(model.nationalPerCapita ? "national per capita" : "peer baseline", capBasis, "pmpm")
       ],
       output: quantity("credit", value, "pmpm"),
       source: "42 CFR 425.658 (prior savings adjustment: 50 % of the average per-capita savings of the 3 years before the agreement, capped at 5 % of national per capita)",
@@ -276,14 +285,19 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
     }
     if (!reference) throw invalid("rebasing", `year ${k}`, "has no reference to keep")
     // The credit is set at a rebase and holds for the whole period that the rebase opens.
-    if (rebased) credit = savingsCreditFor(model, results.slice(periodStart - 1), results, k, reference.peerBaseline.value)
+    if (rebased) credit = savingsCreditFor(model, results.slice(periodStart - 1), results, k, nationalPerCapitaOf(model, reference.year) ?? reference.peerBaseline.value)
     if (rebased) periodStart = k
     const terms = model.terms[k - 1]
     if (!terms) throw invalid("terms", `year ${k}`, "are missing")
     const glideIndex = model.rebasing.glidePathOnRebase === "restart" ? k - periodStart : k - 1
-    const providerWeight = terms.providerWeight ?? model.glidePath[glideIndex]
+    const sided = terms.peerWeightBySide
+    // MSSP's regional weight depends on whether the ACO spends below (higher weight) or above its region.
+    const providerWeight = sided
+      ? ONE.sub(reference.peerBaseline.value.gt(reference.providerBaseline.value) ? sided.belowPeers : sided.abovePeers)
+      : (terms.providerWeight ?? model.glidePath[glideIndex])
     if (!providerWeight) throw invalid("glidePath", `year ${k}`, "has no provider weight")
 
+    const national = nationalPerCapitaOf(model, reference.year)
     const trend = trendFactor(terms.trend, reference.year, year, observed)
     const cell = cellOf(realised, model.provider, year)
     const risk =
@@ -301,6 +315,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       peerBaseline: reference.peerBaseline,
       providerWeight,
       caps: terms.convergenceCaps,
+      ...(national ? { capBasis: national } : {}),
       ...(credit ? { savingsCredit: credit, creditRule: model.rebasing.savingsCredit?.withRegional ?? "add" } : {}),
       trendFactor: trend,
       riskRatio: risk,
@@ -312,7 +327,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
     const settlement = settle(terms.settlement, {
       benchmark: benchmark.value.benchmarkPmpm.mul(cell.memberMonths),
       expenditure: cell.cost,
-      assignedMembers: cell.memberMonths.div(12),
+      assignedMembers: terms.assignedBeneficiaries ?? cell.memberMonths.div(12),
       qualityScore: quality.score,
       qualityMultiplier: quality.savingsMultiplier,
       meetsQualityStandard: quality.meetsStandard,

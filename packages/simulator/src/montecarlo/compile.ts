@@ -102,7 +102,7 @@ const settlementPlan = (model: ContractModel, realised: RealisedExperience): Set
     if (!terms) throw invalid("terms", `year ${k + 1}`, "are missing")
     const quality = terms.quality
     return settlementYearFloat(terms.settlement, {
-      assignedMembers: cell.memberMonths.div(12),
+      assignedMembers: terms.assignedBeneficiaries ?? cell.memberMonths.div(12),
       qualityScore: quality.score,
       qualityMultiplier: quality.savingsMultiplier,
       meetsQualityStandard: quality.meetsStandard,
@@ -222,6 +222,12 @@ const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSe
     ...trendsByYear(model, plan),
     glidePath: Float64Array.from(model.glidePath, num),
     providerWeight: Float64Array.from(model.terms, (t) => (t.providerWeight ? num(t.providerWeight) : Number.NaN)),
+    peerWeightBelow: Float64Array.from(model.terms, (t) => (t.peerWeightBySide ? num(t.peerWeightBySide.belowPeers) : Number.NaN)),
+    peerWeightAbove: Float64Array.from(model.terms, (t) => (t.peerWeightBySide ? num(t.peerWeightBySide.abovePeers) : Number.NaN)),
+    nationalPerCapita: Float64Array.from({ length: plan.calendarYears }, (_, t) => {
+      const value = model.nationalPerCapita?.get(plan.firstYear + t)
+      return value ? num(value) : Number.NaN
+    }),
     capUp: Float64Array.from(model.terms, (t) => (t.convergenceCaps.up ? num(t.convergenceCaps.up) : Number.POSITIVE_INFINITY)),
     capDown: Float64Array.from(model.terms, (t) => (t.convergenceCaps.down ? num(t.convergenceCaps.down) : Number.POSITIVE_INFINITY)),
     noNegative: Uint8Array.from(model.terms, (t) => (t.convergenceCaps.noNegative ? 1 : 0)),

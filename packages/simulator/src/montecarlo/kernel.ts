@@ -338,12 +338,18 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
       // Years before the contract count as zero savings.
       for (let j = from < 1 ? 1 : from; j < k; j++) perCapita += gross[j - 1]! / w.memberMonths[provider * T + w.plan.startIndex + j - 1]!
       const counted = policy.creditYears > 0 ? policy.creditYears : k - periodStart
-      credit = counted > 0 ? savingsCreditFloat(perCapita, counted, policy.creditShare, policy.creditCap, peerB) : 0
+      credit = counted > 0 ? savingsCreditFloat(perCapita, counted, policy.creditShare, policy.creditCap, capBasis(policy, refT, peerB)) : 0
     }
     if (rebased) periodStart = k
     const y = k - 1
     const scheduled = policy.providerWeight[y]!
-    const lambda = scheduled === scheduled ? scheduled : policy.glidePath[policy.glideRestart ? k - periodStart : y]!
+    const below = policy.peerWeightBelow[y]!
+    const lambda =
+      below === below
+        ? 1 - (peerB > providerB ? below : policy.peerWeightAbove[y]!)
+        : scheduled === scheduled
+          ? scheduled
+          : policy.glidePath[policy.glideRestart ? k - periodStart : y]!
     if (policy.trendOfYear[y] !== trendInRates) {
       trendInRates = policy.trendOfYear[y]!
       annualRates(policy.trends[trendInRates]!, w, policy.peerSet, trendRates)
@@ -356,7 +362,7 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
       policy.capUp[y]!,
       policy.capDown[y]!,
       policy.noNegative[y] === 1,
-      peerB,
+      capBasis(policy, refT, peerB),
       policy.negativeOffset[y]!
     )
     const cell = provider * T + t
@@ -387,6 +393,12 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
     out[o + F_EXPENDITURE] = expenditure
     out[o + F_OUTCOME] = settled[SETTLED_OUTCOME]!
   }
+}
+
+/** What caps are shares of: national per capita of the reference year when given, else the peer baseline. */
+const capBasis = (policy: PolicyPlan, refT: number, peerB: number): number => {
+  const national = policy.nationalPerCapita[refT]!
+  return national === national ? national : peerB
 }
 
 /** Peer baseline from its own years (the last of them, or the year before t), restated to the provider's reference year's dollars and risk (engine/contract.ts peerFor). */

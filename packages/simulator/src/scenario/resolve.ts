@@ -81,6 +81,9 @@ const toContractModel = (scenarioName: string, policy: ScenarioPolicy): Contract
     baselineWeights: contract.baseline.weights,
     historicalTrend: toTrendPolicy(benchmark.historicalTrend ?? benchmark.trend),
     ...(benchmark.peerTarget ? { peerPercentile: benchmark.peerTarget.percentile } : {}),
+    ...(benchmark.nationalPerCapita
+      ? { nationalPerCapita: new Map(Object.entries(benchmark.nationalPerCapita).map(([year, pmpm]) => [Number(year), pmpm])) }
+      : {}),
     glidePath: expandGlidePath(benchmark.glidePath, years),
     terms: yearTerms(policy.body),
     rounding: benchmark.rounding,

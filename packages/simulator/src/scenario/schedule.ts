@@ -25,12 +25,33 @@ export const entryName = (entry: ScheduleEntryDocument): string => entry.name ??
 
 export const BASE_TERMS_NAME = "base terms"
 
-/** Settlement document in force once `entries` (in order) have applied over `base`: each field given replaces. */
+/** The year's inputs a settlement carries (not terms): they stay when an entry switches preset. */
+const SETTLEMENT_INPUTS = ["quality", "participantRevenue", "assignedBeneficiaries"] as const
+
+/**
+ * Settlement document in force once `entries` (in order) have applied over `base`. Each field
+ * an entry gives replaces the one in force; an entry with a `preset` starts its terms afresh
+ * from that preset (earlier terms do not outlive it; the year's inputs do). Terms changed
+ * without a name of their own take the entry's name, so a report never prints the old name
+ * over new terms.
+ */
 export const mergeSettlement = (base: SettlementDocument, entries: ReadonlyArray<ScheduleEntryDocument>): SettlementDocument =>
-  entries.reduce<SettlementDocument>((terms, entry) => (entry.settlement ? ({ ...terms, ...entry.settlement } as SettlementDocument) : terms), base)
+  entries.reduce<SettlementDocument>((terms, entry) => {
+    const change = entry.settlement
+    if (!change) return terms
+    const kept: Record<string, unknown> =
+      change.preset === undefined ? { ...terms } : Object.fromEntries(SETTLEMENT_INPUTS.filter((key) => key in terms).map((key) => [key, terms[key]]))
+    const merged: Record<string, unknown> = { ...kept, ...change }
+    // A preset brings its own name; other changes take the entry's name, or say they changed the old terms.
+    if (change.name === undefined && change.preset === undefined) {
+      if (entry.name !== undefined) merged["name"] = entry.name
+      else if (terms.name !== undefined) merged["name"] = `${terms.name}, changed from year ${entry.fromYear}`
+    }
+    return merged as SettlementDocument
+  }, base)
 
 /** The entries in force in contract year k (those with fromYear ≤ k), in file order. */
-const entriesUpTo = (schedule: ScheduleDocument | undefined, k: number): ReadonlyArray<ScheduleEntryDocument> =>
+const entriesUpTo = (schedule: ScheduleDocument | null | undefined, k: number): ReadonlyArray<ScheduleEntryDocument> =>
   (schedule ?? []).filter((entry) => entry.fromYear <= k)
 
 /**
@@ -79,28 +100,34 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       trend: body.benchmark.trend,
       convergenceCaps: body.benchmark.convergenceCaps,
       risk: body.benchmark.risk,
-      equityAddOn: body.benchmark.equityAddOn as YearBenchmarkDocument["equityAddOn"]
+      equityAddOn: body.benchmark.equityAddOn as YearBenchmarkDocument["equityAddOn"],
+      peerWeightBySide: body.benchmark.peerWeightBySide as YearBenchmarkDocument["peerWeightBySide"]
     }
     let providerWeight: Decimal | undefined
     let discount = baseDiscount[index] ?? ZERO
     let quality = body.settlement.quality
     let revenue = body.settlement.participantRevenue
+    let assigned = body.settlement.assignedBeneficiaries
     for (const entry of inForce) {
       const b = entry.benchmark
       if (b?.trend !== undefined) benchmark.trend = b.trend
       if (b?.convergenceCaps !== undefined) benchmark.convergenceCaps = b.convergenceCaps
       if (b?.risk !== undefined) benchmark.risk = b.risk
       if (b?.equityAddOn !== undefined) benchmark.equityAddOn = b.equityAddOn
+      if (b?.peerWeightBySide !== undefined) benchmark.peerWeightBySide = b.peerWeightBySide
       if (b?.providerWeight !== undefined) providerWeight = b.providerWeight
       if (b?.discount !== undefined) discount = b.discount
       if (entry.settlement?.quality !== undefined) quality = entry.settlement.quality
       if (entry.settlement?.participantRevenue !== undefined) revenue = entry.settlement.participantRevenue
+      if (entry.settlement?.assignedBeneficiaries !== undefined) assigned = entry.settlement.assignedBeneficiaries
     }
     const caps = benchmark.convergenceCaps
     const risk = benchmark.risk
     const addOn = benchmark.equityAddOn
     const yearQuality = expandPerYear(quality, years)[index]
     const yearRevenue = revenue === undefined ? undefined : expandPerYear(revenue, years)[index]
+    const yearAssigned = assigned === undefined ? undefined : expandPerYear(assigned, years)[index]
+    const sided = benchmark.peerWeightBySide
     if (!yearQuality) throw new InvalidArgument({ rule: "scenario.settlement", field: "quality", message: `has no entry for contract year ${k}` })
     return {
       name: last ? entryName(last) : BASE_TERMS_NAME,
@@ -112,7 +139,10 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
         ...(caps.negativeOffset ? { negativeOffset: offsetFactor(caps.negativeOffset) } : {}),
         noNegative: caps.noNegative
       },
-      riskCaps: { ...(risk.capUp ? { up: risk.capUp } : {}), ...(risk.capDown ? { down: risk.capDown } : {}) },
+      riskCaps: {
+        ...(risk.capUp ? { up: risk.demographicChange ? risk.capUp.add(risk.demographicChange) : risk.capUp } : {}),
+        ...(risk.capDown ? { down: risk.capDown } : {})
+      },
       ...(risk.codingIntensity === undefined ? {} : { codingIntensity: risk.codingIntensity }),
       ...(risk.weight === undefined ? {} : { riskWeight: risk.weight }),
       ...(addOn ? { equityAddOn: addOn } : {}),
@@ -120,6 +150,8 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       discount,
       settlement: settlementOf(inForce),
       ...(yearRevenue === undefined ? {} : { revenue: yearRevenue }),
+      ...(yearAssigned === undefined ? {} : { assignedBeneficiaries: yearAssigned }),
+      ...(sided ? { peerWeightBySide: { belowPeers: sided.belowPeers, abovePeers: sided.abovePeers } } : {}),
       quality: yearQuality
     }
   })

@@ -230,8 +230,14 @@ export const NegativeOffset = Schema.Struct({
 }).annotations(label("a negative-adjustment offset { dualShare, riskScore }"))
 
 export const ConvergenceCaps = Schema.Struct({
-  up: optional(orNull(Share), "Upward convergence adjustment at most this share of the peer baseline (MSSP 2024+: 0.05). Absent or null: no cap."),
-  down: optional(orNull(Share), "Downward adjustment at most this share of the peer baseline (MSSP 2024+: 0.015). Absent or null: no cap."),
+  up: optional(
+    orNull(Share),
+    "Upward convergence adjustment at most this share of the peer baseline, or of national per capita when benchmark.nationalPerCapita is given (MSSP 2024+: 0.05). Absent or null: no cap."
+  ),
+  down: optional(
+    orNull(Share),
+    "Downward adjustment at most this share of the peer baseline, or of national per capita when given (MSSP 2024+: 0.015). Absent or null: no cap."
+  ),
   negativeOffset: optional(
     NegativeOffset,
     "Reduces a negative adjustment (after the caps) by the offset clamp(dualShare + riskScore − 1, 0, 1): adj × (1 − offset) (MSSP, 42 CFR 425.656(c), agreements from 2024). Absent: no offset."
@@ -242,15 +248,24 @@ export const ConvergenceCaps = Schema.Struct({
 export const RiskCaps = Schema.Struct({
   capUp: optional(orNull(NonNegative), "Risk ratio RS_k / RS_base at most 1 + capUp (MSSP 2019–2023: 0.03). Absent or null: no cap."),
   capDown: optional(orNull(Share), "Risk ratio at least 1 − capDown. Absent or null: no floor (MSSP)."),
+  demographicChange: optional(
+    Rate,
+    "Change of the provider's demographic risk score from the reference year to this year (0.01 = +1 %); the upward cap becomes capUp + demographicChange, so capUp is required beside it (MSSP agreements from 2024: demographic growth + 3 points, 42 CFR 425.605(a)(1)). Give it per year in a schedule."
+  ),
   codingIntensity: optional(
     CodingRate,
     "Coding-intensity adjustment: the current year's risk score is multiplied by 1 − codingIntensity before the ratio (Medicare Advantage style). Absent: none."
   ),
   weight: optional(
     Share,
-    "Partial risk adjustment: the benchmark follows this share of the risk change, ratio' = 1 + weight × (capped ratio − 1). Absent: 1 (full); 0 ignores risk."
+    "Partial risk adjustment: the benchmark follows this share of the risk change since the reference year, ratio' = 1 + weight × (capped ratio − 1). Absent: 1 (full). 0 ignores the change only: baselines are still stated at the provider's risk (to ignore risk altogether, give experience without risk scores)."
   )
-}).annotations(label("risk terms { capUp, capDown, codingIntensity, weight }"))
+}).annotations(label("risk terms { capUp, capDown, demographicChange, codingIntensity, weight }"))
+
+export const PeerWeightBySide = Schema.Struct({
+  belowPeers: required(Share, "Peer weight 1 − λ when the provider's baseline is below the peers' (a lower-spending ACO; MSSP first agreement: 0.35)."),
+  abovePeers: required(Share, "Peer weight 1 − λ when it is above (a higher-spending ACO; MSSP first agreement: 0.15).")
+}).annotations(label("peer weights by side { belowPeers, abovePeers }"))
 
 export const EquityAddOn = Schema.Struct({
   upShare: required(Share, "Share of members (or member months) in the high-need group, e.g. the top decile of a deprivation / dual-status score."),
@@ -291,7 +306,7 @@ export const Rebasing = Schema.Union(
 
 export const SavingsCredit = Schema.Struct({
   share: required(Share, "Share of the average per-capita savings of the closing period added back (MSSP prior savings adjustment: 0.5)."),
-  cap: required(NonNegative, "The credit is at most this share of the peer baseline (MSSP: 0.05)."),
+  cap: required(NonNegative, "The credit is at most this share of the peer baseline, or of national per capita when benchmark.nationalPerCapita is given (MSSP: 0.05 of national per capita)."),
   years: optional(
     PositiveInt,
     "How many contract years before the rebase the average takes (MSSP: 3); a year before the contract counts as 0. Default: every year since the previous rebase."
@@ -317,6 +332,14 @@ export const Benchmark = Schema.Struct({
   trend: required(TrendPolicy, "Trend from the last baseline year to each contract year (docs/model.md §3.2)."),
   historicalTrend: optional(TrendPolicy, "Trend that brings each baseline year to the last baseline year (docs/model.md §2). Default: the same as trend."),
   risk: withDefault(RiskCaps, "Caps, coding intensity and weight of the risk ratio (docs/model.md §3.3). Default: uncapped, full.", () => ({})),
+  peerWeightBySide: optional(
+    PeerWeightBySide,
+    "A peer weight that depends on the side of the peers the provider is on (MSSP regional adjustment, 42 CFR 425.656(b): 35 %/15 %, 50 %/25 %, 50 %/35 %, 50 %/50 % by agreement); replaces the glide path. Absent: the glide path."
+  ),
+  nationalPerCapita: optional(
+    Schema.Record({ key: ScheduleYear, value: Positive }).annotations(label('a mapping of year to PMPM ({ 2022: "1050.25" })')),
+    "National per-capita expenditure PMPM by calendar year. When given, convergenceCaps and savingsCredit.cap are shares of it in the reference year (MSSP: of national per-capita FFS expenditure in BY3) instead of shares of the peer baseline; every reference year must be listed."
+  ),
   peerTarget: optional(PeerTarget, "What the peer figure B_R is: absent, the peers' pooled cost; { percentile } a percentile of the peers' own baselines."),
   equityAddOn: optional(
     EquityAddOn,
@@ -395,7 +418,7 @@ export const LossLimit = Schema.Struct({
 export const Quality = Schema.Struct({
   score: withDefault(Share, "Quality score in [0, 1]; drives quality-linked loss rates. Default 1.", () => ONE),
   savingsMultiplier: withDefault(
-    NonNegative,
+    Share,
     "Multiplies the savings rate (1 when the standard is met in full; the score under MSSP's alternative standard). Default 1.",
     () => ONE
   ),
@@ -419,6 +442,10 @@ export const Settlement = Schema.Struct({
   sequestration: optional(Share, "Share withheld from savings before the cap (MSSP 0.02). Default 0 without a preset."),
   lossRate: optional(orNull(LossRateTerms), "Share of losses the provider owes: a rate, { bands } or { qualityLinked }. Two-sided terms need it."),
   lossLimit: optional(orNull(LossLimit), "Losses owed at most the least of these shares. Absent or null: no limit."),
+  assignedBeneficiaries: optional(
+    perYear(Positive),
+    "Assigned beneficiaries of the year, one value or a list per contract year: what the mssp-variable MSR/MLR table reads (MSSP N_AB). Absent: member months ÷ 12."
+  ),
   participantRevenue: optional(
     perYear(NonNegative),
     "The provider's participants' total fee-for-service revenue in dollars, one value for every year or a list per contract year; what lossLimit.shareOfRevenue is a share of (MSSP BASIC C–E, 42 CFR 425.605(d)). Absent: a revenue-based limit cannot apply."
@@ -434,13 +461,14 @@ export const Settlement = Schema.Struct({
 
 /** Benchmark parameters a schedule entry may change for its years. */
 export const YearBenchmark = Schema.Struct({
-  providerWeight: optional(Share, "Provider weight λ for these years; replaces the glide path's weight."),
+  providerWeight: optional(Share, "Provider weight λ for these years; replaces the glide path's weight (peer weights by side, when in force, take precedence)."),
+  peerWeightBySide: optional(orNull(PeerWeightBySide), "Peer weights by side for these years (a later agreement's 50 %/25 %); null returns to the glide path."),
   trend: optional(TrendPolicy, "Trend from the reference year to each of these years (e.g. another ACPT weight in the blend); replaces the trend in force."),
   convergenceCaps: optional(ConvergenceCaps, "Limits on the convergence adjustment for these years; replaces those in force."),
   risk: optional(RiskCaps, "Caps on the risk ratio for these years; replace those in force."),
   discount: optional(DiscountRate, "Discount for these years (negative: a premium); replaces the discount in force."),
   equityAddOn: optional(orNull(EquityAddOn), "Equity add-on for these years; null removes it.")
-}).annotations(label("benchmark terms of a schedule entry { providerWeight?, trend?, convergenceCaps?, risk?, discount?, equityAddOn? }"))
+}).annotations(label("benchmark terms of a schedule entry { providerWeight?, peerWeightBySide?, trend?, convergenceCaps?, risk?, discount?, equityAddOn? }"))
 
 /**
  * Settlement terms a schedule entry may change: every settlement field, none required and
@@ -552,7 +580,7 @@ const bodyFields = {
   benchmark: required(Benchmark, "How the benchmark is built each contract year (docs/model.md §3–§4)."),
   settlement: required(Settlement, "How each year is settled (docs/model.md §6)."),
   schedule: optional(
-    Schedule,
+    orNull(Schedule),
     "Terms that change during the contract: entries in ascending fromYear, each changing benchmark parameters and settlement terms from its year on (docs/terms-by-year.md). Absent: the same terms every year."
   ),
   projection: required(Projection, "Projected actual cost: market trend and each entity's savings path, member growth and risk drift (docs/model.md §5)."),

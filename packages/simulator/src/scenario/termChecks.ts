@@ -8,6 +8,33 @@ import type { ScenarioBodyDocument } from "./schema.js"
 import { checkBands, checkTrend } from "./validate.js"
 
 /**
+ * Checks of the terms that can change by contract year, in the base benchmark and in every
+ * schedule entry: a demographic change needs the cap it adds to, and an equity add-on's two
+ * groups cannot hold more than all members.
+ */
+const checkYearBenchmark = (
+  path: ReadonlyArray<PathSegment>,
+  benchmark: { readonly risk?: { readonly capUp?: Decimal | null; readonly demographicChange?: Decimal }; readonly equityAddOn?: { readonly upShare: Decimal; readonly downShare?: Decimal } | null },
+  add: (issue: LocatedIssue | undefined) => void
+): void => {
+  const risk = benchmark.risk
+  if (risk?.demographicChange !== undefined && (risk.capUp === undefined || risk.capUp === null)) {
+    add(located([...path, "risk", "capUp"], "an upward cap for demographicChange to add to (MSSP 2024+: capUp 0.03)", "nothing"))
+  }
+  const addOn = benchmark.equityAddOn
+  if (addOn && addOn.upShare.add(addOn.downShare ?? 0).gt(1)) {
+    add(located([...path, "equityAddOn"], "upShare + downShare at most 1 (the two groups are parts of the same members)", `${addOn.upShare.add(addOn.downShare ?? 0).toFixed()}`))
+  }
+}
+
+export const checkYearTerms = (body: Partial<ScenarioBodyDocument>, add: (issue: LocatedIssue | undefined) => void): void => {
+  if (body.benchmark) checkYearBenchmark(["benchmark"], body.benchmark, add)
+  body.schedule?.forEach((entry, i) => {
+    if (entry.benchmark) checkYearBenchmark(["schedule", i, "benchmark"], entry.benchmark, add)
+  })
+}
+
+/**
  * Checks of a schedule (terms by contract year) that its schema cannot make: entries in
  * ascending fromYear inside the contract, per-year lists of the right length, the trends'
  * years covered, and settlement terms that resolve once each entry has applied (a year-3
@@ -15,7 +42,7 @@ import { checkBands, checkTrend } from "./validate.js"
  */
 export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: LocatedIssue | undefined) => void): void => {
   const { schedule, contract, settlement } = body
-  if (schedule === undefined) return
+  if (schedule === undefined || schedule === null) return
   schedule.forEach((entry, i) => {
     const at = (...path: ReadonlyArray<PathSegment>): ReadonlyArray<PathSegment> => ["schedule", i, ...path]
     const previous = schedule[i - 1]
@@ -43,6 +70,9 @@ export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: 
     if (contract !== undefined && Array.isArray(terms.participantRevenue) && terms.participantRevenue.length !== contract.years) {
       add(located(at("settlement", "participantRevenue"), `${contract.years} revenues, one per contract year`, `${terms.participantRevenue.length}`))
     }
+    if (contract !== undefined && Array.isArray(terms.assignedBeneficiaries) && terms.assignedBeneficiaries.length !== contract.years) {
+      add(located(at("settlement", "assignedBeneficiaries"), `${contract.years} counts, one per contract year`, `${terms.assignedBeneficiaries.length}`))
+    }
     if (contract !== undefined && Array.isArray(terms.quality) && terms.quality.length !== contract.years) {
       add(located(at("settlement", "quality"), `${contract.years} quality entries, one per contract year`, `${terms.quality.length}`))
     }
@@ -53,4 +83,26 @@ export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: 
     if (schedule[i]?.settlement === undefined) return
     if (Either.isLeft(terms)) for (const issue of terms.left) add({ ...issue, path: ["schedule", i, "settlement", ...issue.path] })
   })
+}
+
+/**
+ * National per-capita figures must cover every year a benchmark can be referenced to: the last
+ * baseline year, and under any rebasing each year before a contract year.
+ */
+export const checkNationalPerCapita = (body: Partial<ScenarioBodyDocument>, add: (issue: LocatedIssue | undefined) => void): void => {
+  const { benchmark, contract } = body
+  const national = benchmark?.nationalPerCapita
+  if (national === undefined || contract === undefined) return
+  const last = contract.baseline.years[contract.baseline.years.length - 1] ?? contract.startYear - 1
+  const rebasing = benchmark!.rebasing
+  // A rebase in contract year k (k ≥ 2) references the year before it: startYear + k − 2.
+  const rebaseYears = Array.from({ length: Math.max(0, contract.years - 1) }, (_, i) => i + 2).filter(
+    (k) => rebasing.kind !== "none" && (rebasing.kind !== "periodic" || (k - 1) % rebasing.every === 0)
+  )
+  const later = rebaseYears.map((k) => contract.startYear + k - 2)
+  const needed = [last, ...later.filter((y) => y !== last)]
+  const absent = needed.filter((year) => national[String(year)] === undefined)
+  if (absent.length > 0) {
+    add(located(["benchmark", "nationalPerCapita"], `a figure for every reference year (${needed.join(", ")})`, `none for ${absent.join(", ")}`))
+  }
 }

@@ -5,7 +5,7 @@ import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
 import { showActual, showList } from "./numerals.js"
 import { settlementTerms } from "./terms.js"
-import { checkSchedule } from "./scheduleChecks.js"
+import { checkNationalPerCapita, checkSchedule, checkYearTerms } from "./termChecks.js"
 import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 
 /**
@@ -197,10 +197,13 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
     }
     if (contract !== undefined) add(perYearIssue(["settlement", "quality"], settlement.quality, contract.years, "quality entries"))
     if (contract !== undefined) add(perYearIssue(["settlement", "participantRevenue"], settlement.participantRevenue, contract.years, "revenues"))
+    if (contract !== undefined) add(perYearIssue(["settlement", "assignedBeneficiaries"], settlement.assignedBeneficiaries, contract.years, "counts"))
   }
 
   // schedule: entries in order within the contract, terms that resolve in every year
   checkSchedule(body, add)
+  checkNationalPerCapita(body, add)
+  checkYearTerms(body, add)
 
   // projection: per-year lengths and entity ids
   if (projection !== undefined) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { dec, findStep } from "@pbpsim/benchmark"
 import { projectExperience, runContract, runPolicy } from "@pbpsim/simulator"
-import { makeModel } from "./model.js"
+import { flatHalf, makeModel } from "./model.js"
 
 const pmpms = (model: ReturnType<typeof makeModel>) => runContract(model, projectExperience(model)).years.map((y) => y.benchmark.value.benchmarkPmpm.toFixed(2))
 
@@ -120,5 +120,43 @@ describe("incentivePower", () => {
     // Member months grow 10 %: 0.5 − 0.5 × 1.04 × 1.1 = −0.072.
     const run = runPolicy(makeModel({ rebasing: { kind: "annual" }, memberGrowth: "0.1", providerSavings: ["0.05", "0.05", "0.05", "0.05"] }))
     expect(run.incentivePower[0]!.value.toFixed(12)).toBe(dec("-0.072").toFixed(12))
+  })
+})
+
+describe("MSSP benchmark inputs", () => {
+  // makeModel: provider P at 400 PMPM, peer Q at 450 in 2023 and 2024, trend 4 %, weights ½/½.
+  // B_P = ½ × 400 × 1.04 + ½ × 400 = 408; B_R = ½ × 450 × 1.04 + ½ × 450 = 459.
+  const halfWeight = { providerWeight: "0.5" }
+
+  it("reads the variable MSR at the assigned beneficiaries given, not member months ÷ 12 (CMS's A5300: 13,950 → 2.763 %)", () => {
+    // Table row 10,000–14,999 runs 3.0 % → 2.7 %: 3.0 − 0.3 × (13,950 − 10,000) / 4,999 = 2.76295259… %.
+    const model = makeModel({
+      schedule: [{ fromYear: 1, name: "variable MSR", settlement: { ...flatHalf, msr: { kind: "mssp-variable" } }, assignedBeneficiaries: dec(13_950) }]
+    })
+    const years = runContract(model, projectExperience(model)).years
+    expect(years[0]!.settlement.value.msr.toFixed(8)).toBe("0.02762953")
+    // Without the count, 120,000 member months ÷ 12 = 10,000 members: 3.0 %.
+    const byMonths = makeModel({ schedule: [{ fromYear: 1, name: "variable MSR", settlement: { ...flatHalf, msr: { kind: "mssp-variable" } } }] })
+    expect(runContract(byMonths, projectExperience(byMonths)).years[0]!.settlement.value.msr.toFixed(8)).toBe("0.03000000")
+  })
+
+  it("caps the convergence adjustment as a share of national per capita when it is given", () => {
+    // adj = ½ × (459 − 408) = 25.5. Cap 5 % of the peer baseline 459 = 22.95: (408 + 22.95) × 1.04 = 448.188 → 448.19.
+    // Cap 5 % of national per capita 400 (2024) = 20: (408 + 20) × 1.04 = 445.12.
+    const caps = { up: dec("0.05"), noNegative: false }
+    const peer = makeModel({ ...halfWeight, schedule: [{ fromYear: 1, name: "capped", convergenceCaps: caps }] })
+    expect(pmpms(peer)[0]).toBe("448.19")
+    const national = { ...peer, nationalPerCapita: new Map([[2024, dec(400)]]) }
+    expect(pmpms(national)[0]).toBe("445.12")
+  })
+
+  it("weights the peers by the side the provider is on: 35 % below its peers, 15 % above (42 CFR 425.656(b), first agreement)", () => {
+    const sided = { belowPeers: dec("0.35"), abovePeers: dec("0.15") }
+    // Below: adj = 0.35 × (459 − 408) = 17.85; (408 + 17.85) × 1.04 = 442.884 → 442.88.
+    const below = makeModel({ schedule: [{ fromYear: 1, name: "regional", peerWeightBySide: sided }] })
+    expect(pmpms(below)[0]).toBe("442.88")
+    // Above (provider at 500: B_P = 510): adj = 0.15 × (459 − 510) = −7.65; (510 − 7.65) × 1.04 = 522.444 → 522.44.
+    const above = makeModel({ providerPmpm: "500", schedule: [{ fromYear: 1, name: "regional", peerWeightBySide: sided }] })
+    expect(pmpms(above)[0]).toBe("522.44")
   })
 })

@@ -118,6 +118,8 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
     laterCaps: fc.record({ up: fc.option(decimal(0, 0.1), { nil: undefined }), down: fc.option(decimal(0, 0.05), { nil: undefined }), noNegative: fc.boolean() }),
     laterRiskCap: fc.option(decimal(0, 0.05), { nil: undefined }),
     offset: fc.option(decimal(0, 1, 2), { nil: undefined }),
+    sided: fc.option(fc.record({ below: decimal(0, 1, 2), above: decimal(0, 1, 2) }), { nil: undefined }),
+    national: fc.option(decimal(800, 1200, 2), { nil: undefined }),
     coding: fc.option(decimal(0, 0.06), { nil: undefined }),
     riskWeight: fc.option(decimal(0, 1, 2), { nil: undefined }),
     addOn: fc.option(fc.record({ upShare: decimal(0, 0.3, 2), downShare: decimal(0, 0.5, 2) }), { nil: undefined }),
@@ -174,6 +176,8 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
       baselineWeights: r.baseline[1]!.map((w) => dec(w)),
       historicalTrend: r.historicalTrend,
       ...(r.peerPercentile ? { peerPercentile: r.peerPercentile } : {}),
+      // National per capita growing 3 % a year from 2020: every reference year is covered.
+      ...(r.national ? { nationalPerCapita: new Map(Array.from({ length: 15 }, (_, i) => [2020 + i, r.national!.mul(dec("1.03").pow(i))])) } : {}),
       glidePath: r.glidePath.slice(0, r.years),
       terms: Array.from({ length: r.years }, (_, i): YearTerms => {
         const later = i + 1 >= r.switchYear
@@ -190,6 +194,7 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
             ...(later && r.offset ? { negativeOffset: r.offset } : {})
           },
           ...(later && r.coding ? { codingIntensity: r.coding } : {}),
+          ...(later && r.sided ? { peerWeightBySide: { belowPeers: r.sided.below, abovePeers: r.sided.above } } : {}),
           ...(r.riskWeight ? { riskWeight: r.riskWeight } : {}),
           ...(r.addOn ? { equityAddOn: { upShare: r.addOn.upShare, upAmount: dec(30), downShare: r.addOn.downShare, downAmount: dec(6) } } : {}),
           riskCaps: later
