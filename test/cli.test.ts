@@ -275,7 +275,7 @@ describe("terminal conventions", () => {
     expect(words(narrow)).toEqual(words(wide))
   })
 
-  for (const name of ["issue-brief", "mssp-enhanced", "commercial-aqc", "ratchet"]) {
+  for (const name of ["issue-brief", "mssp-enhanced", "commercial-aqc", "ratchet", "mssp-basic-glide", "lan-contract", "safety-net"]) {
     it.concurrent(`keeps the default ${name} comparison within 120 columns and --wide on one line per row`, { timeout: TIMEOUT }, async () => {
       const [grouped, wide] = await Promise.all([pbpsim("compare", `scenarios/${name}.yaml`), pbpsim("compare", `scenarios/${name}.yaml`, "--wide")])
       const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length))

@@ -76,7 +76,7 @@ describe("simulate", () => {
 })
 
 describe("simulationViewFor", () => {
-  it.each(["issue-brief", "mssp-enhanced", "commercial-aqc", "ratchet"])(
+  it.each(["issue-brief", "mssp-enhanced", "commercial-aqc", "ratchet", "mssp-basic-glide", "lan-contract", "safety-net"])(
     "simulates the bundled %s scenario with every policy and consistent figures",
     { timeout: TIMEOUT },
     async (name) => {
