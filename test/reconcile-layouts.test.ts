@@ -76,13 +76,13 @@ describe("reconcile: PY2024 layout (plain-number rates, AIP, guardrail, reduced 
       losses: "1/1",
       // X0006 reproduced; X0005 is the guardrail row CMS settled at 0
       none: "2/1 guardrail×1",
-      // X0003: pbpsim has no 425.605(h), the file's figures follow it
-      "reduced-shared-savings": "1/0 reduced-shared-savings×1 check 1/1",
+      // X0003: settled by 425.605(h) (low revenue, a 2024 start, 8,000 assigned), and the file's figures follow it
+      "reduced-shared-savings": "1/1 check 1/1",
       guardrail: "1/0 guardrail×1",
       // X0004
       "alternative-quality": "1/1",
-      // X0003 (not reproduced: reduced) and X0004 (reproduced); both recoupments follow 425.630
-      "aip-recoupment": "2/1 reduced-shared-savings×1 check 2/2"
+      // X0003 and X0004, both reproduced; both recoupments follow 425.630
+      "aip-recoupment": "2/2 check 2/2"
     })
   })
 
@@ -94,8 +94,9 @@ describe("reconcile: PY2024 layout (plain-number rates, AIP, guardrail, reduced 
     expect(row(report, "X0002")).toMatchObject({ computedEarned: "-2000000.00", status: "match" })
     // Its MinSavPerc "2" is 2.00 %, the fixed election, not the table's 2.4 % at 30,000 members (2 ± 0.5 would have matched both)
     expect(row(report, "X0002").explanation).toContain("printed MSR 2 is an allowed fixed election;")
-    // X0003 BASIC A, 2 % below a 3.2 % MSR: pbpsim's rules share nothing; CMS paid 1,600,000 × ½ × 40 % × 98 % = 313,600
-    expect(row(report, "X0003")).toMatchObject({ computedEarned: "0.00", reportedEarned: "313600.00", gap: "reduced-shared-savings", status: "not reproducible" })
+    // X0003 BASIC A, 2 % below a 3.2 % MSR, low revenue, agreement from 2024, 8,000 ≥ 5,000 assigned (425.605(h)):
+    // 1,600,000 × ½ × 40 % × 98 % = 313,600; CMS paid 313,600 (GenSaveLoss printed 0, so the earned savings say "savings")
+    expect(row(report, "X0003")).toMatchObject({ computedEarned: "313600.00", reportedEarned: "313600.00", outcome: "savings", status: "match" })
     expect(row(report, "X0003").explanation).toMatch(/consistent with 425.605\(h\)/)
     expect(row(report, "X0003").explanation).toMatch(/paid to the ACO \$0 = \$313600 − \$313600/)
     // X0004 alternative standard: 12,000 members → MSR 3.0 − 0.3 × 2,000/4,999 = 2.879976 %; 6,000,000 × 40 % × 70 % × 98 % = 1,646,400;
@@ -215,7 +216,9 @@ describe("reconcile: files it cannot read", () => {
     await writeFile(file, `${broken.join("\n")}\n`)
     const r = await pbpsim("reconcile", file)
     expectUserError(r)
-    expect(r.stderr).toContain(`${file}: line 2: 51 fields but the header has 50`)
+    // the header has no quoted commas: its fields are its commas + 1; the name with a comma adds one
+    const fields = header!.split(",").length
+    expect(r.stderr).toContain(`${file}: line 2: ${fields + 1} fields but the header has ${fields}`)
     // the shape is checked before any row is settled, so the bad cell on line 3 is reported on a second run
     const fixed = [header, rows[0], rows[1]!.replace(",-4,2,", ",minus four,2,"), ...rows.slice(2)]
     await writeFile(file, `${fixed.join("\n")}\n`)

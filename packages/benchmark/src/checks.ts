@@ -56,3 +56,37 @@ export const bandOrderProblems = (bands: ReadonlyArray<{ readonly from: Decimal;
   })
   return problems
 }
+
+/**
+ * A year's quality given either by hand (savingsMultiplier, meetsStandard) or from the inputs of
+ * MSSP's standard (percentile or standardScore, with alternativeMet; 425.512): not both, one test
+ * of the standard, and the standard's own percentile only beside a percentile rank.
+ */
+export const qualityInputProblems = (quality: {
+  readonly savingsMultiplier?: Decimal | undefined
+  readonly meetsStandard?: boolean | undefined
+  readonly percentile?: Decimal | undefined
+  readonly standardScore?: Decimal | undefined
+  readonly standardPercentile?: Decimal | undefined
+  readonly alternativeMet?: boolean | undefined
+}): ReadonlyArray<RuleProblem> => {
+  const problems: Array<RuleProblem> = []
+  const derived = quality.percentile !== undefined || quality.standardScore !== undefined
+  if (quality.percentile !== undefined && quality.standardScore !== undefined) {
+    problems.push({ path: ["standardScore"], expected: "percentile or standardScore, not both (two tests of the same standard)", got: show(quality.standardScore) })
+  }
+  if (derived) {
+    for (const field of ["savingsMultiplier", "meetsStandard"] as const) {
+      const given = quality[field]
+      if (given !== undefined) {
+        problems.push({ path: [field], expected: "nothing: it is derived from percentile or standardScore and alternativeMet (425.512)", got: typeof given === "boolean" ? String(given) : show(given) })
+      }
+    }
+  } else if (quality.alternativeMet !== undefined) {
+    problems.push({ path: ["alternativeMet"], expected: "percentile or standardScore beside it (the alternative counts only when the standard is missed)", got: String(quality.alternativeMet) })
+  }
+  if (quality.standardPercentile !== undefined && quality.percentile === undefined) {
+    problems.push({ path: ["standardPercentile"], expected: "percentile beside it (the ACO's rank it is compared with)", got: show(quality.standardPercentile) })
+  }
+  return problems
+}

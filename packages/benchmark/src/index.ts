@@ -56,9 +56,22 @@ export { riskRatio, msspRiskCap2024, MSSP_RISK_MARGIN } from "./risk.js"
 export { contractYearBenchmark, type ContractYearBenchmark } from "./contractYear.js"
 
 // Settlement: terms, corridors and the settle rule.
-export type { CorridorRate, Band, SavingsRate, LossRate, LossLimit, SettlementTerms } from "./settlement/terms.js"
-export { settle, type Settlement, type SettlementInput } from "./settlement/settle.js"
+export type { CorridorRate, Band, SavingsRate, LossRate, LossLimit, ReducedBelowMsr, SettlementTerms } from "./settlement/terms.js"
+export { settle, type AdvanceSettlement, type Settlement, type SettlementInput } from "./settlement/settle.js"
 export { flatLossRate } from "./settlement/lossRate.js"
+export {
+  healthEquityAdjustedScore,
+  healthEquityBonus,
+  msspQualityStandard,
+  HEALTH_EQUITY_MAX_BONUS,
+  HEALTH_EQUITY_MIN_UNDERSERVED,
+  MSSP_QUALITY_STANDARD_PERCENTILE,
+  type HealthEquityInput,
+  type QualityStandard,
+  type QualityStandardInput,
+  type QualityStandardPath,
+  type QualityStandardTest
+} from "./settlement/quality.js"
 export { corridorRate, msspMsr, MSSP_MSR_TABLE, type MsrTableRow } from "./settlement/msr.js"
 
 // Presets: MSSP tracks and ACO REACH.
@@ -67,6 +80,7 @@ export {
   reachTerms,
   MSSP_TRACKS,
   MSSP_SEQUESTRATION,
+  MSSP_REDUCED_SHARED_SAVINGS,
   MSSP_DEFAULT_TWO_SIDED_CORRIDOR,
   MSSP_FIXED_CORRIDOR_ELECTIONS,
   type MsspTrack,
@@ -78,6 +92,23 @@ export {
 export { PUF_REQUIRED_COLUMNS, missingPufColumns, detectPufLayout, type PufLayout, type PufLayoutId, type PufTrack, type MissingPufColumn } from "./mssp/pufLayout.js"
 export { reconcilePufRow, reconcilePufRowIn, reconcilePufRows, type PufOutcome, type PufMsrBasis, type PufPath, type PufGapKind, type PufRowReconciliation } from "./mssp/pufReconcile.js"
 export { summarizePufReconciliation, type PufPathSummary, type PufReconciliationMiss, type PufReconciliationSummary } from "./mssp/pufSummary.js"
+export {
+  checkPufBenchmarkRow,
+  pufBenchmarkColumns,
+  summarizePufBenchmark,
+  agreementStart,
+  PUF_BENCHMARK_CHECKS,
+  PUF_BENCHMARK_LIMITS,
+  type EnrollmentType,
+  type PufBenchmarkCheckId,
+  type PufBenchmarkCheckSpec,
+  type PufBenchmarkCheckSummary,
+  type PufBenchmarkColumns,
+  type PufBenchmarkRowCheck,
+  type PufBenchmarkStatus,
+  type PufBenchmarkSummary,
+  type PufRowBenchmark
+} from "./mssp/pufBenchmark.js"
 export type { PufRuleCheck } from "./mssp/pufChecks.js"
 
 // A year's settlement terms in the float form the Monte Carlo kernel settles with (its arithmetic: @pbpsim/benchmark/compute).
@@ -88,6 +119,7 @@ export {
   bandOrderProblems,
   lossRateBoundProblems,
   problemError,
+  qualityInputProblems,
   trendRailProblems,
   weightSumProblems,
   WEIGHT_SUM_TOLERANCE,

@@ -1,5 +1,7 @@
 import { dec, msspTrack, reachTerms, settle, settlementYearFloat, type SettlementTerms } from "@pbpsim/benchmark"
 import {
+  advanceRecoupmentExact,
+  advanceRecoupmentFloat,
   bandSharesExact,
   bandShareFloat,
   baselineYearExact,
@@ -241,6 +243,8 @@ describe("settlement", () => {
     mlr: { kind: "fixed", rate: dec("0.02") },
     lossRate: { kind: "flat", rate: dec("0.3") }
   }
+  // 425.605(h): below the 2 % MSR at half the rate, from 5,000 assigned (the table's year has 10,000).
+  const reducedTerms: SettlementTerms = { ...savingsTerms, reducedBelowMsr: { factor: dec("0.5"), minAssigned: dec(5_000) } }
   it.each([
     // 4M × 40 % × 0.98 = 1.568M.
     { case: "savings, standard met", terms: savingsTerms, e: "96", input: {}, settled: "savings paid", paid: "1568000" },
@@ -255,7 +259,14 @@ describe("settlement", () => {
     { case: "losses, a zero loss rate", terms: { ...lossTerms, lossRate: { kind: "flat", rate: dec(0) } }, e: "104", input: {}, settled: "loss not owed", paid: "0" },
     { case: "losses, a zero loss limit", terms: { ...lossTerms, lossLimit: { shareOfBenchmark: dec(0) } }, e: "104", input: {}, settled: "loss not owed", paid: "0" },
     // 1.2M owed less a 2M disaster adjustment: nothing.
-    { case: "losses, all taken by the disaster adjustment", terms: lossTerms, e: "104", input: { disasterAdjustment: M("-2") }, settled: "loss not owed", paid: "0" }
+    { case: "losses, all taken by the disaster adjustment", terms: lossTerms, e: "104", input: { disasterAdjustment: M("-2") }, settled: "loss not owed", paid: "0" },
+    // 1.5 % < 2 % MSR, reduced: 1.5M × 40 % × ½ × 0.98 = 294,000.
+    { case: "savings below the MSR at the reduced rate", terms: reducedTerms, e: "98.5", input: {}, settled: "savings paid", paid: "294000" },
+    // The same with the alternative standard's 0.7663: 1.5M × 40 % × 0.7663 × ½ × 0.98 = 225,292.2.
+    { case: "savings below the MSR, reduced and slid by quality", terms: reducedTerms, e: "98.5", input: { qualityMultiplier: dec("0.7663") }, settled: "savings paid", paid: "225292.2" },
+    { case: "savings below the MSR, a zero reduction factor", terms: { ...reducedTerms, reducedBelowMsr: { factor: dec(0), minAssigned: dec(5_000) } }, e: "98.5", input: {}, settled: "savings not paid", paid: "0" },
+    { case: "savings below the MSR, too few assigned", terms: { ...reducedTerms, reducedBelowMsr: { factor: dec("0.5"), minAssigned: dec(20_000) } }, e: "98.5", input: {}, settled: "none", paid: "0" },
+    { case: "savings below the MSR, quality failed", terms: reducedTerms, e: "98.5", input: { meetsQualityStandard: false }, settled: "none", paid: "0" }
   ] as const)("settles $case as $settled", ({ terms, e, input, settled: expected, paid }) => {
     const inputs = { ...year, ...input }
     const exact = settle(terms, { ...inputs, benchmark: M("100"), expenditure: M(e) }).value
@@ -301,6 +312,20 @@ describe("settlement", () => {
   it("shares REACH Global losses by the same bands: 30M over B 100M → 27.5M owed", () => {
     settleFloat(settlementYearFloat(reachTerms("global"), year), 100e6, 130e6, settled)
     floatAgrees(settled[SETTLED_LOSSES]!, "27500000")
+  })
+
+  it.each([
+    // 425.630(g): 1,568,000 earned repays a 250,000 advance in full …
+    { earned: "1568000", outstanding: "250000", recouped: "250000", balance: "0" },
+    // … or all goes to a 2M advance, 432,000 carried …
+    { earned: "1568000", outstanding: "2000000", recouped: "1568000", balance: "432000" },
+    // … and a year without savings recoups nothing.
+    { earned: "0", outstanding: "430000", recouped: "0", balance: "430000" }
+  ])("recoups $recouped of an advance of $outstanding from $earned earned", ({ earned, outstanding, recouped, balance }) => {
+    const exact = advanceRecoupmentExact(dec(earned), dec(outstanding))
+    exactly(exact.recouped, recouped)
+    exactly(exact.balance, balance)
+    floatAgrees(advanceRecoupmentFloat(Number(earned), Number(outstanding)), recouped)
   })
 
   it("takes a disaster adjustment off owed losses, never below zero", () => {

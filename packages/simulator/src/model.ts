@@ -1,4 +1,4 @@
-import type { ConvergenceCaps, RiskCaps, Rounding, SettlementTerms, TrendPolicy } from "@pbpsim/benchmark"
+import type { ConvergenceCaps, Derivation, RiskCaps, Rounding, SettlementTerms, TrendPolicy } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 
 /**
@@ -101,8 +101,14 @@ export interface YearTerms {
   readonly assignedBeneficiaries?: Decimal
   /** Participants' fee-for-service revenue of the year, for a revenue-based loss limit; absent when not given. */
   readonly revenue?: Decimal
-  /** Quality of the year: score (drives quality-linked loss rates), savings multiplier, standard met. */
-  readonly quality: { readonly score: Decimal; readonly savingsMultiplier: Decimal; readonly meetsStandard: boolean }
+  /**
+   * Quality of the year: score (drives quality-linked loss rates), savings multiplier, standard met
+   * (the standard or MSSP's alternative); `derivation` when they were derived from the standard's
+   * inputs (42 CFR 425.512, msspQualityStandard) rather than given.
+   */
+  readonly quality: { readonly score: Decimal; readonly savingsMultiplier: Decimal; readonly meetsStandard: boolean; readonly derivation?: Derivation }
+  /** Advance investment payments received in the year (MSSP 42 CFR 425.630), recouped from this and later years' shared savings; absent: none. */
+  readonly advanceInvestment?: Decimal
 }
 
 /** One policy of a scenario, resolved: what runPolicy and the Monte Carlo compile read (resolvePolicy builds it). */

@@ -10,8 +10,11 @@ export { benchmarkChainExact, benchmarkChainFloat, creditWithAdjustmentExact, cr
 export { roundExact, roundFloat, roundingModeCode, TIE_TOLERANCE, unreachable } from "./rounding.js"
 export { bandSharesExact, bandShareFloat } from "./bands.js"
 export {
+  advanceRecoupmentExact,
+  advanceRecoupmentFloat,
   corridorExact,
   corridorFloat,
+  reducedSavingsExact,
   grossFloat,
   sharedSavingsExact,
   sharedSavingsFloat,

@@ -9,10 +9,14 @@ import { TIE_TOLERANCE } from "./rounding.js"
  * 1. gross = B − E; savings qualify iff gross > 0 and gross ≥ MSR × B; losses iff two-sided,
  *    gross < 0 and −gross ≥ MLR × B (inclusive corridor).
  * 2. Basis: the whole gap (first dollar) or the gap beyond the corridor.
- * 3. Savings: basis × rate (or bands) × quality multiplier × (1 − sequestration), then at most
- *    cap × B; nothing when the quality standard is not met.
+ *    Below the MSR, savings still qualify at a reduced rate where the terms allow it (MSSP
+ *    42 CFR 425.605(h)) and the year is eligible (enough assigned beneficiaries, quality met).
+ * 3. Savings: basis × rate (or bands) × quality multiplier [× reduction factor] × (1 − sequestration),
+ *    then at most cap × B; nothing when the quality standard is not met.
  * 4. Losses: basis × loss rate (or bands), at most the limit, then less the disaster adjustment (≥ 0).
  * 5. Settled outcome: the corridor's side, paid (owed) only when the shared amount is above zero.
+ * 6. Advance investment payments (MSSP 42 CFR 425.630): repaid first out of the savings earned,
+ *    recouped = min(earned, outstanding), the rest of the balance carried to later years.
  */
 export type Outcome = "savings" | "loss" | "none"
 
@@ -51,21 +55,52 @@ export const corridorExact = (gross: Decimal, benchmark: Decimal, msr: Decimal, 
       ? "loss"
       : "none"
 
+/**
+ * Reduced shared savings (42 CFR 425.605(h)): the corridor found no savings, yet spending is below
+ * the benchmark (gross > 0) and the year is eligible (the terms allow it, at least the minimum
+ * assigned beneficiaries, the quality standard or its alternative met). Below the MSR only: a year
+ * that meets the MSR shares in full.
+ */
+export const reducedSavingsExact = (corridor: Outcome, gross: Decimal, eligible: boolean): boolean => corridor === "none" && eligible && gross.gt(ZERO)
+
 /** The savings side after the corridor: the basis, what each step leaves, and whether the cap binds. */
 export const sharedSavingsExact = (args: {
   readonly shared: Decimal
   readonly qualityMultiplier: Decimal
+  /** 425.605(h) reduction of the final sharing rate (one-half); absent: none. */
+  readonly reduction?: Decimal
   readonly sequestration: Decimal
   /** Share of B; absent when uncapped. */
   readonly cap: Decimal | undefined
   readonly benchmark: Decimal
-}): { readonly afterQuality: Decimal; readonly afterSequestration: Decimal; readonly cap?: Decimal; readonly capBinds: boolean; readonly sharedSavings: Decimal } => {
+}): {
+  readonly afterQuality: Decimal
+  readonly afterReduction: Decimal
+  readonly afterSequestration: Decimal
+  readonly cap?: Decimal
+  readonly capBinds: boolean
+  readonly sharedSavings: Decimal
+} => {
   const afterQuality = args.shared.mul(args.qualityMultiplier)
-  const afterSequestration = afterQuality.mul(ONE.sub(args.sequestration))
-  if (args.cap === undefined) return { afterQuality, afterSequestration, capBinds: false, sharedSavings: afterSequestration }
+  const afterReduction = args.reduction === undefined ? afterQuality : afterQuality.mul(args.reduction)
+  const afterSequestration = afterReduction.mul(ONE.sub(args.sequestration))
+  if (args.cap === undefined) return { afterQuality, afterReduction, afterSequestration, capBinds: false, sharedSavings: afterSequestration }
   const cap = args.cap.mul(args.benchmark)
-  return { afterQuality, afterSequestration, cap, capBinds: afterSequestration.gt(cap), sharedSavings: min(afterSequestration, cap) }
+  return { afterQuality, afterReduction, afterSequestration, cap, capBinds: afterSequestration.gt(cap), sharedSavings: min(afterSequestration, cap) }
 }
+
+/**
+ * Advance investment payment recoupment (42 CFR 425.630(g)(1), (3)): CMS takes the advance back
+ * out of the shared savings earned, never more than the year's savings, until nothing is
+ * outstanding; what is left is carried to later years. `outstanding` includes this year's payments.
+ */
+export const advanceRecoupmentExact = (earned: Decimal, outstanding: Decimal): { readonly recouped: Decimal; readonly balance: Decimal } => {
+  const recouped = min(earned, outstanding)
+  return { recouped, balance: outstanding.sub(recouped) }
+}
+
+/** The float form of advanceRecoupmentExact: the amount recouped (the balance left is outstanding − recouped). */
+export const advanceRecoupmentFloat = (earned: number, outstanding: number): number => (earned < outstanding ? earned : outstanding)
 
 /** The loss side after the rate: the limit (the least applicable amount), then the disaster adjustment (≤ 0). */
 export const sharedLossesExact = (
@@ -101,6 +136,11 @@ export interface SettlementYearFloat {
   readonly lossLimitAmount: number
   /** Extreme and uncontrollable circumstances reduction of owed losses (≤ 0; 0 when none). */
   readonly disasterAdjustment: number
+  /**
+   * 425.605(h): the factor on the sharing rate of savings below the MSR when the year is eligible
+   * (terms allow it, enough assigned beneficiaries, quality met); NaN when it is not.
+   */
+  readonly reducedFactor: number
 }
 
 /**
@@ -121,15 +161,15 @@ export const corridorFloat = (gross: number, benchmark: number, msr: number, mlr
   return 0
 }
 
-/** Shared savings of a year whose savings qualify (corridorFloat = 1). */
-export const sharedSavingsFloat = (terms: SettlementYearFloat, benchmark: number, gross: number): number => {
+/** Shared savings of a year whose savings qualify (corridorFloat = 1), or below the MSR at the reduced rate (`reduction`, 425.605(h)). */
+export const sharedSavingsFloat = (terms: SettlementYearFloat, benchmark: number, gross: number, reduction = 1): number => {
   if (!terms.meetsQuality) return 0
   const start = terms.firstDollar ? 0 : terms.msr
   const bands = terms.savingsBands
   const shared = bands
     ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, gross, start)
     : (gross - start * benchmark) * terms.savingsRate
-  const afterSequestration = shared * terms.qualityMultiplier * (1 - terms.sequestration)
+  const afterSequestration = shared * terms.qualityMultiplier * reduction * (1 - terms.sequestration)
   const cap = terms.savingsCap * benchmark
   return afterSequestration > cap ? cap : afterSequestration
 }
@@ -169,8 +209,11 @@ const paidFloat = (amount: number, benchmark: number): number => (amount > TIE_T
  */
 export const settleFloat = (terms: SettlementYearFloat, benchmark: number, expenditure: number, into: Float64Array): void => {
   const gross = grossFloat(benchmark, expenditure)
-  const side = corridorFloat(gross, benchmark, terms.msr, terms.mlr)
-  const savings = side === 1 ? paidFloat(sharedSavingsFloat(terms, benchmark, gross), benchmark) : 0
+  const corridor = corridorFloat(gross, benchmark, terms.msr, terms.mlr)
+  // Below the MSR, an eligible year's savings still qualify at the reduced rate (425.605(h)).
+  const reduced = corridor === 0 && gross > 0 && terms.reducedFactor === terms.reducedFactor
+  const side = reduced ? 1 : corridor
+  const savings = side === 1 ? paidFloat(sharedSavingsFloat(terms, benchmark, gross, reduced ? terms.reducedFactor : 1), benchmark) : 0
   const losses = side === -1 ? paidFloat(sharedLossesFloat(terms, benchmark, gross), benchmark) : 0
   into[SETTLED_GROSS] = gross
   into[SETTLED_OUTCOME] = side === 1 ? (savings > 0 ? 2 : 1) : side === -1 ? (losses > 0 ? -2 : -1) : 0

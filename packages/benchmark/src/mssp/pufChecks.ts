@@ -5,9 +5,12 @@ import { MSSP_SEQUESTRATION } from "../settlement/tracks.js"
 import { agreesToPrintedPrecision, dollars, pct, type Printed } from "./pufColumns.js"
 
 /**
- * Checks of rules pbpsim's settlement does not implement, done on the file's own figures: does
- * what CMS printed follow the rule? A consistent check does not make the row reproduced by
- * pbpsim's rules; it says the published numbers agree with the regulation as read here.
+ * Checks done on the file's own figures: does what CMS printed follow the rule? A consistent check
+ * does not make the row reproduced by pbpsim's rules; it says the published numbers agree with the
+ * regulation as read here. 425.605(h) is also one of pbpsim's settlement rules (settle.ts), which
+ * re-settles the row where the columns make the ACO eligible; this check adds the conditions only
+ * the file shows (FinalShareRate, the printed flags). 425.630 recoupment follows EarnSaveLoss, which
+ * settle's shared savings reproduce before recoupment, so it is checked here.
  */
 
 /** The outcome of checking one row against one rule. */

@@ -1,11 +1,12 @@
 import type { Decimal } from "decimal.js"
 import { ONE, ZERO } from "../decimal.js"
-import { exactText, type Explained } from "../derivation.js"
+import { exactText, type Derivation, type Explained } from "../derivation.js"
 import { invalid } from "../errors.js"
 import { msspMsr } from "../settlement/msr.js"
 import { flatLossRate } from "../settlement/lossRate.js"
+import { msspQualityStandard } from "../settlement/quality.js"
 import { settle, type Settlement, type SettlementInput } from "../settlement/settle.js"
-import { MSSP_FIXED_CORRIDOR_ELECTIONS, msspTrack, type MsspTrack } from "../settlement/tracks.js"
+import { MSSP_FIXED_CORRIDOR_ELECTIONS, MSSP_REDUCED_SHARED_SAVINGS, msspTrack, type MsspTrack } from "../settlement/tracks.js"
 import type { CorridorRate, SettlementTerms } from "../settlement/terms.js"
 import { checkAipRecoupment, checkReducedSharedSavings, type PufRuleCheck } from "./pufChecks.js"
 import { agreesToPrintedPrecision, dollars, pct, RULE, type Printed } from "./pufColumns.js"
@@ -149,12 +150,54 @@ const corridorFor = (
 
 const outcomeOf = (signed: Decimal): PufOutcome => (signed.gt(ZERO) ? "savings" : signed.lt(ZERO) ? "loss" : "none")
 
-/** Savings rate × quality multiplier, and the loss rate at this quality by the settlement's own rule (flatLossRate). */
-const trackRates = (terms: SettlementTerms, input: SettlementInput): { readonly share: Decimal; readonly loss?: Decimal } => {
-  const share = input.meetsQualityStandard && terms.savingsRate.kind === "flat" ? terms.savingsRate.rate.mul(input.qualityMultiplier) : ZERO
+/**
+ * Savings rate × quality multiplier (× one-half when the year settled at 425.605(h)'s reduced rate),
+ * and the loss rate at this quality by the settlement's own rule (flatLossRate).
+ */
+const trackRates = (terms: SettlementTerms, input: SettlementInput, reducedBelowMsr: boolean): { readonly share: Decimal; readonly loss?: Decimal } => {
+  const reduction = reducedBelowMsr && terms.reducedBelowMsr ? terms.reducedBelowMsr.factor : ONE
+  const share = input.meetsQualityStandard && terms.savingsRate.kind === "flat" ? terms.savingsRate.rate.mul(input.qualityMultiplier).mul(reduction) : ZERO
   const lossRate = terms.lossRate
   if (lossRate === undefined || lossRate.kind === "bands") return { share }
   return { share, loss: flatLossRate(lossRate, input).value }
+}
+
+const yearOf = (date: string): number | undefined => {
+  const m = /(\d{4})/.exec(date)
+  return m ? Number(m[1]) : undefined
+}
+
+const notApplicable = (text: string | undefined): boolean => text === undefined || /^\s*(-|\*|\.|n\/a)?\s*$/i.test(text)
+
+/**
+ * Whether a row's terms carry 425.605(h), from the columns that determine it: a layout with
+ * reduced shared savings (ReducedSS; PY2024 on, the rule begins with agreements from 2024), a
+ * BASIC track (ENHANCED has no such rule, 425.610), a low revenue ACO (Rev_Exp_Cat) and an
+ * agreement period from 2024 (Current_Start_Date). A condition whose column the file lacks or
+ * leaves blank is taken from ReducedSS, CMS's own finding, and the note says so. The rule then
+ * tests what settlement reads: 0 < gross < MSR × B, N_AB ≥ 5,000, the quality standard met.
+ */
+const reducedEligibility = (
+  hasReducedColumn: boolean,
+  track: PufTrack,
+  reducedFlag: boolean,
+  revenueCategory: string | undefined,
+  startDate: string | undefined
+): { readonly eligible: boolean; readonly why: string; readonly note?: string } | undefined => {
+  if (!hasReducedColumn) return undefined
+  if (track === "enhanced") {
+    return { eligible: false, why: "an ENHANCED ACO: 425.605(h) is a BASIC track rule", ...(reducedFlag ? { note: "ReducedSS = 1 on an ENHANCED row, though 425.605(h) is a BASIC track rule" } : {}) }
+  }
+  const fromFlag: string[] = []
+  const lowRevenue = notApplicable(revenueCategory) ? (fromFlag.push("low revenue"), reducedFlag) : /low/i.test(revenueCategory!)
+  const startYear = notApplicable(startDate) ? undefined : yearOf(startDate!)
+  const recent = startYear === undefined ? (fromFlag.push("an agreement period from 2024"), reducedFlag) : startYear >= 2024
+  const why = [
+    lowRevenue ? "low revenue" : `not low revenue (Rev_Exp_Cat "${revenueCategory}")`,
+    recent ? "an agreement period from 2024" : `an agreement period from ${startYear} (Current_Start_Date ${startDate})`
+  ].join(", ")
+  const note = fromFlag.length > 0 && reducedFlag ? `425.605(h) eligibility: ${fromFlag.join(" and ")} not in the file, taken from ReducedSS = ${reducedFlag ? 1 : 0}` : undefined
+  return { eligible: lowRevenue && recent, why, ...(note ? { note } : {}) }
 }
 
 const LEGACY_NAMES: Readonly<Record<string, string>> = {
@@ -176,13 +219,15 @@ export const reconcilePufRows = (header: ReadonlyArray<string>, rows: ReadonlyAr
  * Re-settle one PUF row with our rules and compare with what CMS reports.
  * - B = ABtotBnchmk, gross = BnchmkMinExp and E = B − gross (ABtotExp is printed rounded
  *   separately, so B − ABtotExp can differ from the printed gross by $1).
- * - Quality, from PY2021 (425.512): Met_QPS → multiplier 1; else Met_AltQPS → QualScore; else
- *   failed. Before PY2021 (no Met_QPS column): multiplier = QualScore.
+ * - Quality, from PY2021 (425.512, msspQualityStandard): Met_QPS → multiplier 1; else Met_AltQPS →
+ *   QualScore (printed health-equity adjusted); else failed. Before PY2021 (no Met_QPS column):
+ *   multiplier = QualScore.
  * - DisAdj is the disaster (EUC) reduction of owed losses.
  * - Revenue is not in the file: revenue-based loss limits cannot be applied; when a loss row
  *   is owed less than our unlimited figure, the implied limit is reported instead.
- * - 425.605(h) reduced shared savings and 425.630 AIP recoupment are not settlement rules of
- *   pbpsim: rows taking them are checked on the file's own figures (pufChecks.ts).
+ * - 425.605(h) reduced shared savings: settled by the rule (the terms carry MSSP_REDUCED_SHARED_SAVINGS)
+ *   where the columns make the ACO eligible (reducedEligibility); ReducedSS rows are also checked on
+ *   the file's own figures (pufChecks.ts), as is 425.630 AIP recoupment, which EarnSaveLoss precedes.
  */
 export const reconcilePufRowIn = (row: Readonly<Record<string, string>>, layout: PufLayout): PufRowReconciliation => {
   const read = pufRowReader(row, layout)
@@ -233,10 +278,14 @@ export const reconcilePufRowIn = (row: Readonly<Record<string, string>>, layout:
     throw invalid(RULE, "QualScore", `of ACO ${acoId} is blank but its ${alternative ? "alternative quality standard" : scaled ? "quality-scaled sharing rate" : "ENHANCED loss rate"} needs it`)
   }
   const score = qualScore?.value ?? ONE
-  const multiplier = !meets ? ZERO : scaled || alternative ? score : ONE
+  // From PY2021 the standard's rule itself (425.512 via msspQualityStandard) turns Met_QPS / Met_AltQPS and the
+  // printed score (already health-equity adjusted) into the multiplier; before, the rate scales with the score.
+  const standard = scaled ? undefined : msspQualityStandard({ score, standard: { kind: "reported", met: metQps }, alternativeMet: metAlt })
+  const multiplier = standard ? standard.value.savingsMultiplier : meets ? score : ZERO
 
-  const reportedOutcome = outcomeOf(generalSavings)
-  const paths: PufPath[] = [reduced ? "reduced-shared-savings" : reportedOutcome === "savings" ? "savings" : reportedOutcome === "loss" ? "losses" : "none"]
+  // A ReducedSS row CMS paid is savings (425.605(h)) whether GenSaveLoss prints the gross or 0 below the MSR.
+  const reportedOutcome: PufOutcome = reduced && reportedEarned.gt(ZERO) ? "savings" : outcomeOf(generalSavings)
+  const paths: PufPath[] = [reduced ? "reduced-shared-savings" : outcomeOf(generalSavings) === "savings" ? "savings" : outcomeOf(generalSavings) === "loss" ? "losses" : "none"]
   if (guardrail) paths.push("guardrail")
   if (alternative) paths.push("alternative-quality")
   if (aip || (recouped?.gt(ZERO) ?? false)) paths.push("aip-recoupment")
@@ -256,17 +305,22 @@ export const reconcilePufRowIn = (row: Readonly<Record<string, string>>, layout:
         readonly input: SettlementInput
       }
     | undefined
+  const eligibility = legacy ? undefined : reducedEligibility(read.has("reducedSharedSavings"), track, reduced, revenueCategory, read.text("startDate"))
+  if (eligibility?.note) notes.push(eligibility.note)
   if (!legacy) {
     const mssp = track as MsspTrack
-    const terms = msspTrack(mssp, { msr: corridor.corridor, ...(twoSided ? { mlr: corridor.corridor } : {}) })
+    const trackTerms = msspTrack(mssp, { msr: corridor.corridor, ...(twoSided ? { mlr: corridor.corridor } : {}) })
+    const terms: SettlementTerms = eligibility?.eligible ? { ...trackTerms, reducedBelowMsr: MSSP_REDUCED_SHARED_SAVINGS } : trackTerms
+    const qualityDerivation: Derivation | undefined = standard?.derivation
     const input: SettlementInput = {
       benchmark,
       expenditure,
       assignedMembers: members,
-      qualityScore: score,
+      qualityScore: standard?.value.score ?? score,
       qualityMultiplier: multiplier,
-      meetsQualityStandard: meets,
-      ...(disasterAdjustment !== undefined ? { disasterAdjustment } : {})
+      meetsQualityStandard: standard?.value.meetsStandard ?? meets,
+      ...(disasterAdjustment !== undefined ? { disasterAdjustment } : {}),
+      ...(qualityDerivation ? { qualityDerivation } : {})
     }
     settled = { settlement: settle(terms, input), terms, input }
   }
@@ -343,14 +397,14 @@ export const reconcilePufRowIn = (row: Readonly<Record<string, string>>, layout:
   } else {
     const { terms, input } = settled
     const s = settled.settlement.value
-    const rates = trackRates(terms, input)
-    if (printedShare !== undefined && !reduced) shareRateMatches = agreesToPrintedPrecision(rates.share, printedShare)
+    const rates = trackRates(terms, input, s.reducedBelowMsr)
+    if (printedShare !== undefined) shareRateMatches = agreesToPrintedPrecision(rates.share, printedShare)
     lossRateMatches = twoSided && rates.loss !== undefined && printedLoss !== undefined ? agreesToPrintedPrecision(rates.loss, printedLoss) : undefined
     if (s.outcome !== reportedOutcome) notes.push(`outcome differs: computed ${s.outcome}, CMS ${reportedOutcome}`)
-    if (!withinDollar && reduced) {
+    if (!withinDollar && reduced && eligibility?.eligible !== true) {
       gap = {
         kind: "reduced-shared-savings",
-        reason: `CMS paid reduced shared savings below the MSR (ReducedSS = 1, 42 CFR 425.605(h)); pbpsim's settlement has no such rule and computes ${dollars(computedEarned!)}`
+        reason: `CMS paid reduced shared savings below the MSR (ReducedSS = 1, 42 CFR 425.605(h)), but the file's columns do not make the ACO eligible (${eligibility?.why ?? "no reduced shared savings in this layout"}); pbpsim computes ${dollars(computedEarned!)}`
       }
     }
     const lessThanRateTimesLoss = !withinDollar && !reduced && !guardrail && s.outcome === "loss" && reportedOutcome === "loss" && reportedEarned.lt(ZERO) && computedEarned!.lt(reportedEarned)
@@ -399,7 +453,7 @@ export const reconcilePufRowIn = (row: Readonly<Record<string, string>>, layout:
   if (sixMonths && withinDollar) notes.push("six-month 2019 performance period (Participation_Six_Months = 1)")
 
   const headline = withinDollar
-    ? `reproduced within $1 (${settled!.settlement.value.outcome}; computed ${dollars(computedEarned!)}, reported ${dollars(comparable)}); ${corridor.note}`
+    ? `reproduced within $1 (${settled!.settlement.value.outcome}${settled!.settlement.value.reducedBelowMsr ? " below the MSR at the reduced rate of 425.605(h)" : ""}; computed ${dollars(computedEarned!)}, reported ${dollars(comparable)}); ${corridor.note}`
     : gap?.kind === "legacy-track"
       ? `not settled: ${gap.reason}`
       : `not reproduced: off by ${dollars(difference!)}${gap ? ` (${gap.reason})` : ""}`

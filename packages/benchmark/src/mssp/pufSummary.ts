@@ -1,5 +1,6 @@
 import type { Decimal } from "decimal.js"
 import { ZERO } from "../decimal.js"
+import type { PufBenchmarkSummary } from "./pufBenchmark.js"
 import type { PufRuleCheck } from "./pufChecks.js"
 import type { Printed } from "./pufColumns.js"
 import { isOneSided, type PufField, type PufLayout, type PufLayoutId } from "./pufLayout.js"
@@ -40,7 +41,7 @@ export interface PufReconciliationSummary {
   readonly layout?: { readonly id: PufLayoutId; readonly evidence: ReadonlyArray<string>; readonly percentStyles: ReadonlyArray<Printed["style"]> }
   /** Parity per rule path (savings, losses, none, reduced shared savings, guardrail, alternative quality, AIP recoupment). */
   readonly paths: ReadonlyArray<PufPathSummary>
-  /** Rows CMS reports as savings (GenSaveLoss > 0). */
+  /** Rows CMS reports as savings (GenSaveLoss > 0, and ReducedSS rows CMS paid below the MSR). */
   readonly savingsRows: number
   readonly savingsWithinDollar: number
   /** Rows CMS reports as losses (GenSaveLoss < 0). */
@@ -73,6 +74,8 @@ export interface PufReconciliationSummary {
   readonly reportedLossTotal: Decimal
   /** Every row not within $1 or with an unexplained rate, with the reason. */
   readonly misses: ReadonlyArray<PufReconciliationMiss>
+  /** Benchmark-side parity: CMS's benchmark figures against the file's own columns (pufBenchmark.ts); absent when not computed. */
+  readonly benchmark?: PufBenchmarkSummary
 }
 
 interface PathInfo {
@@ -132,15 +135,18 @@ const pathSummary = (info: PathInfo, rows: ReadonlyArray<PufRowReconciliation>, 
 /** The reason each kind of gap gives, for the summary (rows carry their own, with numbers). */
 export const GAP_REASONS: Readonly<Record<PufGapKind, string>> = {
   "revenue-loss-limit": "a revenue-based loss limit binds; the file has no ACO participant revenue column",
-  "reduced-shared-savings": "425.605(h) reduced shared savings is not one of pbpsim's settlement rules",
+  "reduced-shared-savings": "CMS paid 425.605(h) reduced shared savings but the file's columns (track, Rev_Exp_Cat, Current_Start_Date) do not make the ACO eligible",
   guardrail: "the 425.652(b)(5) guardrail recomputes the benchmark from figures the file does not have",
   "legacy-track": "Track 1, 1+ or 2: pbpsim's rules have no terms for these pre-2021 tracks",
   "six-month-period": "six-month 2019 performance period: CMS pro-rates the year (425.609), pbpsim does not",
   unexplained: "not explained by the rules pbpsim implements"
 }
 
-/** Sums up reconciled rows: parity per rule path, matches per outcome, rate matches, totals and every miss. */
-export const summarizePufReconciliation = (rows: ReadonlyArray<PufRowReconciliation>, layout?: PufLayout): PufReconciliationSummary => {
+/**
+ * Sums up reconciled rows: parity per rule path, matches per outcome, rate matches, totals and
+ * every miss; with `benchmark` (summarizePufBenchmark), the benchmark-side parity as its own section.
+ */
+export const summarizePufReconciliation = (rows: ReadonlyArray<PufRowReconciliation>, layout?: PufLayout, benchmark?: PufBenchmarkSummary): PufReconciliationSummary => {
   const count = (p: (r: PufRowReconciliation) => boolean): number => rows.filter(p).length
   const savings = rows.filter((r) => r.reportedOutcome === "savings")
   const losses = rows.filter((r) => r.reportedOutcome === "loss")
@@ -175,6 +181,7 @@ export const summarizePufReconciliation = (rows: ReadonlyArray<PufRowReconciliat
     reportedLossTotal: total(losses),
     misses: rows
       .filter((r) => !r.withinDollar || r.msrMatches === false || !r.savingsRateMatches || r.shareRateMatches === false || r.lossRateMatches === false || r.outcome !== r.reportedOutcome)
-      .map((r) => ({ acoId: r.acoId, outcome: r.reportedOutcome, ...(r.difference !== undefined ? { difference: r.difference } : {}), explanation: r.explanation }))
+      .map((r) => ({ acoId: r.acoId, outcome: r.reportedOutcome, ...(r.difference !== undefined ? { difference: r.difference } : {}), explanation: r.explanation })),
+    ...(benchmark ? { benchmark } : {})
   }
 }

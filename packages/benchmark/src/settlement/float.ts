@@ -16,7 +16,8 @@ const bandsFloat = (bands: ReadonlyArray<Band>): SettlementYearFloat["savingsBan
 /**
  * One year's terms in the float form the Monte Carlo settles with: the MSR/MLR at the year's
  * members and the loss rate at its quality come from the exact rules (corridorRate,
- * flatLossRate), since neither varies with the year's cost.
+ * flatLossRate), since neither varies with the year's cost; so does whether savings below the MSR
+ * may be shared at a reduced rate (425.605(h)).
  */
 export const settlementYearFloat = (terms: SettlementTerms, year: Omit<SettlementInput, "benchmark" | "expenditure">): SettlementYearFloat => {
   const lossRate =
@@ -38,6 +39,11 @@ export const settlementYearFloat = (terms: SettlementTerms, year: Omit<Settlemen
     lossLimitShare: terms.lossLimit?.shareOfBenchmark ? num(terms.lossLimit.shareOfBenchmark) : Number.POSITIVE_INFINITY,
     lossLimitAmount:
       terms.lossLimit?.shareOfRevenue && year.revenue ? num(terms.lossLimit.shareOfRevenue.mul(year.revenue)) : Number.POSITIVE_INFINITY,
-    disasterAdjustment: year.disasterAdjustment ? num(year.disasterAdjustment) : 0
+    disasterAdjustment: year.disasterAdjustment ? num(year.disasterAdjustment) : 0,
+    // 425.605(h) eligibility does not vary with the year's cost: the terms, the assigned members, quality.
+    reducedFactor:
+      terms.reducedBelowMsr && year.assignedMembers.gte(terms.reducedBelowMsr.minAssigned) && year.meetsQualityStandard
+        ? num(terms.reducedBelowMsr.factor)
+        : Number.NaN
   }
 }

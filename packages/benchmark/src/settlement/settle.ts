@@ -3,9 +3,10 @@ import { ONE, ZERO } from "../decimal.js"
 import { derive, exactText, explained, quantity, type Derivation, type Explained } from "../derivation.js"
 import { lossRateBoundProblems, problemError } from "../checks.js"
 import { invalid } from "../errors.js"
+import { formatFixed } from "../rounding.js"
 import { validateBands } from "./bands.js"
 import { lossSide, savingsSide } from "./sides.js"
-import { corridorExact, OUTCOME_CODE, settledOutcomeExact, type SettledOutcome } from "../compute/settlement.js"
+import { advanceRecoupmentExact, corridorExact, OUTCOME_CODE, reducedSavingsExact, settledOutcomeExact, type SettledOutcome } from "../compute/settlement.js"
 import { corridorRate } from "./msr.js"
 import type { SettlementTerms } from "./terms.js"
 
@@ -27,6 +28,24 @@ export interface SettlementInput {
   readonly revenue?: Decimal
   /** Extreme and uncontrollable circumstances reduction (≤ 0), applied to owed losses after rate and limit (PUF DisAdj). */
   readonly disasterAdjustment?: Decimal
+  /** How score, multiplier and standard were derived from the quality inputs (425.512), shown before the corridor. */
+  readonly qualityDerivation?: Derivation
+  /**
+   * Advance investment payments (MSSP 42 CFR 425.630): `received` this year, `outstanding` carried
+   * from earlier years (not yet recouped). Both are repaid out of this year's shared savings first.
+   */
+  readonly advance?: { readonly received: Decimal; readonly outstanding: Decimal }
+}
+
+/** Advance investment payments in a settled year (425.630): what came in, what was owed at settlement, what the savings repaid, what is carried on. */
+export interface AdvanceSettlement {
+  readonly received: Decimal
+  /** Carried from earlier years + received this year: what the year's savings repay first. */
+  readonly outstanding: Decimal
+  /** min(shared savings, outstanding). */
+  readonly recouped: Decimal
+  /** outstanding − recouped: carried to later years. */
+  readonly balance: Decimal
 }
 
 /** One settled year: the gap, where it fell against the corridor, and what each side gets. Total dollars, exact. */
@@ -48,13 +67,17 @@ export interface Settlement {
   readonly outcome: "savings" | "loss" | "none"
   /** What the year settled as: "savings paid" or "savings not paid", "loss owed" or "loss not owed", or "none". */
   readonly settled: SettledOutcome
-  /** Rate applied to the shared basis: savings rate × quality (PUF FinalShareRate), or the loss rate (FinalLossRate); 0 when nothing is shared. */
+  /** Rate applied to the shared basis: savings rate × quality [× reduction] (PUF FinalShareRate), or the loss rate (FinalLossRate); 0 when nothing is shared. */
   readonly sharingRate: Decimal
-  /** ≥ 0, after quality, sequestration and cap. */
+  /** Savings below the MSR qualified at the reduced rate (425.605(h)); `outcome` is then "savings". */
+  readonly reducedBelowMsr: boolean
+  /** ≥ 0, after quality, sequestration and cap: what was earned, before any advance is recouped (PUF EarnSaveLoss). */
   readonly sharedSavings: Decimal
   /** ≥ 0, after rate, limit and disaster adjustment. */
   readonly sharedLosses: Decimal
-  /** sharedSavings − sharedLosses. */
+  /** Present when the year carries advance investment payments (425.630). */
+  readonly advance?: AdvanceSettlement
+  /** sharedSavings − sharedLosses (+ advance received − advance recouped). */
   readonly providerNet: Decimal
   /** gross − providerNet. */
   readonly payerNet: Decimal
@@ -66,6 +89,7 @@ const RULE = "settlement.settle"
 const MSSP_ORDER = "42 CFR 425.605(d), 425.610; docs/model.md §9.9 (order reproduced from CMS PUF data)"
 
 const pct = (rate: Decimal): string => `${exactText(rate.mul(100))} %`
+const money = (value: Decimal): string => formatFixed(value, 2)
 
 const requireRate = (field: string, value: Decimal, opts: { readonly below1?: boolean } = {}): void => {
   if (!value.isFinite() || value.lt(ZERO) || value.gt(ONE) || (opts.below1 === true && value.eq(ONE))) {
@@ -97,6 +121,15 @@ const validateTerms = (terms: SettlementTerms): void => {
     const [inverted] = lossRateBoundProblems(lossRate)
     if (inverted) throw problemError(RULE, "terms.lossRate", inverted)
   }
+  const reduced = terms.reducedBelowMsr
+  if (reduced !== undefined) {
+    requireRate("terms.reducedBelowMsr.factor", reduced.factor)
+    if (!reduced.minAssigned.isFinite() || reduced.minAssigned.lt(ZERO)) {
+      throw invalid(RULE, "terms.reducedBelowMsr.minAssigned", `must be a count ≥ 0 (got ${exactText(reduced.minAssigned)})`)
+    }
+    // Below the MSR the gap beyond the corridor is negative: 425.605(h) shares from the first dollar.
+    if (terms.sharingBasis !== "first-dollar") throw invalid(RULE, "terms.reducedBelowMsr", `needs first-dollar sharing: below the MSR there is no gap beyond the corridor ("${terms.name}" shares beyond it)`)
+  }
   for (const [field, share] of [
     ["terms.lossLimit.shareOfBenchmark", terms.lossLimit?.shareOfBenchmark],
     ["terms.lossLimit.shareOfRevenue", terms.lossLimit?.shareOfRevenue]
@@ -121,6 +154,12 @@ const validateInput = (input: SettlementInput): void => {
   if (input.disasterAdjustment !== undefined && (!input.disasterAdjustment.isFinite() || input.disasterAdjustment.gt(ZERO))) {
     throw invalid(RULE, "disasterAdjustment", `must be ≤ 0, a reduction of owed losses (got ${exactText(input.disasterAdjustment)})`)
   }
+  for (const [field, amount] of [
+    ["advance.received", input.advance?.received],
+    ["advance.outstanding", input.advance?.outstanding]
+  ] as const) {
+    if (amount !== undefined && (!amount.isFinite() || amount.lt(ZERO))) throw invalid(RULE, field, `must be dollars ≥ 0 (got ${exactText(amount)})`)
+  }
 }
 
 /** Why a year settled as it did, in words; for a qualifying year that moved no money, the first reason that explains it. */
@@ -131,12 +170,14 @@ const settledOutcomeNote = (
   B: Decimal,
   gross: Decimal,
   msr: Decimal,
-  mlr: Decimal | undefined
+  mlr: Decimal | undefined,
+  reducedFactor: Decimal | undefined
 ): string => {
   const beyondCorridor = terms.sharingBasis !== "first-dollar"
+  const reduced = reducedFactor !== undefined
   switch (settled) {
     case "savings paid":
-      return "savings qualify and are paid"
+      return reduced ? "savings below the MSR qualify at the reduced rate (425.605(h)) and are paid" : "savings qualify and are paid"
     case "loss owed":
       return "losses qualify and are owed"
     case "none":
@@ -150,7 +191,9 @@ const settledOutcomeNote = (
             ? "the gap beyond the corridor is 0"
             : input.qualityMultiplier.isZero()
               ? "the quality multiplier is 0"
-              : "the sharing rate leaves nothing of the gap"
+              : reducedFactor?.isZero() === true
+                ? "the reduction factor below the MSR is 0"
+                : "the sharing rate leaves nothing of the gap"
       return `savings earned but not paid: ${why}`
     }
     case "loss not owed": {
@@ -172,14 +215,18 @@ const settledOutcomeNote = (
  * Settle one year (docs/model.md §6; the order of operations of §9.9, reproduced from CMS data):
  * 1. gross = B − E, rate = gross / B.
  * 2. Corridor, inclusive: savings iff gross > 0 and rate ≥ MSR; losses iff two-sided, gross < 0 and −rate ≥ MLR.
- *    (Compared as gross ≥ MSR × B so that no division rounding can move a boundary.)
+ *    (Compared as gross ≥ MSR × B so that no division rounding can move a boundary.) With the
+ *    terms' reducedBelowMsr (MSSP 425.605(h)), savings below the MSR still qualify when the year has
+ *    the minimum assigned members and meets the quality standard (or its alternative).
  * 3. Basis: the whole gap (first dollar) or the gap beyond the corridor.
- * 4. Savings: basis × rate (or marginal bands) × quality multiplier × (1 − sequestration),
- *    then the cap (cap × B) — sequestration BEFORE the cap. Failing quality: nothing.
+ * 4. Savings: basis × rate (or marginal bands) × quality multiplier [× reduction below the MSR] ×
+ *    (1 − sequestration), then the cap (cap × B) — sequestration BEFORE the cap. Failing quality: nothing.
  * 5. Losses: basis × loss rate (flat, quality-linked or bands), limited to the least of
  *    share × B and share × revenue, then reduced by the disaster adjustment.
  * 6. Settled outcome: "savings paid" / "loss owed" only when money moves; a qualifying year that
  *    moves none is "savings not paid" / "loss not owed", with the reason.
+ * 7. Advance investment payments (MSSP 425.630), when given: recouped = min(shared savings,
+ *    outstanding); provider net counts the year's payment received and what was recouped.
  * Exact decimals throughout; callers round for display.
  */
 export const settle = (terms: SettlementTerms, input: SettlementInput): Explained<Settlement> => {
@@ -209,14 +256,18 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
   const mlr = terms.mlr === undefined ? undefined : corridorRate(terms.mlr, input.assignedMembers, "MLR")
   if (mlr) steps.push(mlr.derivation)
 
-  const outcome: Settlement["outcome"] = corridorExact(gross, B, msr.value, mlr?.value)
+  if (input.qualityDerivation) steps.push(input.qualityDerivation)
+
+  const corridor: Settlement["outcome"] = corridorExact(gross, B, msr.value, mlr?.value)
   const corridorNote =
-    outcome === "savings"
+    corridor === "savings"
       ? `savings rate ${pct(rate)} ≥ MSR ${pct(msr.value)}: savings qualify`
-      : outcome === "loss"
+      : corridor === "loss"
         ? `loss rate ${pct(rate.neg())} ≥ MLR ${pct(mlr?.value ?? ZERO)}: losses qualify`
         : gross.gt(ZERO)
-          ? `savings rate ${pct(rate)} < MSR ${pct(msr.value)}: inside the corridor, nothing shared`
+          ? terms.reducedBelowMsr !== undefined
+            ? `savings rate ${pct(rate)} < MSR ${pct(msr.value)}: below the MSR, where only reduced shared savings can apply (425.605(h))`
+            : `savings rate ${pct(rate)} < MSR ${pct(msr.value)}: inside the corridor, nothing shared`
           : gross.isZero()
             ? "no gap: nothing shared"
             : mlr === undefined
@@ -228,14 +279,47 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
       label: "Corridor test (inclusive)",
       formula: "savings iff gross > 0 and gross/B ≥ MSR; losses iff two-sided, gross < 0 and −gross/B ≥ MLR",
       inputs: [quantity("rate", rate, "rate"), quantity("MSR", msr.value, "rate"), ...(mlr ? [quantity("MLR", mlr.value, "rate")] : [])],
-      output: quantity("qualifies (1 savings, −1 loss, 0 none)", outcome === "savings" ? ONE : outcome === "loss" ? ONE.neg() : ZERO, "count"),
+      output: quantity("qualifies (1 savings, −1 loss, 0 none)", corridor === "savings" ? ONE : corridor === "loss" ? ONE.neg() : ZERO, "count"),
       source: "42 CFR 425.605(b)(3)–(4), 425.610(b); docs/model.md §6",
       notes: [corridorNote]
     })
   )
   notes.push(corridorNote)
 
-  const savings = outcome === "savings" ? savingsSide(terms, input, B, gross, msr.value) : undefined
+  // 425.605(h): below the MSR, an eligible year still shares savings at a reduced rate.
+  const reducedTerms = terms.reducedBelowMsr
+  let reducedFactor: Decimal | undefined
+  if (reducedTerms !== undefined && corridor === "none" && gross.gt(ZERO)) {
+    const enough = input.assignedMembers.gte(reducedTerms.minAssigned)
+    const qualifies = reducedSavingsExact(corridor, gross, enough && input.meetsQualityStandard)
+    if (qualifies) reducedFactor = reducedTerms.factor
+    const reducedNote = qualifies
+      ? `below the MSR, reduced shared savings at ${pct(reducedTerms.factor)} of the sharing rate: ${exactText(input.assignedMembers)} assigned ≥ ${exactText(reducedTerms.minAssigned)}, quality standard met`
+      : `below the MSR, no reduced shared savings: ${[
+          ...(enough ? [] : [`${exactText(input.assignedMembers)} assigned < ${exactText(reducedTerms.minAssigned)}`]),
+          ...(input.meetsQualityStandard ? [] : ["neither the quality standard nor its alternative met"])
+        ].join("; ")}`
+    steps.push(
+      derive({
+        rule: "settlement.reduced",
+        label: "Reduced shared savings below the MSR",
+        formula: "qualifies iff 0 < gross < MSR × B, assigned ≥ minimum and the quality standard (or its alternative) met",
+        inputs: [
+          quantity("gross", gross, "money"),
+          quantity("assigned members", input.assignedMembers, "members"),
+          quantity("minimum assigned", reducedTerms.minAssigned, "members"),
+          quantity("reduction factor", reducedTerms.factor, "factor")
+        ],
+        output: quantity("qualifies (1 yes, 0 no)", qualifies ? ONE : ZERO, "count"),
+        source: "42 CFR 425.605(h) (BASIC track, agreement periods from 2024, low revenue ACO, at least 5,000 assigned beneficiaries: one-half the final sharing rate)",
+        notes: [reducedNote]
+      })
+    )
+    notes.push(reducedNote)
+  }
+  const outcome: Settlement["outcome"] = reducedFactor !== undefined ? "savings" : corridor
+
+  const savings = outcome === "savings" ? savingsSide(terms, input, B, gross, msr.value, reducedFactor) : undefined
   const losses = outcome === "loss" && mlr !== undefined && terms.lossRate !== undefined ? lossSide(terms, terms.lossRate, input, B, gross, mlr.value) : undefined
   for (const side of [savings, losses]) {
     if (side === undefined) continue
@@ -252,7 +336,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
   }
 
   const settled = settledOutcomeExact(outcome, sharedSavings, sharedLosses)
-  const settledNote = settledOutcomeNote(settled, terms, input, B, gross, msr.value, mlr?.value)
+  const settledNote = settledOutcomeNote(settled, terms, input, B, gross, msr.value, mlr?.value, reducedFactor)
   steps.push(
     derive({
       rule: "settlement.outcome",
@@ -266,14 +350,51 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
   )
   if (settled === "savings not paid" || settled === "loss not owed") notes.push(settledNote)
 
-  const providerNet = sharedSavings.sub(sharedLosses)
+  let advance: AdvanceSettlement | undefined
+  if (input.advance !== undefined) {
+    const outstanding = input.advance.outstanding.add(input.advance.received)
+    const { recouped, balance } = advanceRecoupmentExact(sharedSavings, outstanding)
+    advance = { received: input.advance.received, outstanding, recouped, balance }
+    const advanceNote = recouped.isZero()
+      ? outstanding.isZero()
+        ? "no advance outstanding"
+        : `no shared savings: nothing recouped, ${money(balance)} carried forward`
+      : balance.isZero()
+        ? `advance repaid in full: ${money(recouped)} recouped, ${money(sharedSavings.sub(recouped))} of the savings paid`
+        : `all ${money(recouped)} of the savings applied to the advance, ${money(balance)} carried forward`
+    steps.push(
+      derive({
+        rule: "settlement.advance",
+        label: "Advance investment payments recouped from shared savings",
+        formula: "outstanding = carried + received; recouped = min(shared savings, outstanding); carried forward = outstanding − recouped",
+        inputs: [
+          quantity("carried from earlier years", input.advance.outstanding, "money"),
+          quantity("received this year", input.advance.received, "money"),
+          quantity("shared savings", sharedSavings, "money")
+        ],
+        output: quantity("recouped", recouped, "money"),
+        source: "42 CFR 425.630(g)(1), (3) (recouped from shared savings until repaid in full, never more than the year's savings; the rest carried to later years)",
+        notes: [advanceNote]
+      })
+    )
+    if (!outstanding.isZero()) notes.push(advanceNote)
+  }
+
+  const providerNet = sharedSavings.sub(sharedLosses).add(advance ? advance.received.sub(advance.recouped) : ZERO)
   const payerNet = gross.sub(providerNet)
   steps.push(
     derive({
       rule: "settlement.net",
       label: "Provider and payer net",
-      formula: "provider net = shared savings − shared losses; payer net = gross − provider net",
-      inputs: [quantity("shared savings", sharedSavings, "money"), quantity("shared losses", sharedLosses, "money"), quantity("gross", gross, "money")],
+      formula: advance
+        ? "provider net = shared savings − shared losses + advance received − advance recouped; payer net = gross − provider net"
+        : "provider net = shared savings − shared losses; payer net = gross − provider net",
+      inputs: [
+        quantity("shared savings", sharedSavings, "money"),
+        quantity("shared losses", sharedLosses, "money"),
+        ...(advance ? [quantity("advance received", advance.received, "money"), quantity("advance recouped", advance.recouped, "money")] : []),
+        quantity("gross", gross, "money")
+      ],
       output: quantity("payer net", payerNet, "money"),
       source: "docs/model.md §6"
     })
@@ -289,8 +410,10 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     outcome,
     settled,
     sharingRate,
+    reducedBelowMsr: reducedFactor !== undefined,
     sharedSavings,
     sharedLosses,
+    ...(advance ? { advance } : {}),
     providerNet,
     payerNet,
     savingsCapBinds,
@@ -301,7 +424,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     derive({
       rule: RULE,
       label: `Settlement under ${terms.name}`,
-      formula: "provider net = min(basis × rate × quality × (1 − seq), cap × B) − (min(basis × loss rate, limit) + disaster adj.)",
+      formula: `provider net = min(basis × rate × quality${reducedFactor !== undefined ? " × reduction" : ""} × (1 − seq), cap × B) − (min(basis × loss rate, limit) + disaster adj.)${advance ? " + advance received − advance recouped" : ""}`,
       inputs: [
         quantity("benchmark B", B, "money"),
         quantity("expenditure E", E, "money"),
@@ -309,7 +432,8 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
         quantity("quality score", input.qualityScore, "rate"),
         quantity("quality multiplier", input.qualityMultiplier, "factor"),
         ...(input.revenue !== undefined ? [quantity("revenue", input.revenue, "money")] : []),
-        ...(input.disasterAdjustment !== undefined ? [quantity("disaster adjustment", input.disasterAdjustment, "money")] : [])
+        ...(input.disasterAdjustment !== undefined ? [quantity("disaster adjustment", input.disasterAdjustment, "money")] : []),
+        ...(advance ? [quantity("advance received", advance.received, "money"), quantity("advance carried in", input.advance!.outstanding, "money")] : [])
       ],
       output: quantity("provider net", providerNet, "money"),
       source: MSSP_ORDER,

@@ -23,9 +23,10 @@ export interface SideResult {
 
 /**
  * The savings side of a year whose savings qualify: basis, rate or bands, quality multiplier,
- * sequestration, cap (compute/settlement.ts sharedSavingsExact), each step explained.
+ * the 425.605(h) reduction below the MSR when `reduction` is given, sequestration, cap
+ * (compute/settlement.ts sharedSavingsExact), each step explained.
  */
-export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: Decimal, gross: Decimal, msr: Decimal): SideResult => {
+export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: Decimal, gross: Decimal, msr: Decimal, reduction?: Decimal): SideResult => {
   const steps: Array<Derivation> = []
   const notes: Array<string> = []
   let sharedSavings = ZERO
@@ -40,7 +41,12 @@ export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: D
       formula: terms.sharingBasis === "first-dollar" ? "basis = gross (first dollar)" : "basis = gross − MSR × B (beyond the corridor)",
       inputs: [quantity("gross", gross, "money"), quantity("MSR", msr, "rate"), quantity("benchmark B", B, "money")],
       output: quantity("basis", basis, "money"),
-      source: terms.sharingBasis === "first-dollar" ? "42 CFR 425.605(d) (first dollar once the MSR is met)" : "contract terms (beyond-corridor sharing)"
+      source:
+        terms.sharingBasis !== "first-dollar"
+          ? "contract terms (beyond-corridor sharing)"
+          : reduction !== undefined
+            ? "42 CFR 425.605(d)(1)(i)–(v)(B)(1) (first dollar, as provided in 425.605(h))"
+            : "42 CFR 425.605(d) (first dollar once the MSR is met)"
     })
   )
   if (!input.meetsQualityStandard) {
@@ -70,12 +76,13 @@ export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: D
     const savings = sharedSavingsExact({
       shared: shared.amount,
       qualityMultiplier: input.qualityMultiplier,
+      ...(reduction !== undefined ? { reduction } : {}),
       sequestration: terms.sequestration,
       cap: terms.savingsCap,
       benchmark: B
     })
-    const { afterQuality, afterSequestration } = savings
-    sharingRate = shared.rate.mul(input.qualityMultiplier)
+    const { afterQuality, afterReduction, afterSequestration } = savings
+    sharingRate = shared.rate.mul(input.qualityMultiplier).mul(reduction ?? 1)
     steps.push(
       derive({
         rule: "settlement.savings.quality",
@@ -84,15 +91,28 @@ export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: D
         inputs: [quantity("shared", shared.amount, "money"), quantity("quality multiplier", input.qualityMultiplier, "factor")],
         output: quantity("after quality", afterQuality, "money"),
         source: "42 CFR 425.605(d)(1), 425.512 (alternative quality standard: rate × quality score; docs/model.md §9.8)",
-        notes: [`final sharing rate ${pct(sharingRate)}`]
+        notes: [`${reduction !== undefined ? "sharing rate before the reduction" : "final sharing rate"} ${pct(shared.rate.mul(input.qualityMultiplier))}`]
       })
     )
+    if (reduction !== undefined) {
+      steps.push(
+        derive({
+          rule: "settlement.savings.reduced",
+          label: "Shared savings at the reduced rate below the MSR",
+          formula: "after reduction = after quality × reduction factor",
+          inputs: [quantity("after quality", afterQuality, "money"), quantity("reduction factor", reduction, "factor")],
+          output: quantity("after reduction", afterReduction, "money"),
+          source: "42 CFR 425.605(h)(2) (final sharing rate one-half the applicable percentage of 425.605(d)(1)(i)–(v)(A)(4))",
+          notes: [`final sharing rate ${pct(sharingRate)}`]
+        })
+      )
+    }
     steps.push(
       derive({
         rule: "settlement.savings.sequestration",
         label: "Shared savings after sequestration",
-        formula: "after sequestration = after quality × (1 − sequestration)",
-        inputs: [quantity("after quality", afterQuality, "money"), quantity("sequestration", terms.sequestration, "rate")],
+        formula: reduction !== undefined ? "after sequestration = after reduction × (1 − sequestration)" : "after sequestration = after quality × (1 − sequestration)",
+        inputs: [quantity(reduction !== undefined ? "after reduction" : "after quality", afterReduction, "money"), quantity("sequestration", terms.sequestration, "rate")],
         output: quantity("after sequestration", afterSequestration, "money"),
         source: "Balanced Budget and Emergency Deficit Control Act §251A (2 % Medicare sequestration); applied before the cap as the CMS PUF shows (docs/model.md §9.9)"
       })

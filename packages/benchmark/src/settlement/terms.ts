@@ -40,6 +40,18 @@ export interface LossLimit {
   readonly shareOfRevenue?: Decimal
 }
 
+/**
+ * MSSP's reduced shared savings (42 CFR 425.605(h), BASIC track, agreement periods from 2024, low
+ * revenue ACOs): a year whose spending is below the benchmark but not by the MSR still shares
+ * savings, at `factor` × the final sharing rate (one-half), when the year has at least
+ * `minAssigned` assigned beneficiaries (5,000) and the quality standard or its alternative is met.
+ * Giving the term asserts the agreement conditions (low revenue, 2024+ start) the scenario cannot.
+ */
+export interface ReducedBelowMsr {
+  readonly factor: Decimal
+  readonly minAssigned: Decimal
+}
+
 /** Everything settle() needs to know about a contract's sharing terms. */
 export interface SettlementTerms {
   /** Name shown in reports: "MSSP ENHANCED", "AQC-style tiered". */
@@ -56,4 +68,6 @@ export interface SettlementTerms {
   readonly sequestration: Decimal
   readonly lossRate?: LossRate
   readonly lossLimit?: LossLimit
+  /** Savings below the MSR shared at a reduced rate (MSSP 425.605(h)); absent: nothing below the MSR. First-dollar terms only. */
+  readonly reducedBelowMsr?: ReducedBelowMsr
 }

@@ -1,6 +1,6 @@
 import { dec } from "../decimal.js"
 import { invalid } from "../errors.js"
-import type { CorridorRate, SettlementTerms } from "./terms.js"
+import type { CorridorRate, ReducedBelowMsr, SettlementTerms } from "./terms.js"
 
 /** MSSP participation options since July 2019 (42 CFR 425.600, 425.605, 425.610). */
 export type MsspTrack = "basic-a" | "basic-b" | "basic-c" | "basic-d" | "basic-e" | "enhanced"
@@ -21,6 +21,14 @@ export const MSSP_FIXED_CORRIDOR_ELECTIONS = [dec(0), dec("0.005"), dec("0.01"),
 
 /** 2 % Medicare sequestration, applied to shared savings before the cap (docs/model.md §9.8–§9.9, verified on CMS PUF data). */
 export const MSSP_SEQUESTRATION = dec("0.02")
+
+/**
+ * 42 CFR 425.605(h): a BASIC track ACO in an agreement period from 2024 that is low revenue and has
+ * at least 5,000 assigned beneficiaries shares savings below its MSR at one-half the final sharing
+ * rate. Not part of the presets: whether the ACO is low revenue and when its agreement began are
+ * facts about the ACO the terms assert by carrying this.
+ */
+export const MSSP_REDUCED_SHARED_SAVINGS: ReducedBelowMsr = { factor: dec("0.5"), minAssigned: dec(5000) }
 
 const TRACK_NAMES: Record<MsspTrack, string> = {
   "basic-a": "MSSP BASIC Level A",

@@ -100,6 +100,61 @@ describe("reconcilePufRow", () => {
   })
 })
 
+describe("reconcilePufRow: reduced shared savings (42 CFR 425.605(h)) from the columns that determine it", () => {
+  // Synthetic PY2024 row: BASIC B, 12,000 assigned → MSR 3.0 − 0.3 × 2,000/4,999 = 2.879976 % (printed 2.88);
+  // 2 % below a $100M benchmark; low revenue, agreement from 2024, quality standard met.
+  const reducedRow = {
+    ACO_ID: "X9001", ACO_Name: "Synthetic Reduced ACO", Current_Track: "B", Risk_Model: "One-Sided", N_AB: "12000",
+    Sav_rate: "2", MinSavPerc: "2.88", BnchmkMinExp: "2000000", GenSaveLoss: "2000000", DisAdj: "0", EarnSaveLoss: "392000",
+    Met_QPS: "1", Met_AltQPS: "-", QualScore: "80", ABtotBnchmk: "100000000", ABtotExp: "98000000", FinalShareRate: "20",
+    FinalLossRate: "-", Impact_Mid_Year_Termination: "0", ReducedSS: "1", Rev_Exp_Cat: "Low Revenue", Current_Start_Date: "01/01/2024"
+  }
+
+  it("re-settles a ReducedSS row by the rule: 2,000,000 × ½ × 40 % × 98 % = 392,000", () => {
+    const r = reconcilePufRow(reducedRow)
+    expect(r.layout).toBe("PY2024")
+    expect(r.paths).toEqual(["reduced-shared-savings"])
+    expect(r.computedEarned?.toFixed()).toBe("392000")
+    expect([r.withinDollar, r.outcome, r.reportedOutcome, r.shareRateMatches]).toEqual([true, "savings", "savings", true])
+    expect(r.settlement?.value.reducedBelowMsr).toBe(true)
+    expect(r.explanation).toMatch(/below the MSR at the reduced rate of 425\.605\(h\)/)
+    expect(r.reducedSharedSavings?.consistent).toBe(true)
+  })
+
+  it("counts CMS's reduced savings paid as savings even when GenSaveLoss prints 0", () => {
+    const r = reconcilePufRow({ ...reducedRow, GenSaveLoss: "0" })
+    expect([r.withinDollar, r.reportedOutcome]).toEqual([true, "savings"])
+  })
+
+  it("does not reproduce a ReducedSS row the columns make ineligible, and says which column", () => {
+    const r = reconcilePufRow({ ...reducedRow, Rev_Exp_Cat: "High Revenue" })
+    expect(r.computedEarned?.toFixed()).toBe("0")
+    expect(r.gap?.kind).toBe("reduced-shared-savings")
+    expect(r.gap?.reason).toMatch(/not low revenue \(Rev_Exp_Cat "High Revenue"\)/)
+  })
+
+  it("tests the rule on rows CMS did not flag: an eligible row below the MSR that CMS paid nothing is not reproduced", () => {
+    const r = reconcilePufRow({ ...reducedRow, ReducedSS: "0", GenSaveLoss: "0", EarnSaveLoss: "0", FinalShareRate: "40" })
+    // The rule pays 392,000 where CMS paid 0: honest disagreement, not a reproduction.
+    expect(r.computedEarned?.toFixed()).toBe("392000")
+    expect(r.withinDollar).toBe(false)
+    expect(r.gap?.kind).toBe("unexplained")
+  })
+
+  it("takes a condition whose column the file lacks from ReducedSS, and says so", () => {
+    const { Rev_Exp_Cat: _r, Current_Start_Date: _d, ...row } = reducedRow
+    const r = reconcilePufRow(row)
+    expect(r.withinDollar).toBe(true)
+    expect(r.explanation).toMatch(/425\.605\(h\) eligibility: low revenue and an agreement period from 2024 not in the file, taken from ReducedSS = 1/)
+  })
+
+  it("never applies 425.605(h) to ENHANCED, a BASIC track rule", () => {
+    const r = reconcilePufRow({ ...reducedRow, Current_Track: "EN", Risk_Model: "Two-Sided", MinSavPerc: "2", FinalLossRate: "40", FinalShareRate: "37.5", EarnSaveLoss: "735000" })
+    expect(r.settlement?.value.reducedBelowMsr).toBe(false)
+    expect(r.explanation).toMatch(/ReducedSS = 1 on an ENHANCED row/)
+  })
+})
+
 describe("summarizePufReconciliation", () => {
   it("counts outcomes, matches and misses", () => {
     const s = summarizePufReconciliation([A1247, A5293, A1070].map(reconcilePufRow))

@@ -1,10 +1,15 @@
 import { readFile } from "node:fs/promises"
 import {
+  checkPufBenchmarkRow,
   detectPufLayout,
   InvalidArgument,
+  pufBenchmarkColumns,
   reconcilePufRowIn,
+  summarizePufBenchmark,
   summarizePufReconciliation,
+  type PufBenchmarkColumns,
   type PufLayout,
+  type PufRowBenchmark,
   type PufRowReconciliation
 } from "@pbpsim/benchmark"
 import { parse } from "csv-parse/sync"
@@ -23,6 +28,8 @@ interface TableRow {
 
 interface Table {
   readonly layout: PufLayout
+  /** Where the benchmark-side columns are (pufBenchmark.ts). */
+  readonly benchmarkColumns: PufBenchmarkColumns
   readonly rows: ReadonlyArray<TableRow>
 }
 
@@ -69,30 +76,34 @@ const readTable = (file: string) =>
       rows.push({ line: info.lines, row: Object.fromEntries(header.map((h, i) => [h, fields[i]!])) })
     }
     if (problems.length > 0) return yield* Effect.fail(new UserError({ message: problems.join("\n") }))
-    return { layout, rows } satisfies Table
+    return { layout, benchmarkColumns: pufBenchmarkColumns(header), rows } satisfies Table
   })
 
-/** Re-settle every row; every malformed row is reported together, with its line. */
+/** Re-settle every row and check its benchmark figures; every malformed row is reported together, with its line. */
 const reconcileAll = (file: string, table: Table) => {
   const rows: Array<PufRowReconciliation> = []
+  const benchmark: Array<PufRowBenchmark> = []
   const problems: Array<string> = []
   for (const { line, row } of table.rows) {
-    try {
-      rows.push(reconcilePufRowIn(row, table.layout))
-    } catch (e) {
-      if (!(e instanceof InvalidArgument)) throw e
-      problems.push(`${file}: line ${line}: ${e.message}`)
+    for (const step of [() => rows.push(reconcilePufRowIn(row, table.layout)), () => benchmark.push(checkPufBenchmarkRow(row, table.benchmarkColumns))]) {
+      try {
+        step()
+      } catch (e) {
+        if (!(e instanceof InvalidArgument)) throw e
+        problems.push(`${file}: line ${line}: ${e.message}`)
+      }
     }
   }
-  return problems.length > 0 ? Effect.fail(new UserError({ message: problems.join("\n") })) : Effect.succeed(rows)
+  return problems.length > 0 ? Effect.fail(new UserError({ message: problems.join("\n") })) : Effect.succeed({ rows, benchmark })
 }
 
 /** reconcile: re-settle every ACO of a CMS results file and report computed vs reported figures. */
 export const reconcileAction = (args: { readonly file: string; readonly format: Format; readonly width: number; readonly out: string | undefined }) =>
   Effect.gen(function* () {
     const table = yield* readTable(args.file)
-    const rows = yield* reconcileAll(args.file, table)
-    const summary = summarizePufReconciliation(rows, table.layout)
+    const { rows, benchmark } = yield* reconcileAll(args.file, table)
+    // Benchmark-side parity (CMS's benchmark figures against the file's own columns) is its own section of the summary.
+    const summary = summarizePufReconciliation(rows, table.layout, summarizePufBenchmark(benchmark, table.benchmarkColumns))
     const text = reconcileReport({ file: args.file, engineVersion: ENGINE_VERSION, rows, summary }, args.format, args.width)
     yield* writeOutput(text, args.out)
   })

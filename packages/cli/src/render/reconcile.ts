@@ -1,4 +1,11 @@
-import { formatFixed, type PufPathSummary, type PufReconciliationSummary, type PufRowReconciliation } from "@pbpsim/benchmark"
+import {
+  formatFixed,
+  type PufBenchmarkCheckSummary,
+  type PufBenchmarkSummary,
+  type PufPathSummary,
+  type PufReconciliationSummary,
+  type PufRowReconciliation
+} from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { Format } from "../options.js"
 import { wrapText } from "../text.js"
@@ -63,6 +70,45 @@ const pathLine = (p: PufPathSummary): string => {
   return `  ${p.label}: ${p.rows} row${p.rows === 1 ? "" : "s"}, ${p.reproduced} reproduced to the dollar${[...gaps, ...check].map((t) => `; ${t}`).join("")} — ${p.rule}`
 }
 
+const plural = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`
+
+/** One line per benchmark-side check: compared checks as matching of checked, derived ones as where the cap binds. */
+const benchmarkCheckLine = (c: PufBenchmarkCheckSummary): string => {
+  if (!c.inFile) return `  ${c.label}: not in this layout (no ${c.missingColumns.join(", ")}) — ${c.rule}`
+  const k = c.counts
+  const aside = [
+    ...(k["not-printed"] > 0 ? [`${plural(k["not-printed"], "row")} with a cell not printed (suppressed "*" or "-")`] : []),
+    ...(k["not-applicable"] > 0 ? [`${plural(k["not-applicable"], "row")} on other agreement rules`] : [])
+  ]
+  const tail = aside.map((t) => `; ${t}`).join("")
+  if (c.kind === "compared") {
+    if (c.checked === 0) return `  ${c.label}: not exercised (no row has every cell printed)${tail} — ${c.rule}`
+    return `  ${c.label}: ${plural(c.checked, "row")} checked, ${k.match} ${c.matchLabel}, ${k.off} off${tail} — ${c.rule}`
+  }
+  const byType = c.byType
+    ? ` (by type, binds / within / undetermined / not printed: ${Object.entries(c.byType)
+        .map(([t, b]) => `${t} ${b.binds}/${b.within}/${b.undetermined}/${b["not-printed"]}`)
+        .join(", ")})`
+    : ""
+  const onRule = c.checked + k["not-printed"]
+  const other = k["not-applicable"] > 0 ? `; ${plural(k["not-applicable"], "row")} on other agreement rules` : ""
+  if (onRule === 0) return `  ${c.label}: not exercised (no row on this rule)${other} — ${c.rule}`
+  return (
+    `  ${c.label}: ${plural(onRule, "row")} on this rule, nothing printed to compare (CMS does not print the capped ratio): ` +
+    `the cap binds on ${k.binds}, on no type ${k.within}, undetermined at printed precision ${k.undetermined}, ` +
+    `a score not printed and no printed type above the cap ${k["not-printed"]}${other}${byType} — ${c.rule}`
+  )
+}
+
+const benchmarkLines = (b: PufBenchmarkSummary): ReadonlyArray<string> => [
+  "benchmark-side parity (CMS's benchmark figures against the file's own columns; compared checks allow the rounding of the printed figures):",
+  ...b.checks.map(benchmarkCheckLine),
+  ...(b.duplicated.length ? [`  columns appearing more than once, not read: ${b.duplicated.join(", ")}`] : []),
+  ...b.checks.flatMap((c) => c.off.map((o) => `  off: ${o.acoId} (${c.label}): ${o.detail}`)),
+  "benchmark figures public data cannot reproduce:",
+  ...b.limits.map((l) => `  ${l.figure}: ${l.why}`)
+]
+
 const summaryLines = (s: PufReconciliationSummary): ReadonlyArray<string> => [
   ...(s.layout
     ? [
@@ -82,7 +128,8 @@ const summaryLines = (s: PufReconciliationSummary): ReadonlyArray<string> => [
     (s.lossExplainedByRevenueLimit > 0 ? ` (${s.lossExplainedByRevenueLimit} more explained by a revenue-based loss limit; the file has no revenue column)` : ""),
   `outcome (savings / loss / none) as reported: ${s.outcomeMatches} of ${s.rows}`,
   `rows off: ${s.misses.length}`,
-  ...s.misses.map((m) => `  ${m.acoId} (${m.outcome}${m.difference !== undefined ? `, ${usd(m.difference)}` : ""}): ${m.explanation}`)
+  ...s.misses.map((m) => `  ${m.acoId} (${m.outcome}${m.difference !== undefined ? `, ${usd(m.difference)}` : ""}): ${m.explanation}`),
+  ...(s.benchmark ? benchmarkLines(s.benchmark) : [])
 ]
 
 export const reconcileReport = (input: ReconcileInput, format: Format, width: number = TABLE_WIDTH): string => {

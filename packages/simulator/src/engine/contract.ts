@@ -256,6 +256,9 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
   let reference: Reference | undefined
   let periodStart = 1
   let credit: Explained<Decimal> | undefined
+  // Advance investment payments not yet recouped, carried from year to year (42 CFR 425.630(g)(1)).
+  const advances = model.terms.some((t) => t.advanceInvestment !== undefined)
+  let advanceOutstanding = ZERO
   for (let k = 1; k <= model.years; k++) {
     const year = model.startYear + k - 1
     const source = rebaseSource(model, k, year)
@@ -331,8 +334,11 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       qualityScore: quality.score,
       qualityMultiplier: quality.savingsMultiplier,
       meetsQualityStandard: quality.meetsStandard,
-      ...(terms.revenue === undefined ? {} : { revenue: terms.revenue })
+      ...(terms.revenue === undefined ? {} : { revenue: terms.revenue }),
+      ...(quality.derivation ? { qualityDerivation: quality.derivation } : {}),
+      ...(advances ? { advance: { received: terms.advanceInvestment ?? ZERO, outstanding: advanceOutstanding } } : {})
     })
+    if (settlement.value.advance) advanceOutstanding = settlement.value.advance.balance
     const counterfactual = realised.counterfactualPmpm.get(model.provider)?.[k - 1]
     results.push({
       contractYear: k,

@@ -1,4 +1,4 @@
-import { dec, derive, exactText, explained, formatFixed, quantity, ZERO, type Derivation, type Explained } from "@pbpsim/benchmark"
+import { dec, derive, exactText, explained, formatFixed, quantity, ZERO, type Derivation, type Explained, type Settlement } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ContractModel } from "../model.js"
 import { runContract, type ContractResult } from "./contract.js"
@@ -130,8 +130,10 @@ const cliffAt = (probe: Probe, threshold: CliffThreshold, index: number, d: Deci
   const above = probe.at(d.add(EDGE_SIDE_PMPM))
   const yearBelow = below.years[index]!
   const yearAbove = above.years[index]!
-  const outcomeBelow = yearBelow.settlement.value.outcome
-  const outcomeAbove = yearAbove.settlement.value.outcome
+  // Below the MSR, reduced shared savings (425.605(h)) keep the outcome "savings" on both sides; the rate still jumps.
+  const sideOf = (s: Settlement): string => (s.reducedBelowMsr ? "reduced savings" : s.outcome)
+  const outcomeBelow = sideOf(yearBelow.settlement.value)
+  const outcomeAbove = sideOf(yearAbove.settlement.value)
   if (outcomeBelow === outcomeAbove) return undefined
   const jump = below.totals.providerNet.sub(above.totals.providerNet)
   if (jump.abs().lt(HALF_CENT)) return undefined

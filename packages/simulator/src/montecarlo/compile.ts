@@ -251,7 +251,8 @@ const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSe
     creditYears: credit?.years ?? 0,
     creditRule: credit?.withRegional === "higher" ? CREDIT_HIGHER : CREDIT_ADD,
     glideRestart: model.rebasing.glidePathOnRebase === "restart",
-    settlement: settlementPlan(model, realised)
+    settlement: settlementPlan(model, realised),
+    advanceReceived: Float64Array.from(model.terms, (t) => (t.advanceInvestment ? num(t.advanceInvestment) : 0))
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  advanceRecoupmentFloat,
   baselineYearFloat,
   benchmarkChainFloat,
   convergenceAdjustmentFloat,
@@ -277,6 +278,8 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
   let riskBase = 0
   let periodStart = 1
   let credit = 0
+  // Advance investment payments not yet recouped (engine/contract.ts advanceOutstanding).
+  let advance = 0
   for (let k = 1; k <= policy.years; k++) {
     const t = w.plan.startIndex + k - 1
     // Where this year's provider baseline comes from (engine/contract.ts rebaseSource).
@@ -382,7 +385,12 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
     gross[k - 1] = g
     const sharedSavings = settled[SETTLED_SAVINGS]!
     const sharedLosses = settled[SETTLED_LOSSES]!
-    const providerNet = sharedSavings - sharedLosses
+    // 425.630: the advance received this year raises the provider's net; savings repay what is outstanding first.
+    const received = policy.advanceReceived[y]!
+    advance += received
+    const recouped = advanceRecoupmentFloat(sharedSavings, advance)
+    advance -= recouped
+    const providerNet = sharedSavings - sharedLosses + received - recouped
     const o = outBase + (k - 1) * FIELD_COUNT
     out[o + F_BENCHMARK] = benchmarkPmpm
     out[o + F_ACTUAL] = expenditure / memberMonths

@@ -130,6 +130,8 @@ export interface PolicyPlan {
   readonly creditRule: number
   readonly glideRestart: boolean
   readonly settlement: SettlementPlan
+  /** Per contract year: advance investment payments received (0 for none), recouped from shared savings (42 CFR 425.630). */
+  readonly advanceReceived: Float64Array
 }
 
 /** Policies compiled for the float kernel (compileSimulation). Treat as opaque: hand it to simulatePlan and mergeStates. */

@@ -5,7 +5,7 @@ import { Either } from "effect"
 import type { YearTerms } from "../model.js"
 import type { LocatedIssue } from "./errors.js"
 import type { ScenarioBodyDocument, SettlementDocument } from "./schema.js"
-import { expandPerYear, settlementTerms, toTrendPolicy } from "./terms.js"
+import { expandPerYear, resolveQuality, settlementTerms, toTrendPolicy } from "./terms.js"
 
 /**
  * Terms by contract year (docs/terms-by-year.md): the base benchmark and settlement terms,
@@ -25,8 +25,12 @@ export const entryName = (entry: ScheduleEntryDocument): string => entry.name ??
 
 export const BASE_TERMS_NAME = "base terms"
 
-/** The year's inputs a settlement carries (not terms): they stay when an entry switches preset. */
-const SETTLEMENT_INPUTS = ["quality", "participantRevenue", "assignedBeneficiaries"] as const
+/**
+ * The year's inputs a settlement carries (not terms), and reduced shared savings, which belongs to
+ * the agreement (low revenue, a 2024+ start) rather than to a level: they stay when an entry
+ * switches preset.
+ */
+const SETTLEMENT_INPUTS = ["quality", "participantRevenue", "assignedBeneficiaries", "advanceInvestment", "reducedBelowMsr"] as const
 
 /**
  * Settlement document in force once `entries` (in order) have applied over `base`. Each field
@@ -108,6 +112,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
     let quality = body.settlement.quality
     let revenue = body.settlement.participantRevenue
     let assigned = body.settlement.assignedBeneficiaries
+    let advances = body.settlement.advanceInvestment
     for (const entry of inForce) {
       const b = entry.benchmark
       if (b?.trend !== undefined) benchmark.trend = b.trend
@@ -120,6 +125,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       if (entry.settlement?.quality !== undefined) quality = entry.settlement.quality
       if (entry.settlement?.participantRevenue !== undefined) revenue = entry.settlement.participantRevenue
       if (entry.settlement?.assignedBeneficiaries !== undefined) assigned = entry.settlement.assignedBeneficiaries
+      if (entry.settlement?.advanceInvestment !== undefined) advances = entry.settlement.advanceInvestment
     }
     const caps = benchmark.convergenceCaps
     const risk = benchmark.risk
@@ -127,6 +133,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
     const yearQuality = expandPerYear(quality, years)[index]
     const yearRevenue = revenue === undefined ? undefined : expandPerYear(revenue, years)[index]
     const yearAssigned = assigned === undefined ? undefined : expandPerYear(assigned, years)[index]
+    const yearAdvance = advances === undefined ? undefined : expandPerYear(advances, years)[index]
     const sided = benchmark.peerWeightBySide
     if (!yearQuality) throw new InvalidArgument({ rule: "scenario.settlement", field: "quality", message: `has no entry for contract year ${k}` })
     return {
@@ -151,8 +158,9 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       settlement: settlementOf(inForce),
       ...(yearRevenue === undefined ? {} : { revenue: yearRevenue }),
       ...(yearAssigned === undefined ? {} : { assignedBeneficiaries: yearAssigned }),
+      ...(yearAdvance === undefined ? {} : { advanceInvestment: yearAdvance }),
       ...(sided ? { peerWeightBySide: { belowPeers: sided.belowPeers, abovePeers: sided.abovePeers } } : {}),
-      quality: yearQuality
+      quality: resolveQuality(yearQuality)
     }
   })
 }

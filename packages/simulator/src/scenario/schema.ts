@@ -1,4 +1,4 @@
-import { ONE, ZERO } from "@pbpsim/benchmark"
+import { dec, ONE, ZERO } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { Schema } from "effect"
 import {
@@ -415,15 +415,51 @@ export const LossLimit = Schema.Struct({
   shareOfRevenue: optional(NonNegative, "Losses at most this share of ACO participant revenue.")
 }).annotations(label("a loss limit { shareOfBenchmark, shareOfRevenue }"))
 
-export const Quality = Schema.Struct({
-  score: withDefault(Share, "Quality score in [0, 1]; drives quality-linked loss rates. Default 1.", () => ONE),
-  savingsMultiplier: withDefault(
+export const HealthEquity = Schema.Struct({
+  measurePerformanceScaler: required(
+    NonNegative,
+    "Measure performance scaler: over the APP measure set, 4, 2 or 0 for each measure on which the ACO is in the top, middle or bottom third of ACO performers (0 for a measure not scored), summed (42 CFR 425.512(b)(3)(i)–(iii))."
+  ),
+  underservedProportion: required(
     Share,
-    "Multiplies the savings rate (1 when the standard is met in full; the score under MSSP's alternative standard). Default 1.",
+    "Underserved multiplier: the share of assigned beneficiaries who are underserved, the higher of the share in census block groups with an ADI national percentile rank of at least 85 and the share enrolled in the Part D low-income subsidy or dually eligible (425.512(b)(3)(iv)). Below 0.20: no bonus."
+  )
+}).annotations(label("a health equity adjustment { measurePerformanceScaler, underservedProportion }"))
+
+export const Quality = Schema.Struct({
+  score: withDefault(
+    Share,
+    "Quality score in [0, 1] (MSSP: the MIPS Quality performance category score, 76.63 % as 0.7663); with healthEquity, before the adjustment. Drives quality-linked loss rates and the alternative standard's sliding scale. Default 1.",
     () => ONE
   ),
-  meetsStandard: withDefault(Flag, "false: no shared savings and the failed-quality loss rate. Default true.", () => true)
-}).annotations(label("quality { score, savingsMultiplier, meetsStandard }"))
+  savingsMultiplier: optional(
+    Share,
+    "Multiplies the savings rate (1 when the standard is met in full; the score under MSSP's alternative standard). Default 1. Not with percentile or standardScore, which derive it."
+  ),
+  meetsStandard: optional(Flag, "false: no shared savings and the failed-quality loss rate. Default true. Not with percentile or standardScore, which derive it."),
+  percentile: optional(
+    Share,
+    "MSSP: the ACO's percentile rank (0.35 = 35th) of its health-equity adjusted score among all MIPS Quality performance category scores. The standard is met at standardPercentile or above (42 CFR 425.512(a)(5)(i)); derives meetsStandard and savingsMultiplier."
+  ),
+  standardScore: optional(
+    Share,
+    "MSSP: the MIPS Quality performance category score at the standard's percentile; the standard is met when the (health-equity adjusted) score is at least this. Instead of percentile; derives meetsStandard and savingsMultiplier."
+  ),
+  standardPercentile: optional(Share, "The percentile the standard requires, beside percentile: 0.40 from PY2024 (default), 0.30 for PY2021–PY2023 (425.512(a)(3)–(5))."),
+  alternativeMet: optional(
+    Flag,
+    "MSSP's alternative quality performance standard met: at least the 10th percentile on one of the four outcome measures of the APP measure set (425.512(a)(5)(ii)). When the standard is missed: the sharing rate × the adjusted score (sliding scale). Default false; with percentile or standardScore."
+  ),
+  healthEquity: optional(
+    HealthEquity,
+    "MSSP's health equity adjustment (425.512(b)), for an ACO reporting all the eCQMs/MIPS CQMs/Medicare CQMs and administering CAHPS: adds min(10, scaler × underserved) points to score, at most 100 %. Absent: none."
+  )
+}).annotations(label("quality { score, savingsMultiplier, meetsStandard } or { score, percentile | standardScore, alternativeMet, healthEquity }"))
+
+export const ReducedBelowMsr = Schema.Struct({
+  factor: withDefault(Share, "Share of the final sharing rate paid below the MSR (425.605(h)(2): one-half). Default 0.5.", () => dec("0.5")),
+  minAssigned: withDefault(NonNegative, "Fewest assigned beneficiaries of the year (assignedBeneficiaries) for it to apply (425.605(h)(1)(iii)). Default 5000.", () => dec(5000))
+}).annotations(label("reduced shared savings { factor, minAssigned }"))
 
 export const Settlement = Schema.Struct({
   preset: optional(
@@ -450,9 +486,17 @@ export const Settlement = Schema.Struct({
     perYear(NonNegative),
     "The provider's participants' total fee-for-service revenue in dollars, one value for every year or a list per contract year; what lossLimit.shareOfRevenue is a share of (MSSP BASIC C–E, 42 CFR 425.605(d)). Absent: a revenue-based limit cannot apply."
   ),
+  reducedBelowMsr: optional(
+    orNull(ReducedBelowMsr),
+    "MSSP reduced shared savings (42 CFR 425.605(h)): savings below the MSR, spending still below the benchmark, shared at factor × the sharing rate when the year has at least minAssigned assigned beneficiaries and meets the quality standard or its alternative. Give it only for a low revenue BASIC ACO in an agreement period from 2024, which the file cannot check; first-dollar sharing only. Stays when an entry switches preset. Absent or null: nothing below the MSR."
+  ),
+  advanceInvestment: optional(
+    perYear(NonNegative),
+    "Advance investment payments received in each contract year, in dollars (MSSP 42 CFR 425.630: $250,000 at the start of year 1 plus quarterly payments in years 1–2), one value for every year or a list per contract year. Added to the provider's net when received, recouped from the shared savings of that and later years until repaid. Absent: none."
+  ),
   quality: withDefault(
     perYear(Quality),
-    "Quality per contract year: one { score, savingsMultiplier, meetsStandard } for every year or a list per year. Default score 1, multiplier 1, standard met.",
+    "Quality per contract year: one { score, savingsMultiplier, meetsStandard } (or the standard's inputs { score, percentile | standardScore, alternativeMet, healthEquity }) for every year or a list per year. Default score 1, multiplier 1, standard met.",
     () => ({ score: ONE, savingsMultiplier: ONE, meetsStandard: true })
   )
 }).annotations(label("settlement terms { preset | msr, savingsRate, … }"))
@@ -478,7 +522,7 @@ export const YearSettlement = Schema.Struct({
   ...Settlement.fields,
   quality: optional(
     perYear(Quality),
-    "Quality from these years on: one { score, savingsMultiplier, meetsStandard }, or a list with one per contract year (indexed by contract year)."
+    "Quality from these years on: one { score, savingsMultiplier, meetsStandard } (or the standard's inputs), or a list with one per contract year (indexed by contract year)."
   )
 }).annotations(label("settlement terms of a schedule entry { preset?, msr?, mlr?, savingsRate?, … }"))
 

@@ -1,10 +1,10 @@
 import { Decimal } from "decimal.js"
 import { Either } from "effect"
-import { lossRateBoundProblems } from "@pbpsim/benchmark"
+import { lossRateBoundProblems, qualityInputProblems } from "@pbpsim/benchmark"
 import { type LocatedIssue, type PathSegment, located } from "./errors.js"
 import { settlementInForce } from "./schedule.js"
 import { settlementTerms } from "./terms.js"
-import type { ScenarioBodyDocument } from "./schema.js"
+import type { ScenarioBodyDocument, SettlementDocument } from "./schema.js"
 import { checkBands, checkTrend } from "./validate.js"
 
 /**
@@ -25,6 +25,15 @@ const checkYearBenchmark = (
   if (addOn && addOn.upShare.add(addOn.downShare ?? 0).gt(1)) {
     add(located([...path, "equityAddOn"], "upShare + downShare at most 1 (the two groups are parts of the same members)", `${addOn.upShare.add(addOn.downShare ?? 0).toFixed()}`))
   }
+}
+
+/** Each quality entry is given by hand or from the standard's inputs (42 CFR 425.512), not both (qualityInputProblems). */
+export const checkQuality = (path: ReadonlyArray<PathSegment>, quality: SettlementDocument["quality"] | undefined, add: (issue: LocatedIssue | undefined) => void): void => {
+  if (quality === undefined) return
+  const entries: ReadonlyArray<readonly [ReadonlyArray<PathSegment>, Exclude<SettlementDocument["quality"], ReadonlyArray<unknown>>]> = Array.isArray(quality)
+    ? quality.map((q, i) => [[...path, i], q] as const)
+    : [[path, quality as Exclude<SettlementDocument["quality"], ReadonlyArray<unknown>>]]
+  for (const [at, q] of entries) qualityInputProblems(q).forEach((p) => add(located([...at, ...p.path], p.expected, p.got)))
 }
 
 export const checkYearTerms = (body: Partial<ScenarioBodyDocument>, add: (issue: LocatedIssue | undefined) => void): void => {
@@ -76,6 +85,10 @@ export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: 
     if (contract !== undefined && Array.isArray(terms.quality) && terms.quality.length !== contract.years) {
       add(located(at("settlement", "quality"), `${contract.years} quality entries, one per contract year`, `${terms.quality.length}`))
     }
+    if (contract !== undefined && Array.isArray(terms.advanceInvestment) && terms.advanceInvestment.length !== contract.years) {
+      add(located(at("settlement", "advanceInvestment"), `${contract.years} payments, one per contract year`, `${terms.advanceInvestment.length}`))
+    }
+    checkQuality(at("settlement", "quality"), terms.quality, add)
   })
   // Terms that fail already in the base are reported there, not again at every entry.
   if (settlement === undefined || Either.isLeft(settlementTerms(settlement))) return

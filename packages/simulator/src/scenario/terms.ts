@@ -1,7 +1,25 @@
-import { type Band, type CorridorRate, InvalidArgument, type LossRate, type MsspTrack, msspTrack, ONE, type SavingsRate, type SettlementTerms, type TrendPolicy, type TrendSpec, ZERO, dec } from "@pbpsim/benchmark"
+import {
+  type Band,
+  type CorridorRate,
+  InvalidArgument,
+  type LossRate,
+  MSSP_QUALITY_STANDARD_PERCENTILE,
+  type MsspTrack,
+  healthEquityAdjustedScore,
+  msspQualityStandard,
+  msspTrack,
+  ONE,
+  type QualityStandardTest,
+  type SavingsRate,
+  type SettlementTerms,
+  type TrendPolicy,
+  type TrendSpec,
+  ZERO,
+  dec
+} from "@pbpsim/benchmark"
 import { Decimal } from "decimal.js"
 import { Either } from "effect"
-import type { EntityProjection, RebasingPolicy } from "../model.js"
+import type { EntityProjection, RebasingPolicy, YearTerms } from "../model.js"
 import { type LocatedIssue, located } from "./errors.js"
 import type { ScenarioBodyDocument, SettlementDocument, SettlementPreset, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 /**
@@ -176,17 +194,55 @@ export const settlementTerms = (doc: SettlementDocument): Either.Either<Settleme
   if (mlr === undefined && lossRate !== undefined) {
     issues.push(located(["mlr"], "a minimum loss rate, since lossRate makes the terms two-sided", doc.mlr === null ? "null" : "nothing"))
   }
+  const reducedBelowMsr = doc.reducedBelowMsr ?? undefined
+  const sharingBasis = doc.sharingBasis ?? preset?.sharingBasis ?? "first-dollar"
+  if (reducedBelowMsr !== undefined && sharingBasis !== "first-dollar") {
+    issues.push(located(["reducedBelowMsr"], "first-dollar sharing beside it (below the MSR there is no gap beyond the corridor; 425.605(h) shares from the first dollar), or null", `sharingBasis ${sharingBasis}`))
+  }
   if (issues.length > 0 || msr === undefined || savingsRate === undefined) return Either.left(issues)
   const savingsCap = doc.savingsCap === null ? undefined : (doc.savingsCap ?? preset?.savingsCap)
   return Either.right({
     name: doc.name ?? preset?.name ?? "Custom terms",
     msr,
     ...(mlr === undefined ? {} : { mlr }),
-    sharingBasis: doc.sharingBasis ?? preset?.sharingBasis ?? "first-dollar",
+    sharingBasis,
     savingsRate,
     ...(savingsCap === undefined ? {} : { savingsCap }),
     sequestration: doc.sequestration ?? preset?.sequestration ?? dec(0),
     ...(lossRate === undefined ? {} : { lossRate }),
-    ...(lossLimit === undefined ? {} : { lossLimit })
+    ...(lossLimit === undefined ? {} : { lossLimit }),
+    ...(reducedBelowMsr === undefined ? {} : { reducedBelowMsr: { factor: reducedBelowMsr.factor, minAssigned: reducedBelowMsr.minAssigned } })
   })
+}
+
+type QualityDocument = Exclude<SettlementDocument["quality"], ReadonlyArray<unknown>>
+
+/**
+ * A year's quality as settle() reads it. Given by hand (savingsMultiplier, meetsStandard; defaults
+ * 1 and met), or derived from MSSP's standard (percentile or standardScore, alternativeMet) by
+ * msspQualityStandard, with its derivation; a health equity adjustment raises the score either way.
+ * The scenario's checks (qualityInputProblems) keep the two forms apart.
+ */
+export const resolveQuality = (doc: QualityDocument): YearTerms["quality"] => {
+  const derived = doc.percentile !== undefined || doc.standardScore !== undefined
+  if (!derived && doc.healthEquity === undefined) {
+    return { score: doc.score, savingsMultiplier: doc.savingsMultiplier ?? ONE, meetsStandard: doc.meetsStandard ?? true }
+  }
+  if (!derived) {
+    // By hand with a health equity adjustment: the adjusted score; the multiplier and standard as given.
+    const adjusted = healthEquityAdjustedScore(doc.score, doc.healthEquity!)
+    return { score: adjusted.value, savingsMultiplier: doc.savingsMultiplier ?? ONE, meetsStandard: doc.meetsStandard ?? true, derivation: adjusted.derivation }
+  }
+  const standard: QualityStandardTest =
+    doc.percentile !== undefined
+      ? { kind: "percentile", percentile: doc.percentile, standardPercentile: doc.standardPercentile ?? MSSP_QUALITY_STANDARD_PERCENTILE }
+      : { kind: "score", standardScore: doc.standardScore! }
+  const determined = msspQualityStandard({
+    score: doc.score,
+    ...(doc.healthEquity ? { healthEquity: doc.healthEquity } : {}),
+    standard,
+    alternativeMet: doc.alternativeMet ?? false
+  })
+  const q = determined.value
+  return { score: q.score, savingsMultiplier: q.savingsMultiplier, meetsStandard: q.meetsStandard, derivation: determined.derivation }
 }

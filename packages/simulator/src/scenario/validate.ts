@@ -5,7 +5,7 @@ import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
 import { showActual, showList } from "./numerals.js"
 import { settlementTerms } from "./terms.js"
-import { checkNationalPerCapita, checkSchedule, checkYearTerms } from "./termChecks.js"
+import { checkNationalPerCapita, checkQuality, checkSchedule, checkYearTerms } from "./termChecks.js"
 import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 
 /**
@@ -198,6 +198,8 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
     if (contract !== undefined) add(perYearIssue(["settlement", "quality"], settlement.quality, contract.years, "quality entries"))
     if (contract !== undefined) add(perYearIssue(["settlement", "participantRevenue"], settlement.participantRevenue, contract.years, "revenues"))
     if (contract !== undefined) add(perYearIssue(["settlement", "assignedBeneficiaries"], settlement.assignedBeneficiaries, contract.years, "counts"))
+    if (contract !== undefined) add(perYearIssue(["settlement", "advanceInvestment"], settlement.advanceInvestment, contract.years, "payments"))
+    checkQuality(["settlement", "quality"], settlement.quality, add)
   }
 
   // schedule: entries in order within the contract, terms that resolve in every year

@@ -160,3 +160,45 @@ describe("MSSP benchmark inputs", () => {
     expect(pmpms(above)[0]).toBe("522.44")
   })
 })
+
+describe("PY2024 MSSP settlement rules in the contract", () => {
+  it("carries advance investment payments from year to year and recoups them from later savings (42 CFR 425.630(g))", () => {
+    // flatHalf (50 %, no corridor) on makeModel; provider cost 10 % over counterfactual in year 1, 10 % under after.
+    // Benchmarks 424.32, 441.29, 458.94, 477.30; counterfactual 416, 432.64, 449.9456, 467.943424; 120,000 MM.
+    //   Year 1: actual 457.6, gross (424.32 − 457.6) × 120,000 = −3,993,600 → loss 1,996,800.
+    //   Year 2: actual 389.376, gross 51.914 × 120,000 = 6,229,680 → savings 3,114,840.
+    //   Year 3: actual 404.95104, gross 53.98896 × 120,000 = 6,478,675.2 → savings 3,239,337.6.
+    //   Year 4: actual 421.1490816, gross 56.1509184 × 120,000 = 6,738,110.208 → savings 3,369,055.104.
+    // Advances 2,000,000 in years 1 and 2:
+    //   Year 1: nothing recouped (no savings), 2,000,000 carried; net −1,996,800 + 2,000,000 = 3,200.
+    //   Year 2: outstanding 4,000,000, recouped all 3,114,840, 885,160 carried; net 3,114,840 + 2,000,000 − 3,114,840 = 2,000,000.
+    //   Year 3: recouped 885,160, repaid; net 3,239,337.6 − 885,160 = 2,354,177.6.
+    //   Year 4: nothing outstanding; net 3,369,055.104.
+    const base = makeModel({ providerSavings: ["-0.1", "0.1", "0.1", "0.1"] })
+    const model = { ...base, terms: base.terms.map((t, i) => ({ ...t, advanceInvestment: dec(i < 2 ? "2000000" : "0") })) }
+    const result = runContract(model, projectExperience(model))
+    const years = result.years.map((y) => y.settlement.value)
+    expect(years.map((s) => s.advance!.recouped.toFixed())).toEqual(["0", "3114840", "885160", "0"])
+    expect(years.map((s) => s.advance!.balance.toFixed())).toEqual(["2000000", "885160", "0", "0"])
+    expect(years.map((s) => s.providerNet.toFixed())).toEqual(["3200", "2000000", "2354177.6", "3369055.104"])
+    // Σ earned − Σ owed + Σ received − Σ recouped = 9,723,232.704 − 1,996,800 + 4,000,000 − 4,000,000.
+    expect(result.totals.providerNet.toFixed()).toBe("7726432.704")
+    expect(result.totals.payerNet.add(result.totals.providerNet).eq(result.totals.gross)).toBe(true)
+    expect(findStep(result.years[1]!.settlement.derivation, "settlement.advance")?.notes[0]).toBe("all 3114840.00 of the savings applied to the advance, 885160.00 carried forward")
+  })
+
+  it("finds the cliff at the MSR when savings below it are shared at the reduced rate (425.605(h))", () => {
+    // A 2 % MSR with 425.605(h) at half of flatHalf's 50 %: 25 % below the MSR, 50 % at it.
+    const terms = { ...flatHalf, msr: { kind: "fixed" as const, rate: dec("0.02") }, mlr: { kind: "fixed" as const, rate: dec("0.02") }, reducedBelowMsr: { factor: dec("0.5"), minAssigned: dec(5_000) } }
+    const model = makeModel({ years: 1, schedule: [{ fromYear: 1, name: "reduced", settlement: terms }] })
+    const run = runPolicy(model)
+    const s = run.result.years[0]!.settlement.value
+    // Benchmark 424.32, actual 416: gross 8.32 × 120,000 = 998,400 (1.96 % < 2 %) → 998,400 × 25 % = 249,600.
+    expect([s.outcome, s.reducedBelowMsr, s.sharedSavings.toFixed()]).toEqual(["savings", true, "249600"])
+    // The edge: 2 % × 424.32 = 8.4864 PMPM of savings, 0.1664 PMPM below the actual cost; there gross = 1,018,368,
+    // and crossing it doubles the rate: 1,018,368 × (50 % − 25 %) = 254,592 gained.
+    const cliff = run.incentivePower[0]!.cliffs.find((c) => c.threshold === "MSR")
+    expect(cliff?.distancePmpm.toFixed(4)).toBe("-0.1664")
+    expect(cliff?.jump.toFixed(0)).toBe("254592")
+  })
+})

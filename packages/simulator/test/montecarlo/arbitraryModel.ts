@@ -7,7 +7,8 @@ import type { ContractModel, ExperienceRecord, Rebasing, YearTerms } from "@pbps
  * with 2022–2024 history, 2–5 contract years, and every rule the engine has switched on or off
  * at random (rebasing kinds, peer refresh, glide path restart, observed/blended trends with
  * guard rails, convergence and risk caps, discounts, rounding modes, savings credit, corridors,
- * MSSP's variable MSR, bands, quality-linked loss rates, caps and limits).
+ * MSSP's variable MSR, bands, quality-linked loss rates, caps and limits, reduced shared savings
+ * below the MSR, advance investment payments recouped from later savings).
  */
 
 const decimal = (lo: number, hi: number, places = 4) =>
@@ -79,15 +80,19 @@ const settlement = (largeEnoughForMssp: boolean): fc.Arbitrary<SettlementTerms> 
       savingsCap: fc.option(orZero(0.02, 0.2), { nil: undefined }),
       sequestration: fc.constantFrom(dec(0), dec("0.02")),
       lossRate,
-      lossLimit: fc.option(orZero(0.01, 0.15), { nil: undefined })
+      lossLimit: fc.option(orZero(0.01, 0.15), { nil: undefined }),
+      // 425.605(h): the minimum on either side of the 500–20,000 assigned members a year has.
+      reduced: fc.option(fc.record({ factor: orZero(0.3, 1, 2), minAssigned: fc.integer({ min: 0, max: 15_000 }) }), { nil: undefined })
     })
     .map((r) => ({
       name: "random terms",
-      msr: r.msr,
+      // With reduced shared savings a fixed MSR up to 15 %, so that savings often fall below it.
+      msr: r.reduced && r.firstDollar && r.msr.kind === "fixed" ? { kind: "fixed" as const, rate: r.msr.rate.mul(5) } : r.msr,
       sharingBasis: r.firstDollar ? "first-dollar" : "beyond-corridor",
       savingsRate: r.savingsRate,
       sequestration: r.sequestration,
       ...(r.savingsCap ? { savingsCap: r.savingsCap } : {}),
+      ...(r.reduced && r.firstDollar ? { reducedBelowMsr: { factor: r.reduced.factor, minAssigned: dec(r.reduced.minAssigned) } } : {}),
       ...(r.twoSided
         ? { mlr: { kind: "fixed" as const, rate: r.mlr }, lossRate: r.lossRate, ...(r.lossLimit ? { lossLimit: { shareOfBenchmark: r.lossLimit } } : {}) }
         : {})
@@ -143,6 +148,8 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
     ),
     restart: fc.boolean(),
     quality: fc.array(fc.record({ score: decimal(0, 1, 2), multiplier: decimal(0.5, 1, 2), meets: fc.boolean() }), { minLength: 5, maxLength: 5 }),
+    /** Advance investment payments received per contract year (425.630), or none at all. */
+    advances: fc.option(fc.array(orZero(0, 3_000_000, 2), { minLength: 5, maxLength: 5 }), { nil: undefined }),
     marketTrend: fc.array(decimal(-0.02, 0.08), { minLength: 5, maxLength: 5 }),
     savings: fc.array(decimal(-0.05, 0.1), { minLength: 20, maxLength: 20 }),
     memberGrowth: fc.array(decimal(-0.05, 0.05), { minLength: 4, maxLength: 4 }),
@@ -203,7 +210,8 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
           ...(later && r.laterWeight ? { providerWeight: r.laterWeight } : {}),
           discount: r.discount[i]!,
           settlement: later ? laterTerms : terms,
-          quality: { score: q.score, savingsMultiplier: q.multiplier, meetsStandard: q.meets }
+          quality: { score: q.score, savingsMultiplier: q.multiplier, meetsStandard: q.meets },
+          ...(r.advances ? { advanceInvestment: r.advances[i]! } : {})
         }
       }),
       rounding: r.rounding,

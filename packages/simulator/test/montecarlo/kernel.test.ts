@@ -6,7 +6,7 @@ import { dec, type ExperienceCell } from "@pbpsim/benchmark"
 import { OUTCOME_CODE } from "@pbpsim/benchmark/compute"
 import type { RealisedExperience } from "../../src/engine/realised.js"
 import { kernelScratch, runTrial, type KernelScratch } from "../../src/montecarlo/kernel.js"
-import { drawLength, FIELD_COUNT, F_OUTCOME, type SimulationPlan } from "../../src/montecarlo/plan.js"
+import { drawLength, FIELD_COUNT, F_OUTCOME, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "../../src/montecarlo/plan.js"
 import { arbitraryModel } from "./arbitraryModel.js"
 import { makeModel } from "../engine/model.js"
 
@@ -110,6 +110,26 @@ describe("runTrial", () => {
     expect(scratch.out[plan.years * FIELD_COUNT + F_OUTCOME]).toBe(OUTCOME_CODE["savings not paid"])
     expect(runContract(failed, projectExperience(failed)).years[0]!.settlement.value.settled).toBe("savings not paid")
     compareWithExact([base, failed])
+  })
+
+  it("recoups advance investment payments and shares below the MSR at the reduced rate, as the exact engine does", () => {
+    // engine/contract.test.ts works the same contract by hand: provider nets 3,200, 2,000,000, 2,354,177.6, 3,369,055.104.
+    const base = makeModel({ providerSavings: ["-0.1", "0.1", "0.1", "0.1"] })
+    const advances: ContractModel = { ...base, terms: base.terms.map((t, i) => ({ ...t, advanceInvestment: dec(i < 2 ? "2000000" : "0") })) }
+    const plan = compileSimulation([advances])
+    const scratch = kernelScratch(plan)
+    runTrial(scratch, new Float64Array(drawLength(plan)))
+    const providerNets = [0, 1, 2, 3].map((k) => scratch.out[k * FIELD_COUNT + F_PROVIDER]!)
+    ;[3200, 2_000_000, 2_354_177.6, 3_369_055.104].forEach((net, k) => expect(Math.abs(providerNets[k]! - net)).toBeLessThan(1e-6))
+    // 1.96 % savings under a 2 % MSR, shared at half of 50 % (425.605(h)): 998,400 × 25 % = 249,600 paid.
+    const terms = { ...base.terms[0]!.settlement, msr: { kind: "fixed" as const, rate: dec("0.02") }, mlr: { kind: "fixed" as const, rate: dec("0.02") }, reducedBelowMsr: { factor: dec("0.5"), minAssigned: dec(5_000) } }
+    const reduced = makeModel({ years: 1, schedule: [{ fromYear: 1, name: "reduced", settlement: terms }] })
+    const reducedPlan = compileSimulation([reduced])
+    const reducedScratch = kernelScratch(reducedPlan)
+    runTrial(reducedScratch, new Float64Array(drawLength(reducedPlan)))
+    expect(reducedScratch.out[F_SAVINGS]).toBeCloseTo(249_600, 6)
+    expect(reducedScratch.out[F_OUTCOME]).toBe(OUTCOME_CODE["savings paid"])
+    compareWithExact([advances, reduced])
   })
 
   it("with zero draws, year 1 of the engine test model is 50/50 of the baselines trended one year: $450.84", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { parseScenario, resolvePolicy } from "@pbpsim/simulator"
+import { findStep } from "@pbpsim/benchmark"
+import { decodeScenario, parseScenario, resolvePolicy, runPolicy } from "@pbpsim/simulator"
+import { Either } from "effect"
 
 /** A small scenario: provider A and peer B, one baseline year, a four-year contract; `extra` is appended YAML. */
 const scenario = (benchmark: string, settlement: string, schedule = "") =>
@@ -86,5 +88,66 @@ describe("yearTerms", () => {
     )
     expect(resolvePolicy(s, "with").terms.map((t) => t.name)).toEqual(["base terms", "later", "later"])
     expect(resolvePolicy(s, "without").terms.map((t) => t.name)).toEqual(["base terms", "base terms", "base terms"])
+  })
+
+  it("derives the quality standard from its inputs (42 CFR 425.512): 70.63 % + 6 bonus points at the 35th percentile, alternative met", async () => {
+    // Years 1–2: health equity 12 × 0.5 = 6 points → 76.63 %; 35th < 40th percentile, alternative met → multiplier 0.7663.
+    // Year 3: the 45th percentile meets the standard → 1. Year 4: 20th, no alternative → failed.
+    const q = (percentile: string, alternative: boolean) =>
+      `{ score: "0.7063", percentile: "${percentile}", alternativeMet: ${alternative}, healthEquity: { measurePerformanceScaler: 12, underservedProportion: "0.5" } }`
+    const s = await scenario(`{ ${trend} }`, `{ preset: mssp-basic-c, quality: [${q("0.35", true)}, ${q("0.35", true)}, ${q("0.45", false)}, ${q("0.2", false)}] }`)
+    const quality = resolvePolicy(s, "p").terms.map((t) => t.quality)
+    expect(quality.map((x) => [x.score.toFixed(), x.savingsMultiplier.toFixed(), x.meetsStandard])).toEqual([
+      ["0.7663", "0.7663", true],
+      ["0.7663", "0.7663", true],
+      ["0.7663", "1", true],
+      ["0.7663", "0", false]
+    ])
+    // The settlement explains where the multiplier came from.
+    const year1 = runPolicy(resolvePolicy(s, "p")).result.years[0]!.settlement.derivation
+    expect(findStep(year1, "settlement.quality.standard")?.notes).toEqual([
+      "percentile rank 35 % < the standard's 40 %",
+      "alternative quality performance standard met: the sharing rate × the adjusted score 76.63 %"
+    ])
+  })
+
+  it("keeps the hand-given form as it was, and refuses both forms at once", async () => {
+    const hand = await scenario(`{ ${trend} }`, '{ preset: mssp-basic-c, quality: { score: "0.9", savingsMultiplier: "0.9" } }')
+    const q = resolvePolicy(hand, "p").terms[0]!.quality
+    expect([q.score.toFixed(), q.savingsMultiplier.toFixed(), q.meetsStandard, q.derivation]).toEqual(["0.9", "0.9", true, undefined])
+    const both = decodeScenario(
+      [
+        "name: both",
+        "market: { entities: [{ id: A }, { id: B }] }",
+        "experience:",
+        '  - { entity: A, year: 2024, memberMonths: 120000, cost: "60000000.00" }',
+        '  - { entity: B, year: 2024, memberMonths: 240000, cost: "126000000.00" }',
+        'contract: { provider: A, peers: [B], startYear: 2025, years: 2, baseline: { years: [2024], weights: ["1"] } }',
+        `benchmark: { ${trend} }`,
+        'settlement: { preset: mssp-basic-c, quality: [{ percentile: "0.3", meetsStandard: true }, { alternativeMet: true }], advanceInvestment: ["250000"] }',
+        'projection: { marketTrend: "0.04" }',
+        "policies: [{ name: p }]"
+      ].join("\n"),
+      "both.yaml"
+    )
+    expect(Either.isLeft(both) ? both.left.issues.map((i) => i.path) : []).toEqual(["settlement.advanceInvestment", "settlement.quality[0].meetsStandard", "settlement.quality[1].alternativeMet"])
+  })
+
+  it("resolves advance investment payments by contract year and keeps reduced shared savings across a preset switch", async () => {
+    // Level A then Level B from year 2: 425.605(h) belongs to the agreement, so it stays; so do the advances.
+    const s = await scenario(
+      `{ ${trend} }`,
+      '{ preset: mssp-basic-a, reducedBelowMsr: {}, advanceInvestment: ["400000", "180000", "0", "0"] }',
+      "schedule: [{ fromYear: 2, settlement: { preset: mssp-basic-b } }, { fromYear: 4, settlement: { reducedBelowMsr: null } }]"
+    )
+    const terms = resolvePolicy(s, "p").terms
+    expect(terms.map((t) => t.advanceInvestment?.toFixed())).toEqual(["400000", "180000", "0", "0"])
+    // Defaults: one-half, from 5,000 assigned beneficiaries (425.605(h)(1)(iii), (h)(2)).
+    expect(terms.map((t) => (t.settlement.reducedBelowMsr ? `${t.settlement.reducedBelowMsr.factor.toFixed()} from ${t.settlement.reducedBelowMsr.minAssigned.toFixed()}` : "none"))).toEqual([
+      "0.5 from 5000",
+      "0.5 from 5000",
+      "0.5 from 5000",
+      "none"
+    ])
   })
 })
