@@ -33,6 +33,24 @@ export interface WeightedYears {
   readonly weights: ReadonlyArray<Decimal>
 }
 
+/** One entity's own baseline from the given years, stated at the provider's risk `riskBasis`. */
+const entityBaselineFrom = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  observed: ObservedGrowth,
+  entity: string,
+  source: WeightedYears,
+  riskBasis: Decimal,
+  label: string
+): Explained<Decimal> =>
+  weightedBaseline({
+    label,
+    years: source.years.map((year, i) => ({ year, experience: cellOf(realised, entity, year), weight: source.weights[i]! })),
+    historicalTrend: model.historicalTrend,
+    observed,
+    riskBasis
+  })
+
 /** Provider baseline from the given years, restated to the provider's risk in the last of them. */
 export const providerBaselineFrom = (
   model: ContractModel,
@@ -42,13 +60,7 @@ export const providerBaselineFrom = (
   label: string
 ): Explained<Decimal> => {
   const last = source.years[source.years.length - 1]!
-  return weightedBaseline({
-    label,
-    years: source.years.map((year, i) => ({ year, experience: cellOf(realised, model.provider, year), weight: source.weights[i]! })),
-    historicalTrend: model.historicalTrend,
-    observed,
-    riskBasis: cellOf(realised, model.provider, last).riskScore
-  })
+  return entityBaselineFrom(model, realised, observed, model.provider, source, cellOf(realised, model.provider, last).riskScore, label)
 }
 
 /**
@@ -67,16 +79,7 @@ const peerPercentileFrom = (
 ): Explained<Decimal> => {
   const last = source.years[source.years.length - 1]!
   const riskBasis = cellOf(realised, model.provider, riskYear).riskScore
-  const baselines = model.peers.map(
-    (peer) =>
-      weightedBaseline({
-        label: `${peer}`,
-        years: source.years.map((year, i) => ({ year, experience: cellOf(realised, peer, year), weight: source.weights[i]! })),
-        historicalTrend: model.historicalTrend,
-        observed,
-        riskBasis
-      }).value
-  )
+  const baselines = model.peers.map((peer) => entityBaselineFrom(model, realised, observed, peer, source, riskBasis, peer).value)
   const chosen = weightedPercentile({ values: baselines, weights: model.peers.map((peer) => cellOf(realised, peer, last).memberMonths), p: percentile })
   return explained(
     chosen.value,
