@@ -195,7 +195,7 @@ export const contractYearBenchmark = (args: {
     derive({
       rule,
       label: "Contract-year benchmark PMPM",
-      formula: args.equityAddOn === undefined ? "round((B_P + adj + credit) × F × risk ratio × (1 − discount))" : "round((B_P + adj + credit) × F × risk ratio × (1 − discount) + add-on)",
+      formula: `round((${creditRule === "higher" && args.savingsCredit !== undefined ? "B_P + max(adj, credit)" : "B_P + adj + credit"}) × F × risk ratio × (1 − discount)${args.equityAddOn === undefined ? "" : " + add-on"})`,
       inputs: [
         quantity("provider weight λ", args.providerWeight, "weight"),
         quantity("blended baseline", blended, "pmpm"),
