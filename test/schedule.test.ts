@@ -270,6 +270,15 @@ describe("schedule validation (pbpsim validate)", () => {
     expect(r.stdout).toContain("policies as-written, one-sided-throughout")
   })
 
+  it.concurrent("warns of terms that can never act, and still accepts the file", { timeout: TIMEOUT }, async () => {
+    const file = `${FIXTURES}/no-effect.yaml`
+    const r = await pbpsim("validate", file)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain("valid, 2 warnings")
+    expect(r.stderr).toContain(`${file}: benchmark.savingsCredit: warning: the savings credit never applies`)
+    expect(r.stderr).toContain(`${file}: schedule[0].benchmark.providerWeight: warning: this provider weight has no effect`)
+  })
+
   it.concurrent("reports entries out of order", { timeout: TIMEOUT }, async () => {
     const file = `${FIXTURES}/out-of-order.yaml`
     const r = await pbpsim("validate", file)

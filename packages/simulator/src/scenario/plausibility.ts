@@ -1,7 +1,7 @@
 import { dec } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ExperienceEntry } from "./csv.js"
-import type { LocatedIssue, PathSegment, ScenarioIssue } from "./errors.js"
+import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
 import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 
 /**
@@ -249,7 +249,30 @@ export const checkPlausibility = (
     checkTrend(["benchmark", "historicalTrend"], benchmark.historicalTrend)
     checkPerYear(["benchmark", "discount"], DISCOUNT, benchmark.discount)
   }
+  // Terms that can never act: accepted (a policy may switch them on), but named.
+  if (benchmark?.savingsCredit && benchmark.rebasing.kind === "none") {
+    warnings.push(
+      located(
+        ["benchmark", "savingsCredit"],
+        "a rebasing kind other than none (the credit is set at a rebase)",
+        "rebasing none",
+        "the savings credit never applies: it is set at a rebase and this contract never rebases"
+      )
+    )
+  }
+  let sided = benchmark?.peerWeightBySide !== undefined
   schedule?.forEach((entry, i) => {
+    if (entry.benchmark?.peerWeightBySide !== undefined) sided = entry.benchmark.peerWeightBySide !== null
+    if (entry.benchmark?.providerWeight !== undefined && sided) {
+      warnings.push(
+        located(
+          ["schedule", i, "benchmark", "providerWeight"],
+          "no providerWeight while peer weights by side are in force, or peerWeightBySide: null beside it",
+          entry.benchmark.providerWeight.toFixed(),
+          "this provider weight has no effect: peer weights by side are in force in these years and take precedence"
+        )
+      )
+    }
     checkTrend(["schedule", i, "benchmark", "trend"], entry.benchmark?.trend)
     check(["schedule", i, "benchmark", "discount"], DISCOUNT, entry.benchmark?.discount)
   })
