@@ -54,6 +54,8 @@ export const contractYearBenchmark = (args: {
   readonly providerBaseline: Explained<Decimal>
   readonly peerBaseline: Explained<Decimal>
   readonly providerWeight: Decimal
+  /** Where λ came from, for the derivation (a glide path, a schedule entry, peer weights by side). */
+  readonly providerWeightSource?: string
   readonly caps: ConvergenceCaps
   /** What the convergence caps are shares of; the peer baseline unless given (MSSP: national per capita). */
   readonly capBasis?: Decimal
@@ -208,6 +210,7 @@ export const contractYearBenchmark = (args: {
       output: quantity("benchmark PMPM", benchmarkPmpm, "pmpm"),
       rounded: { from: beforeRounding, rounding },
       source: "docs/model.md §3 (blend, trend, risk, discount, rounding)",
+      ...(args.providerWeightSource === undefined ? {} : { notes: [`provider weight λ: ${args.providerWeightSource}`] }),
       steps
     })
   )

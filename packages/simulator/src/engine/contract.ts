@@ -295,9 +295,13 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
     const glideIndex = model.rebasing.glidePathOnRebase === "restart" ? k - periodStart : k - 1
     const sided = terms.peerWeightBySide
     // MSSP's regional weight depends on whether the ACO spends below (higher weight) or above its region.
-    const providerWeight = sided
-      ? ONE.sub(reference.peerBaseline.value.gt(reference.providerBaseline.value) ? sided.belowPeers : sided.abovePeers)
-      : (terms.providerWeight ?? model.glidePath[glideIndex])
+    const below = reference.peerBaseline.value.gt(reference.providerBaseline.value)
+    const providerWeight = sided ? ONE.sub(below ? sided.belowPeers : sided.abovePeers) : (terms.providerWeight ?? model.glidePath[glideIndex])
+    const providerWeightSource = sided
+      ? `1 − ${(below ? sided.belowPeers : sided.abovePeers).toFixed()}, the peer weight for a provider ${below ? "below" : "at or above"} its peers (peer weights by side, 42 CFR 425.656(b))`
+      : terms.providerWeight !== undefined
+        ? `set by the schedule (${terms.name})`
+        : `glide path, contract year ${glideIndex + 1}${model.rebasing.glidePathOnRebase === "restart" ? " of the period" : ""}`
     if (!providerWeight) throw invalid("glidePath", `year ${k}`, "has no provider weight")
 
     const national = nationalPerCapitaOf(model, reference.year)
@@ -317,6 +321,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       providerBaseline: reference.providerBaseline,
       peerBaseline: reference.peerBaseline,
       providerWeight,
+      providerWeightSource,
       caps: terms.convergenceCaps,
       ...(national ? { capBasis: national } : {}),
       ...(credit ? { savingsCredit: credit, creditRule: model.rebasing.savingsCredit?.withRegional ?? "add" } : {}),

@@ -249,17 +249,8 @@ export const checkPlausibility = (
     checkTrend(["benchmark", "historicalTrend"], benchmark.historicalTrend)
     checkPerYear(["benchmark", "discount"], DISCOUNT, benchmark.discount)
   }
-  // Terms that can never act: accepted (a policy may switch them on), but named.
-  if (benchmark?.savingsCredit && benchmark.rebasing.kind === "none") {
-    warnings.push(
-      located(
-        ["benchmark", "savingsCredit"],
-        "a rebasing kind other than none (the credit is set at a rebase)",
-        "rebasing none",
-        "the savings credit never applies: it is set at a rebase and this contract never rebases"
-      )
-    )
-  }
+  // A term that can never act: accepted, but named. (A savings credit without rebasing is not named:
+  // a base scenario commonly carries the credit for the policies that rebase.)
   let sided = benchmark?.peerWeightBySide !== undefined
   schedule?.forEach((entry, i) => {
     if (entry.benchmark?.peerWeightBySide !== undefined) sided = entry.benchmark.peerWeightBySide !== null
