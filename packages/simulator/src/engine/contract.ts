@@ -287,8 +287,10 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       reference = { ...reference, peerYears: peer.years, peerBaseline: peer.baseline }
     }
     if (!reference) throw invalid("rebasing", `year ${k}`, "has no reference to keep")
+    // What caps are shares of: national per capita of the reference year when given, else the peer baseline.
+    const national = nationalPerCapitaOf(model, reference.year)
     // The credit is set at a rebase and holds for the whole period that the rebase opens.
-    if (rebased) credit = savingsCreditFor(model, results.slice(periodStart - 1), results, k, nationalPerCapitaOf(model, reference.year) ?? reference.peerBaseline.value)
+    if (rebased) credit = savingsCreditFor(model, results.slice(periodStart - 1), results, k, national ?? reference.peerBaseline.value)
     if (rebased) periodStart = k
     const terms = model.terms[k - 1]
     if (!terms) throw invalid("terms", `year ${k}`, "are missing")
@@ -304,7 +306,6 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
         : `glide path, contract year ${glideIndex + 1}${model.rebasing.glidePathOnRebase === "restart" ? " of the period" : ""}`
     if (!providerWeight) throw invalid("glidePath", `year ${k}`, "has no provider weight")
 
-    const national = nationalPerCapitaOf(model, reference.year)
     const trend = trendFactor(terms.trend, reference.year, year, observed)
     const cell = cellOf(realised, model.provider, year)
     const risk =

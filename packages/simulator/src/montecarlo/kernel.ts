@@ -334,6 +334,7 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
     } else if (policy.peerRefresh === PEER_ANNUAL && refT >= 0) {
       peerB = peerAtReference(scratch, w, hist, policy, null, t, ONE_WEIGHT, refT)
     }
+    const basis = capBasis(policy, refT, peerB)
     // Prior savings credit, set at a rebase for the whole period it opens (engine/contract.ts savingsCreditFor).
     if (rebased && policy.creditShare === policy.creditShare) {
       let perCapita = 0
@@ -341,7 +342,7 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
       // Years before the contract count as zero savings.
       for (let j = from < 1 ? 1 : from; j < k; j++) perCapita += gross[j - 1]! / w.memberMonths[provider * T + w.plan.startIndex + j - 1]!
       const counted = policy.creditYears > 0 ? policy.creditYears : k - periodStart
-      credit = counted > 0 ? savingsCreditFloat(perCapita, counted, policy.creditShare, policy.creditCap, capBasis(policy, refT, peerB)) : 0
+      credit = counted > 0 ? savingsCreditFloat(perCapita, counted, policy.creditShare, policy.creditCap, basis) : 0
     }
     if (rebased) periodStart = k
     const y = k - 1
@@ -365,7 +366,7 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
       policy.capUp[y]!,
       policy.capDown[y]!,
       policy.noNegative[y] === 1,
-      capBasis(policy, refT, peerB),
+      basis,
       policy.negativeOffset[y]!
     )
     const cell = provider * T + t

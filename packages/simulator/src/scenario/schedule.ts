@@ -75,7 +75,8 @@ export const settlementInForce = (
 export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> => {
   const years = body.contract.years
   const baseDiscount = expandPerYear(body.benchmark.discount, years)
-  const resolved = new Map<number, SettlementTerms>()
+  // The settlement in force after the first n entries (n = how many are in force), merged and resolved once.
+  const resolved = new Map<number, { readonly document: SettlementDocument; readonly terms: SettlementTerms }>()
   // One TrendPolicy per trend written, so years under the same trend share it (the kernel compiles each once).
   const trends = new Map<object, TrendPolicy>()
   const trendOf = (doc: ScenarioBodyDocument["benchmark"]["trend"]): TrendPolicy => {
@@ -85,16 +86,17 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
     trends.set(doc, policy)
     return policy
   }
-  const settlementOf = (inForce: ReadonlyArray<ScheduleEntryDocument>): SettlementTerms => {
+  const settlementOf = (inForce: ReadonlyArray<ScheduleEntryDocument>): { readonly document: SettlementDocument; readonly terms: SettlementTerms } => {
     const key = inForce.length
     const known = resolved.get(key)
     if (known) return known
-    const terms = Either.getOrElse(settlementTerms(mergeSettlement(body.settlement, inForce)), (issues) => {
+    const document = mergeSettlement(body.settlement, inForce)
+    const terms = Either.getOrElse(settlementTerms(document), (issues) => {
       // Loading checked these terms; reaching this means the scenario was built by hand.
       throw new InvalidArgument({ rule: "scenario.settlement", field: "settlement", message: issues.map((i) => i.expected).join("; ") })
     })
-    resolved.set(key, terms)
-    return terms
+    resolved.set(key, { document, terms })
+    return { document, terms }
   }
   return Array.from({ length: years }, (_, index): YearTerms => {
     const k = index + 1
@@ -109,10 +111,6 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
     }
     let providerWeight: Decimal | undefined
     let discount = baseDiscount[index] ?? ZERO
-    let quality = body.settlement.quality
-    let revenue = body.settlement.participantRevenue
-    let assigned = body.settlement.assignedBeneficiaries
-    let advances = body.settlement.advanceInvestment
     for (const entry of inForce) {
       const b = entry.benchmark
       if (b?.trend !== undefined) benchmark.trend = b.trend
@@ -122,11 +120,10 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       if (b?.peerWeightBySide !== undefined) benchmark.peerWeightBySide = b.peerWeightBySide
       if (b?.providerWeight !== undefined) providerWeight = b.providerWeight
       if (b?.discount !== undefined) discount = b.discount
-      if (entry.settlement?.quality !== undefined) quality = entry.settlement.quality
-      if (entry.settlement?.participantRevenue !== undefined) revenue = entry.settlement.participantRevenue
-      if (entry.settlement?.assignedBeneficiaries !== undefined) assigned = entry.settlement.assignedBeneficiaries
-      if (entry.settlement?.advanceInvestment !== undefined) advances = entry.settlement.advanceInvestment
     }
+    // The year's settlement inputs are the merged document's: the same replace rule, kept through a preset.
+    const { document, terms: settlement } = settlementOf(inForce)
+    const { quality, participantRevenue: revenue, assignedBeneficiaries: assigned, advanceInvestment: advances } = document
     const caps = benchmark.convergenceCaps
     const risk = benchmark.risk
     const addOn = benchmark.equityAddOn
@@ -155,7 +152,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       ...(addOn ? { equityAddOn: addOn } : {}),
       ...(providerWeight === undefined ? {} : { providerWeight }),
       discount,
-      settlement: settlementOf(inForce),
+      settlement,
       ...(yearRevenue === undefined ? {} : { revenue: yearRevenue }),
       ...(yearAssigned === undefined ? {} : { assignedBeneficiaries: yearAssigned }),
       ...(yearAdvance === undefined ? {} : { advanceInvestment: yearAdvance }),

@@ -5,7 +5,7 @@ import { type LocatedIssue, type PathSegment, located } from "./errors.js"
 import { settlementInForce } from "./schedule.js"
 import { settlementTerms } from "./terms.js"
 import type { ScenarioBodyDocument, SettlementDocument } from "./schema.js"
-import { checkBands, checkTrend } from "./validate.js"
+import { checkBands, checkTrend, perYearIssue } from "./validate.js"
 
 /**
  * Checks of the terms that can change by contract year, in the base benchmark and in every
@@ -25,6 +25,32 @@ const checkYearBenchmark = (
   if (addOn && addOn.upShare.add(addOn.downShare ?? 0).gt(1)) {
     add(located([...path, "equityAddOn"], "upShare + downShare at most 1 (the two groups are parts of the same members)", `${addOn.upShare.add(addOn.downShare ?? 0).toFixed()}`))
   }
+}
+
+/**
+ * The parts of settlement terms, in the base or in a schedule entry (`path` is where they stand):
+ * bands in order, quality-linked loss bounds, per-year lists one per contract year, quality given
+ * one way. A schedule entry's settlement holds the same fields, none required.
+ */
+export const checkSettlementParts = (
+  path: ReadonlyArray<PathSegment>,
+  terms: Partial<SettlementDocument>,
+  years: number | undefined,
+  add: (issue: LocatedIssue | undefined) => void
+): void => {
+  if (terms.savingsRate !== undefined && !Decimal.isDecimal(terms.savingsRate)) checkBands([...path, "savingsRate", "bands"], terms.savingsRate.bands, add)
+  const lossRate = terms.lossRate
+  if (lossRate !== undefined && lossRate !== null && !Decimal.isDecimal(lossRate)) {
+    if ("bands" in lossRate) checkBands([...path, "lossRate", "bands"], lossRate.bands, add)
+    else lossRateBoundProblems(lossRate.qualityLinked).forEach((p) => add(located([...path, "lossRate", "qualityLinked", ...p.path], p.expected, p.got)))
+  }
+  if (years !== undefined) {
+    add(perYearIssue([...path, "quality"], terms.quality, years, "quality entries"))
+    add(perYearIssue([...path, "participantRevenue"], terms.participantRevenue, years, "revenues"))
+    add(perYearIssue([...path, "assignedBeneficiaries"], terms.assignedBeneficiaries, years, "counts"))
+    add(perYearIssue([...path, "advanceInvestment"], terms.advanceInvestment, years, "payments"))
+  }
+  checkQuality([...path, "quality"], terms.quality, add)
 }
 
 /** Each quality entry is given by hand or from the standard's inputs (42 CFR 425.512), not both (qualityInputProblems). */
@@ -68,27 +94,7 @@ export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: 
       const years = Array.from({ length: Math.max(0, end - last) }, (_, j) => last + 1 + j)
       checkTrend(at("benchmark", "trend"), trend, years, "", add)
     }
-    const terms = entry.settlement
-    if (terms === undefined) return
-    if (terms.savingsRate !== undefined && !Decimal.isDecimal(terms.savingsRate)) checkBands(at("settlement", "savingsRate", "bands"), terms.savingsRate.bands, add)
-    const lossRate = terms.lossRate
-    if (lossRate !== undefined && lossRate !== null && !Decimal.isDecimal(lossRate)) {
-      if ("bands" in lossRate) checkBands(at("settlement", "lossRate", "bands"), lossRate.bands, add)
-      else lossRateBoundProblems(lossRate.qualityLinked).forEach((p) => add(located([...at("settlement", "lossRate", "qualityLinked"), ...p.path], p.expected, p.got)))
-    }
-    if (contract !== undefined && Array.isArray(terms.participantRevenue) && terms.participantRevenue.length !== contract.years) {
-      add(located(at("settlement", "participantRevenue"), `${contract.years} revenues, one per contract year`, `${terms.participantRevenue.length}`))
-    }
-    if (contract !== undefined && Array.isArray(terms.assignedBeneficiaries) && terms.assignedBeneficiaries.length !== contract.years) {
-      add(located(at("settlement", "assignedBeneficiaries"), `${contract.years} counts, one per contract year`, `${terms.assignedBeneficiaries.length}`))
-    }
-    if (contract !== undefined && Array.isArray(terms.quality) && terms.quality.length !== contract.years) {
-      add(located(at("settlement", "quality"), `${contract.years} quality entries, one per contract year`, `${terms.quality.length}`))
-    }
-    if (contract !== undefined && Array.isArray(terms.advanceInvestment) && terms.advanceInvestment.length !== contract.years) {
-      add(located(at("settlement", "advanceInvestment"), `${contract.years} payments, one per contract year`, `${terms.advanceInvestment.length}`))
-    }
-    checkQuality(at("settlement", "quality"), terms.quality, add)
+    if (entry.settlement !== undefined) checkSettlementParts(at("settlement"), entry.settlement, contract?.years, add)
   })
   // Terms that fail already in the base are reported there, not again at every entry.
   if (settlement === undefined || Either.isLeft(settlementTerms(settlement))) return

@@ -1,11 +1,11 @@
-import { bandOrderProblems, lossRateBoundProblems, trendRailProblems, weightSumProblems, type RuleProblem } from "@pbpsim/benchmark"
-import { Decimal } from "decimal.js"
+import { bandOrderProblems, trendRailProblems, weightSumProblems, type RuleProblem } from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
 import { Either } from "effect"
 import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
 import { showActual, showList } from "./numerals.js"
 import { settlementTerms } from "./terms.js"
-import { checkNationalPerCapita, checkQuality, checkSchedule, checkYearTerms } from "./termChecks.js"
+import { checkNationalPerCapita, checkSchedule, checkSettlementParts, checkYearTerms } from "./termChecks.js"
 import type { ScenarioBodyDocument, TrendPolicyDocument, TrendSpecDocument } from "./schema.js"
 
 /**
@@ -27,7 +27,7 @@ const atPath = (path: ReadonlyArray<PathSegment>, problems: ReadonlyArray<RulePr
 const weightSumIssue = (path: ReadonlyArray<PathSegment>, weights: ReadonlyArray<Decimal>): LocatedIssue | undefined =>
   atPath(path, weightSumProblems(weights))[0]
 
-const perYearIssue = (path: ReadonlyArray<PathSegment>, value: unknown, years: number, what: string): LocatedIssue | undefined =>
+export const perYearIssue = (path: ReadonlyArray<PathSegment>, value: unknown, years: number, what: string): LocatedIssue | undefined =>
   Array.isArray(value) && value.length !== years
     ? located(path, `${years} ${what}, one per contract year`, `${value.length}`)
     : undefined
@@ -187,19 +187,7 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
   if (settlement !== undefined) {
     const terms = settlementTerms(settlement)
     if (Either.isLeft(terms)) for (const issue of terms.left) add({ ...issue, path: ["settlement", ...issue.path] })
-    if (settlement.savingsRate !== undefined && !Decimal.isDecimal(settlement.savingsRate)) {
-      checkBands(["settlement", "savingsRate", "bands"], settlement.savingsRate.bands, add)
-    }
-    const lossRate = settlement.lossRate
-    if (lossRate !== undefined && lossRate !== null && !Decimal.isDecimal(lossRate)) {
-      if ("bands" in lossRate) checkBands(["settlement", "lossRate", "bands"], lossRate.bands, add)
-      else atPath(["settlement", "lossRate", "qualityLinked"], lossRateBoundProblems(lossRate.qualityLinked)).forEach(add)
-    }
-    if (contract !== undefined) add(perYearIssue(["settlement", "quality"], settlement.quality, contract.years, "quality entries"))
-    if (contract !== undefined) add(perYearIssue(["settlement", "participantRevenue"], settlement.participantRevenue, contract.years, "revenues"))
-    if (contract !== undefined) add(perYearIssue(["settlement", "assignedBeneficiaries"], settlement.assignedBeneficiaries, contract.years, "counts"))
-    if (contract !== undefined) add(perYearIssue(["settlement", "advanceInvestment"], settlement.advanceInvestment, contract.years, "payments"))
-    checkQuality(["settlement", "quality"], settlement.quality, add)
+    checkSettlementParts(["settlement"], settlement, contract?.years, add)
   }
 
   // schedule: entries in order within the contract, terms that resolve in every year
