@@ -12,6 +12,7 @@ import {
   formatIssue,
   formatPath,
   formatWarning,
+  MAX_LISTED_ISSUES,
   scenarioError,
   toScenarioIssue
 } from "./errors.js"
@@ -374,7 +375,11 @@ const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv
   }
 
   const shownWarnings = dedupeBy(warnings, formatWarning)
-  if (issues.length > 0 || Either.isLeft(whole)) return { result: Either.left(scenarioError(dedupe(issues))), warnings: shownWarnings }
+  if (issues.length > 0 || Either.isLeft(whole)) {
+    // A refused scenario's errors come first: its warnings take only the lines of the listing's budget they leave.
+    const errors = dedupe(issues)
+    return { result: Either.left(scenarioError(errors)), warnings: shownWarnings.slice(0, Math.max(0, MAX_LISTED_ISSUES - errors.length)) }
+  }
   const body = base.body as ScenarioBodyDocument
   const scenario: Scenario = {
     file,

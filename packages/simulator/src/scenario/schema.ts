@@ -308,8 +308,8 @@ export const SavingsCredit = Schema.Struct({
   share: required(Share, "Share of the average per-capita savings of the closing period added back (MSSP prior savings adjustment: 0.5)."),
   cap: required(NonNegative, "The credit is at most this share of the peer baseline, or of national per capita when benchmark.nationalPerCapita is given (MSSP: 0.05 of national per capita)."),
   years: optional(
-    PositiveInt,
-    "How many contract years before the rebase the average takes (MSSP: 3); a year before the contract counts as 0. Default: every year since the previous rebase."
+    ContractLength,
+    "How many contract years before the rebase the average takes, 1 to 50 (MSSP: 3); a year before the contract counts as 0. Default: every year since the previous rebase."
   ),
   withRegional: withDefault(
     oneOf("add", "higher"),
