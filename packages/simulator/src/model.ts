@@ -84,6 +84,12 @@ export interface YearTerms {
   readonly trend: TrendPolicy
   readonly convergenceCaps: ConvergenceCaps
   readonly riskCaps: RiskCaps
+  /**
+   * MSSP 2024+ (42 CFR 425.605(a)(1)): the upward risk cap applies only when the aggregate risk growth
+   * across segments exceeds it (set when the scenario gives demographicChange); with one segment the
+   * trigger changes nothing.
+   */
+  readonly riskCapAggregateTrigger?: boolean
   /** Coding-intensity adjustment on the current risk score (× (1 − rate)); absent: none. */
   readonly codingIntensity?: Decimal
   /** Share of the risk change the benchmark follows; absent: 1. */
@@ -122,8 +128,10 @@ export interface ContractModel {
   /** Peer group members; includes the provider when `peerIncludesProvider`. */
   readonly peers: ReadonlyArray<string>
   readonly peerIncludesProvider: boolean
-  /** Historical experience rows (years before the contract), groups and segments kept as given. */
+  /** Experience rows, groups and segments kept as given: history before the contract, actual experience in contract years (replacing the projection). */
   readonly experience: ReadonlyArray<ExperienceRecord>
+  /** The provider's segments, in file order, when the benchmark is computed per segment (benchmark.bySegment); absent: one benchmark on the summed experience. */
+  readonly segments?: ReadonlyArray<string>
   readonly startYear: number
   readonly years: number
   /** Baseline years (ascending) and their weights (sum 1). */

@@ -13,14 +13,16 @@ import {
   trendFactor,
   ZERO,
   type ContractYearBenchmark,
+  type Derivation,
   type Explained,
+  type RiskCaps,
   type ObservedGrowth,
   type Settlement
 } from "@pbpsim/benchmark"
 import { partialRebaseExact, restateRiskExact, savingsCreditExact } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
-import type { ContractModel } from "../model.js"
-import { cellOf, observedGrowthOf, type RealisedExperience } from "./realised.js"
+import type { ContractModel, YearTerms } from "../model.js"
+import { cellOf, observedGrowthOf, segmentView, type RealisedExperience } from "./realised.js"
 import { moveBaseline, peerBaselineFrom, providerBaselineFrom, type Reference, type WeightedYears } from "./reference.js"
 
 /** One contract year: reference years, the explained benchmark, realised experience and the explained settlement. */
@@ -41,7 +43,18 @@ export interface ContractYearResult {
   readonly riskScore: Decimal
   readonly actualPmpm: Decimal
   readonly counterfactualPmpm?: Decimal
+  /** Per segment when the benchmark is computed per segment (benchmark.bySegment); `benchmark` is then their member-month-weighted whole. */
+  readonly segments?: ReadonlyArray<SegmentYearResult>
   readonly settlement: Explained<Settlement>
+}
+
+/** One segment's part of a contract year: its reference years, benchmark and experience. */
+export interface SegmentYearResult {
+  readonly segment: string
+  readonly benchmark: Explained<ContractYearBenchmark>
+  readonly memberMonths: Decimal
+  readonly riskScore: Decimal
+  readonly actualPmpm: Decimal
 }
 
 /** Sums over the contract years, exact. */
@@ -243,17 +256,153 @@ const savingsCreditFor = (
 }
 
 /**
+ * What a contract year's benchmark is computed on: the provider's whole experience, or one segment
+ * of it (benchmark.bySegment), each with the observed growth its trends read.
+ */
+interface BenchmarkView {
+  readonly segment?: string
+  readonly realised: RealisedExperience
+  readonly observed: ObservedGrowth
+}
+
+const benchmarkViews = (model: ContractModel, realised: RealisedExperience, observed: ObservedGrowth): ReadonlyArray<BenchmarkView> =>
+  model.segments
+    ? model.segments.map((segment) => {
+        const view = segmentView(realised, segment)
+        // A segment's peers grow as that segment of the peers (MSSP: regional growth per enrollment type); the market as a whole.
+        return { segment, realised: view, observed: { peers: observedGrowthOf(view, model.peers), market: observed.market } }
+      })
+    : [{ realised, observed }]
+
+/** The reference of contract year k on one view: rebuilt where the provider rebases, peers refreshed where they do, else kept. */
+const referenceFor = (
+  model: ContractModel,
+  view: BenchmarkView,
+  previous: Reference | undefined,
+  source: RebaseSource,
+  k: number,
+  year: number
+): Reference | undefined => {
+  const { realised, observed } = view
+  const where = view.segment === undefined ? "" : ` (${view.segment})`
+  if (source !== "keep") {
+    const partial = "partial" in source ? source.partial : undefined
+    const providerSource: WeightedYears = "partial" in source ? latestYears(year, LAST_YEAR) : source
+    const refYear = providerSource.years[providerSource.years.length - 1]!
+    // A partial rebase needs a previous reference; year 1 (no reference yet) always takes the contract baseline.
+    const providerBaseline =
+      partial !== undefined && previous
+        ? partialProviderBaseline(model, realised, observed, previous, partial, year)
+        : providerBaselineFrom(model, realised, observed, providerSource, `Provider baseline ${providerSource.years.join(", ")}${where}`)
+    const peer = peerFor(model, realised, observed, k, year, providerSource, refYear)
+    return {
+      year: refYear,
+      providerYears: providerSource.years,
+      peerYears: peer.years,
+      providerBaseline,
+      peerBaseline: peer.baseline,
+      riskBase: cellOf(realised, model.provider, refYear).riskScore
+    }
+  }
+  if (model.peerRefresh === "annual" && previous) {
+    // Provider kept, peers refreshed from their last realised year.
+    const peer = peerFor(model, realised, observed, k, year, latestYears(year, LAST_YEAR), previous.year)
+    return { ...previous, peerYears: peer.years, peerBaseline: peer.baseline }
+  }
+  return previous
+}
+
+/** The year's risk ratio on one view: capped, with coding intensity and partial weight where the terms give them. */
+const riskRatioFor = (terms: YearTerms, current: Decimal, base: Decimal, caps: RiskCaps): Explained<Decimal> =>
+  terms.codingIntensity === undefined && terms.riskWeight === undefined
+    ? riskRatio({ current, base, caps })
+    : effectiveRiskRatio({
+        current,
+        base,
+        caps,
+        ...(terms.codingIntensity === undefined ? {} : { coding: { adjustment: { form: "deflate", rate: terms.codingIntensity }, stage: "beforeRatio" } }),
+        ...(terms.riskWeight === undefined ? {} : { weight: terms.riskWeight })
+      })
+
+/**
+ * MSSP 2024+ (42 CFR 425.605(a)(1)): the upward cap applies to the segments only when their
+ * aggregate risk growth, weighted by historical benchmark × performance-year member months,
+ * exceeds it. The caps each segment's ratio is taken with, and why.
+ */
+const aggregateRiskCaps = (
+  terms: YearTerms,
+  parts: ReadonlyArray<{ readonly segment: string; readonly growth: Decimal; readonly weight: Decimal }>
+): { readonly caps: RiskCaps; readonly derivation: Derivation } => {
+  const up = terms.riskCaps.up!
+  const total = sum(parts.map((p) => p.weight))
+  const aggregate = sum(parts.map((p) => p.weight.mul(p.growth))).div(total)
+  const triggered = aggregate.gt(ONE.add(up))
+  const { up: _dropped, ...withoutUp } = terms.riskCaps
+  return {
+    caps: triggered ? terms.riskCaps : withoutUp,
+    derivation: derive({
+      rule: "risk.aggregateTrigger",
+      label: "Risk cap trigger across segments",
+      formula: "cap applies to each segment iff Σ w_s · RS_s/RS_base,s ÷ Σ w_s > 1 + cap, w_s = historical benchmark_s × MM_s",
+      inputs: [
+        ...parts.flatMap((p) => [quantity(`${p.segment} risk growth`, p.growth, "factor"), quantity(`${p.segment} weight`, p.weight, "money")]),
+        quantity("cap", up, "rate")
+      ],
+      output: quantity("aggregate risk growth", aggregate, "factor"),
+      source: "42 CFR 425.605(a)(1) as amended for agreements from 2024 (cap = demographic growth + 3 points, applied only when the aggregate growth exceeds it)",
+      notes: [triggered ? "aggregate growth exceeds the cap: each segment is capped" : "aggregate growth within the cap: no segment is capped"]
+    })
+  }
+}
+
+/** The segments' benchmarks as one: member-month-weighted PMPMs, the benchmark PMPM being Σ B_s·MM_s ÷ Σ MM_s. */
+const segmentedBenchmark = (parts: ReadonlyArray<SegmentYearResult>, memberMonths: Decimal, trigger: Derivation | undefined): Explained<ContractYearBenchmark> => {
+  const weighted = (pick: (b: ContractYearBenchmark) => Decimal) => sum(parts.map((p) => pick(p.benchmark.value).mul(p.memberMonths))).div(memberMonths)
+  const value: ContractYearBenchmark = {
+    providerBaseline: weighted((b) => b.providerBaseline),
+    peerBaseline: weighted((b) => b.peerBaseline),
+    adjustment: weighted((b) => b.adjustment),
+    blended: weighted((b) => b.blended),
+    savingsCredit: weighted((b) => b.savingsCredit),
+    beforeTrend: weighted((b) => b.beforeTrend),
+    trendFactor: weighted((b) => b.trendFactor),
+    trended: weighted((b) => b.trended),
+    riskRatio: weighted((b) => b.riskRatio),
+    riskAdjusted: weighted((b) => b.riskAdjusted),
+    discount: weighted((b) => b.discount),
+    discounted: weighted((b) => b.discounted),
+    equityAddOn: weighted((b) => b.equityAddOn),
+    benchmarkPmpm: weighted((b) => b.benchmarkPmpm)
+  }
+  return explained(
+    value,
+    derive({
+      rule: "benchmark.segments",
+      label: "Benchmark over the segments",
+      formula: "B = Σ_s B_s × MM_s ÷ Σ_s MM_s (each segment's benchmark computed on its own, weighted by the year's member months)",
+      inputs: parts.flatMap((p) => [quantity(`${p.segment} benchmark`, p.benchmark.value.benchmarkPmpm, "pmpm"), quantity(`${p.segment} member months`, p.memberMonths, "count")]),
+      output: quantity("benchmark PMPM", value.benchmarkPmpm, "pmpm"),
+      source: "42 CFR 425.652(a), 425.605(a)(2) (benchmark per enrollment type, weighted by the performance year's mix); docs/rules/segments.md",
+      notes: ["other lines of this benchmark are the same member-month-weighted averages of the segments' figures, shown per segment below"],
+      steps: [...(trigger ? [trigger] : []), ...parts.map((p) => p.benchmark.derivation)]
+    })
+  )
+}
+
+/**
  * Run one contract (one policy) over realised experience: each contract year's reference
  * (rebasing), glide-path weight, benchmark (blend, trend, risk, discount, rounding) and
- * settlement (docs/model.md §3–§6).
+ * settlement (docs/model.md §3–§6); per segment where the benchmark is computed per segment.
  */
 export const runContract = (model: ContractModel, realised: RealisedExperience): ContractResult => {
   const observed: ObservedGrowth = {
     peers: observedGrowthOf(realised, model.peers),
     market: observedGrowthOf(realised, model.entities)
   }
+  const views = benchmarkViews(model, realised, observed)
+  const single = views.length === 1 && views[0]!.segment === undefined
   const results: Array<ContractYearResult> = []
-  let reference: Reference | undefined
+  const references: Array<Reference | undefined> = views.map(() => undefined)
   let periodStart = 1
   let credit: Explained<Decimal> | undefined
   // Advance investment payments not yet recouped, carried from year to year (42 CFR 425.630(g)(1)).
@@ -263,41 +412,29 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
     const year = model.startYear + k - 1
     const source = rebaseSource(model, k, year)
     const rebased = k > 1 && source !== "keep"
-    if (source !== "keep") {
-      const partial = "partial" in source ? source.partial : undefined
-      const providerSource: WeightedYears = "partial" in source ? latestYears(year, LAST_YEAR) : source
-      const refYear = providerSource.years[providerSource.years.length - 1]!
-      // A partial rebase needs a previous reference; year 1 (no reference yet) always takes the contract baseline.
-      const providerBaseline =
-        partial !== undefined && reference
-          ? partialProviderBaseline(model, realised, observed, reference, partial, year)
-          : providerBaselineFrom(model, realised, observed, providerSource, `Provider baseline ${providerSource.years.join(", ")}`)
-      const peer = peerFor(model, realised, observed, k, year, providerSource, refYear)
-      reference = {
-        year: refYear,
-        providerYears: providerSource.years,
-        peerYears: peer.years,
-        providerBaseline,
-        peerBaseline: peer.baseline,
-        riskBase: cellOf(realised, model.provider, refYear).riskScore
-      }
-    } else if (model.peerRefresh === "annual" && reference) {
-      // Provider kept, peers refreshed from their last realised year.
-      const peer = peerFor(model, realised, observed, k, year, latestYears(year, LAST_YEAR), reference.year)
-      reference = { ...reference, peerYears: peer.years, peerBaseline: peer.baseline }
-    }
-    if (!reference) throw invalid("rebasing", `year ${k}`, "has no reference to keep")
+    views.forEach((view, v) => {
+      references[v] = referenceFor(model, view, references[v], source, k, year)
+    })
+    const refs = references.map((r) => {
+      if (!r) throw invalid("rebasing", `year ${k}`, "has no reference to keep")
+      return r
+    })
+    const reference = refs[0]!
+    // Each segment's member months in the reference year: how segments are weighted where a rule reads their whole.
+    const refWeights = views.map((view) => cellOf(view.realised, model.provider, reference.year).memberMonths)
+    const acrossRef = (pick: (r: Reference) => Decimal) =>
+      single ? pick(reference) : sum(refs.map((r, v) => pick(r).mul(refWeights[v]!))).div(sum(refWeights))
     // What caps are shares of: national per capita of the reference year when given, else the peer baseline.
     const national = nationalPerCapitaOf(model, reference.year)
-    // The credit is set at a rebase and holds for the whole period that the rebase opens.
-    if (rebased) credit = savingsCreditFor(model, results.slice(periodStart - 1), results, k, national ?? reference.peerBaseline.value)
+    // The credit is set at a rebase and holds for the whole period that the rebase opens; one amount for every segment.
+    if (rebased) credit = savingsCreditFor(model, results.slice(periodStart - 1), results, k, national ?? acrossRef((r) => r.peerBaseline.value))
     if (rebased) periodStart = k
     const terms = model.terms[k - 1]
     if (!terms) throw invalid("terms", `year ${k}`, "are missing")
     const glideIndex = model.rebasing.glidePathOnRebase === "restart" ? k - periodStart : k - 1
     const sided = terms.peerWeightBySide
-    // MSSP's regional weight depends on whether the ACO spends below (higher weight) or above its region.
-    const below = reference.peerBaseline.value.gt(reference.providerBaseline.value)
+    // MSSP's regional weight depends on whether the ACO spends below (higher weight) or above its region, on the segments' whole.
+    const below = acrossRef((r) => r.peerBaseline.value.sub(r.providerBaseline.value)).gt(ZERO)
     const providerWeight = sided ? ONE.sub(below ? sided.belowPeers : sided.abovePeers) : (terms.providerWeight ?? model.glidePath[glideIndex])
     const providerWeightSource = sided
       ? `1 − ${(below ? sided.belowPeers : sided.abovePeers).toFixed()}, the peer weight for a provider ${below ? "below" : "at or above"} its peers (peer weights by side, 42 CFR 425.656(b))`
@@ -306,35 +443,46 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
         : `glide path, contract year ${glideIndex + 1}${model.rebasing.glidePathOnRebase === "restart" ? " of the period" : ""}`
     if (!providerWeight) throw invalid("glidePath", `year ${k}`, "has no provider weight")
 
-    const trend = trendFactor(terms.trend, reference.year, year, observed)
-    const cell = cellOf(realised, model.provider, year)
-    const risk =
-      terms.codingIntensity === undefined && terms.riskWeight === undefined
-        ? riskRatio({ current: cell.riskScore, base: reference.riskBase, caps: terms.riskCaps })
-        : effectiveRiskRatio({
-            current: cell.riskScore,
-            base: reference.riskBase,
-            caps: terms.riskCaps,
-            ...(terms.codingIntensity === undefined ? {} : { coding: { adjustment: { form: "deflate", rate: terms.codingIntensity }, stage: "beforeRatio" } }),
-            ...(terms.riskWeight === undefined ? {} : { weight: terms.riskWeight })
-          })
-    const benchmark = contractYearBenchmark({
-      providerBaseline: reference.providerBaseline,
-      peerBaseline: reference.peerBaseline,
-      providerWeight,
-      providerWeightSource,
-      caps: terms.convergenceCaps,
-      ...(national ? { capBasis: national } : {}),
-      ...(credit ? { savingsCredit: credit, creditRule: model.rebasing.savingsCredit?.withRegional ?? "add" } : {}),
-      trendFactor: trend,
-      riskRatio: risk,
-      discount: terms.discount,
-      ...(terms.equityAddOn ? { equityAddOn: healthEquityAddOn(terms.equityAddOn) } : {}),
-      rounding: model.rounding
+    const benchmarkOn = (view: BenchmarkView, ref: Reference, risk: Explained<Decimal>) =>
+      contractYearBenchmark({
+        providerBaseline: ref.providerBaseline,
+        peerBaseline: ref.peerBaseline,
+        providerWeight,
+        providerWeightSource,
+        caps: terms.convergenceCaps,
+        ...(national ? { capBasis: national } : {}),
+        ...(credit ? { savingsCredit: credit, creditRule: model.rebasing.savingsCredit?.withRegional ?? "add" } : {}),
+        trendFactor: trendFactor(terms.trend, ref.year, year, view.observed),
+        riskRatio: risk,
+        discount: terms.discount,
+        ...(terms.equityAddOn ? { equityAddOn: healthEquityAddOn(terms.equityAddOn) } : {}),
+        rounding: model.rounding
+      })
+    const cells = views.map((view) => cellOf(view.realised, model.provider, year))
+    // 2024+ MSSP risk cap across segments: weights are each segment's historical (regionally adjusted) benchmark × this year's member months.
+    const trigger =
+      !single && terms.riskCapAggregateTrigger && terms.riskCaps.up !== undefined
+        ? aggregateRiskCaps(
+            terms,
+            views.map((view, v) => ({
+              segment: view.segment!,
+              growth: cells[v]!.riskScore.div(refs[v]!.riskBase),
+              weight: benchmarkOn(view, refs[v]!, riskRatio({ current: ONE, base: ONE, caps: {} })).value.blended.mul(cells[v]!.memberMonths)
+            }))
+          )
+        : undefined
+    const parts: Array<SegmentYearResult> = views.map((view, v) => {
+      const cell = cells[v]!
+      const ref = refs[v]!
+      const benchmark = benchmarkOn(view, ref, riskRatioFor(terms, cell.riskScore, ref.riskBase, trigger ? trigger.caps : terms.riskCaps))
+      return { segment: view.segment ?? "", benchmark, memberMonths: cell.memberMonths, riskScore: cell.riskScore, actualPmpm: cell.cost.div(cell.memberMonths) }
     })
+    const cell = cellOf(realised, model.provider, year)
+    const benchmark = single ? parts[0]!.benchmark : segmentedBenchmark(parts, cell.memberMonths, trigger?.derivation)
+    const benchmarkTotal = single ? benchmark.value.benchmarkPmpm.mul(cell.memberMonths) : sum(parts.map((p) => p.benchmark.value.benchmarkPmpm.mul(p.memberMonths)))
     const quality = terms.quality
     const settlement = settle(terms.settlement, {
-      benchmark: benchmark.value.benchmarkPmpm.mul(cell.memberMonths),
+      benchmark: benchmarkTotal,
       expenditure: cell.cost,
       assignedMembers: terms.assignedBeneficiaries ?? cell.memberMonths.div(12),
       qualityScore: quality.score,
@@ -359,6 +507,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       riskScore: cell.riskScore,
       actualPmpm: cell.cost.div(cell.memberMonths),
       ...(counterfactual ? { counterfactualPmpm: counterfactual } : {}),
+      ...(single ? {} : { segments: parts }),
       settlement
     })
   }

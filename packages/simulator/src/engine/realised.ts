@@ -11,6 +11,11 @@ import type { ContractModel, ExperienceRecord } from "../model.js"
 export interface RealisedExperience {
   /** entity → calendar year → entity-level experience (groups and segments summed). */
   readonly cells: ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>
+  /**
+   * When the benchmark is computed per segment: segment → entity → calendar year → that segment's
+   * experience (groups summed). The entity-level cells are always the pool of these.
+   */
+  readonly segments?: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>>
   /** entity → contract year index (0-based) → counterfactual PMPM (what cost would have been without savings). */
   readonly counterfactualPmpm: ReadonlyMap<string, ReadonlyArray<Decimal>>
 }
@@ -28,7 +33,10 @@ export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell 
   return { memberMonths, cost, riskScore }
 }
 
-const historyCells = (rows: ReadonlyArray<ExperienceRecord>): Map<string, Map<number, ExperienceCell>> => {
+type Cells = Map<string, Map<number, ExperienceCell>>
+
+/** Rows pooled per entity and year (groups and segments summed). */
+const pooledCells = (rows: ReadonlyArray<ExperienceRecord>): Cells => {
   const grouped = new Map<string, Map<number, Array<ExperienceCell>>>()
   for (const r of rows) {
     const byYear = grouped.get(r.entity) ?? new Map<number, Array<ExperienceCell>>()
@@ -37,13 +45,43 @@ const historyCells = (rows: ReadonlyArray<ExperienceRecord>): Map<string, Map<nu
     byYear.set(r.year, list)
     list.push({ memberMonths: r.memberMonths, cost: r.cost, riskScore: r.riskScore })
   }
-  const out = new Map<string, Map<number, ExperienceCell>>()
+  const out: Cells = new Map()
   for (const [entity, byYear] of grouped) {
     const years = new Map<number, ExperienceCell>()
     for (const [year, list] of byYear) years.set(year, poolCells(list))
     out.set(entity, years)
   }
   return out
+}
+
+/**
+ * One entity's contract years: its actual experience where the scenario gives it, else the
+ * projection from the year before the contract (docs/model.md §5).
+ */
+const projectEntity = (model: ContractModel, entity: string, byYear: Map<number, ExperienceCell>, actual: ReadonlyMap<number, ExperienceCell> | undefined, what: string): ReadonlyArray<Decimal> => {
+  const baseYear = model.startYear - 1
+  const base = byYear.get(baseYear)
+  if (!base) throw invalid("projection", `experience for ${what}`, `is needed in ${baseYear}, the year before the contract starts, to project from`)
+  const plan = model.projection.get(entity)
+  if (!plan) throw invalid("projection", entity, "has no projection assumptions")
+  const marketGrowth = cumulativeGrowth(model.marketTrend)
+  const basePmpm = base.cost.div(base.memberMonths)
+  const counterfactual: Array<Decimal> = []
+  for (let k = 0; k < model.years; k++) {
+    const savings = plan.savings[k] ?? dec(0)
+    const steps = k + 1
+    const cf = basePmpm.mul(marketGrowth[k]!)
+    counterfactual.push(cf)
+    const given = actual?.get(model.startYear + k)
+    if (given) {
+      byYear.set(model.startYear + k, given)
+      continue
+    }
+    const memberMonths = base.memberMonths.mul(ONE.add(plan.memberGrowth).pow(steps))
+    const riskScore = base.riskScore.mul(ONE.add(plan.riskDrift).pow(steps))
+    byYear.set(model.startYear + k, { memberMonths, cost: cf.mul(ONE.sub(savings)).mul(memberMonths), riskScore })
+  }
+  return counterfactual
 }
 
 /** Cumulative product Π_{j≤k}(1 + rate_j) for k = 0..n−1. */
@@ -64,42 +102,61 @@ export const cumulativeGrowth = (rates: ReadonlyArray<Decimal>): ReadonlyArray<D
  * Cost does not follow risk drift: drift models coding and case-mix change the benchmark sees.
  */
 export const projectExperience = (model: ContractModel): RealisedExperience => {
-  const cells = historyCells(model.experience)
-  const baseYear = model.startYear - 1
-  const marketGrowth = cumulativeGrowth(model.marketTrend)
+  const history = model.experience.filter((r) => r.year < model.startYear)
+  const actual = pooledCells(model.experience.filter((r) => r.year >= model.startYear))
+  const cells = pooledCells(history)
   const counterfactualPmpm = new Map<string, ReadonlyArray<Decimal>>()
   for (const entity of model.entities) {
     const byYear = cells.get(entity) ?? new Map<number, ExperienceCell>()
     cells.set(entity, byYear)
-    const base = byYear.get(baseYear)
-    if (!base) throw invalid("projection", `experience for ${entity}`, `is needed in ${baseYear}, the year before the contract starts, to project from`)
-    const plan = model.projection.get(entity)
-    if (!plan) throw invalid("projection", entity, "has no projection assumptions")
-    const basePmpm = base.cost.div(base.memberMonths)
-    const counterfactual: Array<Decimal> = []
-    for (let k = 0; k < model.years; k++) {
-      const growth = marketGrowth[k]!
-      const savings = plan.savings[k] ?? dec(0)
-      const steps = k + 1
-      const cf = basePmpm.mul(growth)
-      const memberMonths = base.memberMonths.mul(ONE.add(plan.memberGrowth).pow(steps))
-      const riskScore = base.riskScore.mul(ONE.add(plan.riskDrift).pow(steps))
-      counterfactual.push(cf)
-      byYear.set(model.startYear + k, { memberMonths, cost: cf.mul(ONE.sub(savings)).mul(memberMonths), riskScore })
-    }
-    counterfactualPmpm.set(entity, counterfactual)
+    counterfactualPmpm.set(entity, projectEntity(model, entity, byYear, actual.get(entity), entity))
   }
-  return { cells, counterfactualPmpm }
+  if (!model.segments) return { cells, counterfactualPmpm }
+  // Per segment: the same projection on the segment's own base year, so the segments pool to the entity.
+  const segments = new Map<string, ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>>()
+  for (const segment of model.segments) {
+    const rows = model.experience.filter((r) => r.segment === segment)
+    const segmentCells = pooledCells(rows.filter((r) => r.year < model.startYear))
+    const segmentActual = pooledCells(rows.filter((r) => r.year >= model.startYear))
+    for (const entity of [model.provider, ...model.peers]) {
+      const byYear = segmentCells.get(entity) ?? new Map<number, ExperienceCell>()
+      segmentCells.set(entity, byYear)
+      projectEntity(model, entity, byYear, segmentActual.get(entity), `${entity} / ${segment}`)
+    }
+    segments.set(segment, segmentCells)
+  }
+  return { cells, counterfactualPmpm, segments }
 }
 
 /** The same realised experience with one entity-year's cost replaced (finite differences, user actuals). */
 export const withCost = (realised: RealisedExperience, entity: string, year: number, cost: Decimal): RealisedExperience => {
   const cell = cellOf(realised, entity, year)
-  const byYear = new Map(realised.cells.get(entity))
-  byYear.set(year, { ...cell, cost })
-  const cells = new Map(realised.cells)
-  cells.set(entity, byYear)
-  return { ...realised, cells }
+  const replace = (byEntity: ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>, update: (c: ExperienceCell) => ExperienceCell) => {
+    const byYear = new Map(byEntity.get(entity))
+    const old = byYear.get(year)
+    if (old) byYear.set(year, update(old))
+    const out = new Map(byEntity)
+    out.set(entity, byYear)
+    return out
+  }
+  const cells = replace(realised.cells, (c) => ({ ...c, cost }))
+  if (!realised.segments) return { ...realised, cells }
+  // Every segment's cost moves in proportion, so the segments still pool to the entity.
+  const factor = cell.cost.isZero() ? undefined : cost.div(cell.cost)
+  const segments = new Map<string, ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>>()
+  for (const [segment, byEntity] of realised.segments)
+    segments.set(
+      segment,
+      replace(byEntity, (c) => ({ ...c, cost: factor ? c.cost.mul(factor) : cost.mul(c.memberMonths).div(cell.memberMonths) }))
+    )
+  return { ...realised, cells, segments }
+}
+
+/** The realised experience of one segment, as an entity-level view the year-step rules read unchanged. */
+export const segmentView = (realised: RealisedExperience, segment: string): RealisedExperience => {
+  const cells = realised.segments?.get(segment)
+  if (!cells) throw invalid("benchmark.bySegment", segment, "has no experience")
+  return { cells, counterfactualPmpm: realised.counterfactualPmpm }
 }
 
 /**

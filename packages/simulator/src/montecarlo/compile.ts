@@ -135,6 +135,9 @@ const worldPlan = (
   const counterfactualCost = new Float64Array(E * Y)
   const savingsPlan = new Float64Array(E * Y)
   const memberScale = new Float64Array(E * Y)
+  const actual = new Uint8Array(E * Y)
+  // Contract years the scenario gives as actual experience: fixed, no draw moves them.
+  const actualYears = new Set(model.experience.filter((r) => r.year >= model.startYear).map((r) => `${r.entity}\u0000${r.year}`))
   model.entities.forEach((entity, e) => {
     const byYear = realised.cells.get(entity)
     for (let t = 0; t < startIndex; t++) {
@@ -153,8 +156,14 @@ const worldPlan = (
       const i = e * Y + k
       memberMonths[i] = num(cell.memberMonths)
       risk[i] = num(cell.riskScore)
-      counterfactualCost[i] = num(cf.mul(cell.memberMonths))
-      savingsPlan[i] = num(plan.savings[k] ?? dec(0))
+      if (actualYears.has(`${entity}\u0000${model.startYear + k}`)) {
+        actual[i] = 1
+        counterfactualCost[i] = num(cell.cost)
+        savingsPlan[i] = 0
+      } else {
+        counterfactualCost[i] = num(cf.mul(cell.memberMonths))
+        savingsPlan[i] = num(plan.savings[k] ?? dec(0))
+      }
       memberScale[i] = 1 / Math.sqrt(memberMonths[i]! / 12)
     }
   })
@@ -173,6 +182,7 @@ const worldPlan = (
     counterfactualCost,
     savingsPlan,
     memberScale,
+    actual,
     marketTrendSd: model.stochastic.marketTrendSd,
     memberCostSd: model.stochastic.memberCostSd,
     savingsSd: model.stochastic.savingsSd,
@@ -282,6 +292,12 @@ export const compileSimulation = (models: ReadonlyArray<ContractModel>): Simulat
   const realisedOf: Array<RealisedExperience> = []
   const policies: Array<PolicyPlan> = []
   for (const model of models) {
+    if (model.segments)
+      throw invalid(
+        "simulate",
+        `policy ${model.policyName}: benchmark.bySegment`,
+        "is not simulated yet: the Monte Carlo kernel computes one benchmark on the whole experience; run, compare and explain compute it per segment (docs/rules/segments.md)"
+      )
     // The exact engine first: its errors (a variable MSR below 500 members, a schedule without a year) are the user's.
     const realisedHere = projectExperience(model)
     runContract(model, realisedHere)

@@ -177,6 +177,11 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
     for (let k = 0; k < Y; k++) {
       const i = e * Y + k
       const c = e * T + p.startIndex + k
+      if (p.actual[i] === 1) {
+        w.cost[c] = p.counterfactualCost[i]!
+        w.risk[c] = p.risk[i]!
+        continue
+      }
       const entitySd = sc * p.memberScale[i]!
       const eta = sc > 0 ? entitySd * z[costOffset + row + k]! : 0
       const plannedSavings = p.savingsPlan[i]!

@@ -43,6 +43,8 @@ export interface WorldPlan {
   readonly counterfactualCost: Float64Array
   /** Planned savings level. */
   readonly savingsPlan: Float64Array
+  /** 1 where the scenario gives the entity-year's actual experience: cost and risk fixed (counterfactualCost holds the actual cost), no draw applies. */
+  readonly actual: Uint8Array
   /** 1 / √(members) with members = member months ÷ 12: the scale of the per-entity cost shock. */
   readonly memberScale: Float64Array
   readonly marketTrendSd: number

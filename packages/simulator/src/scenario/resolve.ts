@@ -75,6 +75,7 @@ const toContractModel = (scenarioName: string, policy: ScenarioPolicy): Contract
     peers: contract.peers,
     peerIncludesProvider: contract.peers.includes(contract.provider),
     experience: policy.experience,
+    ...(benchmark.bySegment ? { segments: segmentsOf(policy.experience, contract.provider) } : {}),
     startYear: contract.startYear,
     years,
     baselineYears: contract.baseline.years,
@@ -95,6 +96,11 @@ const toContractModel = (scenarioName: string, policy: ScenarioPolicy): Contract
     stochastic: policy.body.stochastic
   }
 }
+
+/** The provider's segments in the order its rows first name them (validate has checked every row names one). */
+const segmentsOf = (rows: ReadonlyArray<ExperienceRecord>, provider: string): ReadonlyArray<string> => [
+  ...new Set(rows.filter((r) => r.entity === provider && r.segment !== undefined).map((r) => r.segment!))
+]
 
 export const toExperienceRecords = (entries: ReadonlyArray<ExperienceEntry>): ReadonlyArray<ExperienceRecord> =>
   entries.map(({ row }) => ({

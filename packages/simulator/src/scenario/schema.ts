@@ -99,7 +99,10 @@ export const ExperienceRow = Schema.Struct({
   entity: required(EntityId, "Entity the row belongs to (a market.entities id)."),
   group: optional(GroupId, "Group of the entity (one of its `groups`); rows without a group are the entity as a whole."),
   segment: optional(Text, "Population segment (ESRD, disabled, aged/dual, age band…); kept as given."),
-  year: required(Year, "Calendar year of the experience; history, so before contract.startYear."),
+  year: required(
+    Year,
+    "Calendar year of the experience: history before contract.startYear, or a contract year, whose rows are the entity's actual experience and replace its projection for that year."
+  ),
   memberMonths: required(Positive, "Member months (MM) of the row, > 0."),
   cost: required(NonNegative, "Total cost of the row in dollars, ≥ 0 (PMPM = cost / memberMonths)."),
   riskScore: withDefault(Positive, "Average risk score of the row's members, > 0. Default 1.", () => ONE)
@@ -339,6 +342,11 @@ export const Benchmark = Schema.Struct({
   nationalPerCapita: optional(
     Schema.Record({ key: ScheduleYear, value: Positive }).annotations(label('a mapping of year to PMPM ({ 2022: "1050.25" })')),
     "National per-capita expenditure PMPM by calendar year. When given, convergenceCaps and savingsCredit.cap are shares of it in the reference year (MSSP: of national per-capita FFS expenditure in BY3) instead of shares of the peer baseline; every reference year must be listed."
+  ),
+  bySegment: withDefault(
+    Schema.Boolean,
+    "Compute the benchmark per segment of the experience rows (MSSP: per enrollment type, 42 CFR 425.652(a), 425.605(a)) and weight the segments' benchmarks by the performance year's member months; every experience row of the provider and its peers must then name a segment. Default false: segments are summed (docs/rules/segments.md).",
+    () => false
   ),
   peerTarget: optional(PeerTarget, "What the peer figure B_R is: absent, the peers' pooled cost; { percentile } a percentile of the peers' own baselines."),
   equityAddOn: optional(

@@ -117,8 +117,13 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
           showActual(row.group)
         )
       }
-      if (contract !== undefined && row.year >= contract.startYear) {
-        rowIssue(entry, "year", `a year before the contract start ${contract.startYear} (experience is history)`, `${row.year}`)
+      if (contract !== undefined && row.year >= contract.startYear + contract.years) {
+        rowIssue(
+          entry,
+          "year",
+          `a year before the contract ends in ${contract.startYear + contract.years - 1} (history, or a contract year's actual experience)`,
+          `${row.year}`
+        )
       }
       const key = JSON.stringify([row.entity, row.group ?? null, row.segment ?? null, row.year])
       const first = seen.get(key)
@@ -154,6 +159,7 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
       if (missing.length > 0) {
         add(located(["experience"], "experience in every baseline year for the provider and each peer", `none for ${missing.join("; ")}`))
       }
+      if (benchmark?.bySegment) checkSegments(experience, parties, add, rowIssue)
     }
   }
 
@@ -252,3 +258,47 @@ export const checkPolicyNames = (names: ReadonlyArray<{ readonly index: number; 
       ? [located(["policies", index, "name"], `a policy name not used before (policies[${first.index}] is ${name})`, showActual(name))]
       : []
   })
+
+/**
+ * benchmark.bySegment: every row of the provider and its peers names a segment, and each of them
+ * has every one of the provider's segments in every year it has experience (a missing segment
+ * would silently weigh the benchmark by the wrong mix).
+ */
+const checkSegments = (
+  experience: ReadonlyArray<ExperienceEntry>,
+  parties: ReadonlyArray<string>,
+  add: (issue: LocatedIssue | undefined) => void,
+  rowIssue: (entry: ExperienceEntry, field: string | undefined, expected: string, actual: string) => void
+): void => {
+  const involved = new Set(parties)
+  const unnamed = experience.filter((e) => involved.has(e.row.entity) && e.row.segment === undefined)
+  for (const entry of unnamed.slice(0, 5))
+    rowIssue(entry, "segment", "a segment (benchmark.bySegment computes the benchmark per segment of the provider's and peers' rows)", "none")
+  if (unnamed.length > 5) add(located(["experience"], "a segment on every row of the provider and its peers", `${unnamed.length - 5} more rows without one`))
+  const provider = parties[0]!
+  const segments = [...new Set(experience.filter((e) => e.row.entity === provider && e.row.segment !== undefined).map((e) => e.row.segment!))]
+  if (segments.length === 0) return
+  const present = new Map<string, Set<string>>()
+  for (const { row } of experience) {
+    if (!involved.has(row.entity) || row.segment === undefined) continue
+    const key = `${row.entity} in ${row.year}`
+    const set = present.get(key) ?? new Set<string>()
+    present.set(key, set)
+    set.add(row.segment)
+  }
+  const gaps: Array<string> = []
+  for (const [key, set] of present) {
+    const absent = segments.filter((s) => !set.has(s))
+    const extra = [...set].filter((s) => !segments.includes(s))
+    if (absent.length > 0) gaps.push(`${key} lacks ${absent.join(", ")}`)
+    if (extra.length > 0) gaps.push(`${key} has ${extra.join(", ")}, not a segment of ${provider}`)
+  }
+  if (gaps.length > 0)
+    add(
+      located(
+        ["experience"],
+        `rows for each of the provider's segments (${segments.join(", ")}) in every year the provider and each peer have experience`,
+        gaps.slice(0, 6).join("; ") + (gaps.length > 6 ? `; and ${gaps.length - 6} more` : "")
+      )
+    )
+}

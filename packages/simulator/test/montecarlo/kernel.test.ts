@@ -91,6 +91,27 @@ describe("runTrial", () => {
     }
   )
 
+  test.prop([arbitraryModel, standardNormals, fc.integer({ min: 50, max: 150 })], { numRuns: 60 })(
+    "a contract year given as actual experience is the same in every trial, and the kernel still equals the exact engine",
+    (model, normals, percent) => {
+      // The provider's first contract year given as its base year's rows with cost scaled: no draw may move it.
+      const scale = dec(percent).div(100)
+      const actual = model.experience
+        .filter((r) => r.entity === model.provider && r.year === model.startYear - 1)
+        .map((r) => ({ ...r, year: model.startYear, cost: r.cost.mul(scale) }))
+      const given = { ...model, experience: [...model.experience, ...actual], stochastic: NOISE }
+      const plan = compileSimulation([given])
+      const z = new Float64Array(drawLength(plan)).map((_, i) => normals[i % normals.length]!)
+      const scratch = kernelScratch(plan)
+      runTrial(scratch, z)
+      const world = scratch.worlds[0]!
+      const e = given.entities.indexOf(given.provider)
+      const cost = actual.reduce((acc, r) => acc + r.cost.toNumber(), 0)
+      expect(Math.abs(world.cost[e * world.plan.calendarYears + world.plan.startIndex]! - cost)).toBeLessThanOrEqual(1e-9 * cost)
+      compareWithExact([given], z)
+    }
+  )
+
   test.prop([arbitraryModel, arbitraryModel], { numRuns: 60 })(
     "policies compiled together give the same figures as each compiled alone (shared worlds and pools do not leak)",
     (a, b) => {

@@ -138,7 +138,7 @@ describe("loadScenario errors", () => {
     expect(linesOf("bad-overlay.yaml")).toEqual([
       'bad-overlay.yaml: policies[3].overlay.settlements: expected one of the fields market, experience, contract, benchmark, settlement, schedule, projection, presentValue, stochastic, got unknown field "settlements" (did you mean "settlement"?)',
       'bad-overlay.yaml: policies[3].name: expected a policy name not used before (policies[0] is trending), got "trending"',
-      'bad-overlay.yaml: policies[1].overlay.benchmark.glidePathOnRebse: expected one of the fields glidePath, convergenceCaps, trend, historicalTrend, risk, peerWeightBySide, nationalPerCapita, peerTarget, equityAddOn, discount, rounding, peerRefresh, rebasing, savingsCredit, glidePathOnRebase, got unknown field "glidePathOnRebse" (did you mean "glidePathOnRebase"?)',
+      'bad-overlay.yaml: policies[1].overlay.benchmark.glidePathOnRebse: expected one of the fields glidePath, convergenceCaps, trend, historicalTrend, risk, peerWeightBySide, nationalPerCapita, bySegment, peerTarget, equityAddOn, discount, rounding, peerRefresh, rebasing, savingsCredit, glidePathOnRebase, got unknown field "glidePathOnRebse" (did you mean "glidePathOnRebase"?)',
       "bad-overlay.yaml: policies[1].overlay.benchmark.rebasing.every: expected a whole number ≥ 1, got nothing",
       // The overlay shortens the contract to 2 years but lists 3 discounts.
       "bad-overlay.yaml: policies[2].overlay.benchmark.discount: expected 2 discounts, one per contract year, got 3"
@@ -179,20 +179,20 @@ describe("decodeScenario checks", () => {
     expect(decodeLines("")).toEqual(["small.yaml: expected a scenario (a mapping with name, market, experience, contract, …), got null"])
   })
 
-  it("reports duplicate rows, rows in contract years and group rows mixed with whole-entity rows", () => {
+  it("reports duplicate rows, rows after the contract's end and group rows mixed with whole-entity rows", () => {
     const text = VALID.replace(
       '  - { entity: B, year: 2024, memberMonths: 2400, cost: "1032000.00" }\n',
       [
         '  - { entity: B, year: 2024, memberMonths: 2400, cost: "1032000.00" }',
         '  - { entity: B, year: 2024, memberMonths: 10, cost: "1" }',
-        '  - { entity: B, year: 2025, memberMonths: 10, cost: "1" }',
+        '  - { entity: B, year: 2027, memberMonths: 10, cost: "1" }',
         '  - { entity: A, group: A1, year: 2024, memberMonths: 10, cost: "1" }',
         ""
       ].join("\n")
     ).replace("{ id: A }", "{ id: A, groups: [A1] }")
     expect(decodeLines(text)).toEqual([
       "small.yaml: experience[2]: expected one row per entity, group, segment and year, got a second row for B in 2024 (first at experience[1])",
-      "small.yaml: experience[3].year: expected a year before the contract start 2025 (experience is history), got 2025",
+      "small.yaml: experience[3].year: expected a year before the contract ends in 2026 (history, or a contract year's actual experience), got 2027",
       'small.yaml: experience[4].group: expected rows of A in 2024 either all with a group or all without (experience[0] has no group), got "A1"'
     ])
   })
