@@ -1,9 +1,10 @@
 import { join } from "node:path"
 import { formatFixed } from "@pbpsim/benchmark"
 import { comparePolicies, parseScenario, type PolicyRun } from "@pbpsim/simulator"
-import { readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import type { Decimal } from "decimal.js"
-import { parse } from "yaml"
+import { parse, stringify } from "yaml"
 import { beforeAll, describe, expect, it } from "vitest"
 import { pbpsim, ROOT } from "./support/cli.js"
 
@@ -72,7 +73,7 @@ describe("benchmark.bySegment", () => {
   })
 
   it("caps the segments' risk only when their aggregate growth exceeds the cap (MSSP 2024+)", async () => {
-    // demographicChange 0.01: cap 1 + 0.03 + 0.01 = 1.04. Weights = blended × MM: aged 1,035 × 1,320 = 1,366,200;
+    // demographicChange 0.01: cap 1 + 0.03 + 0.01 = 1.04. Weights = historical benchmark before trend (no credit here, so blended) × MM: aged 1,035 × 1,320 = 1,366,200;
     // esrd 8,650 × 108 = 934,200. Aggregate (1,366,200 × 1.05 + 934,200 × 1.01) ÷ 2,300,400 = 1.03376 ≤ 1.04:
     // no segment capped, so aged keeps 1.05 although it exceeds 1.04: 1,076.40 × 1.05 = 1,130.22.
     const document = fixture()
@@ -100,11 +101,20 @@ describe("benchmark.bySegment", () => {
     expect(out.stderr).toContain("R in 2024 lacks esrd")
   })
 
-  it("is not simulated yet, and says so instead of simulating the summed benchmark", async () => {
-    const out = await pbpsim("simulate", FIXTURE, "--trials", "10")
-    expect(out.code).not.toBe(0)
-    expect(out.stderr).toContain("benchmark.bySegment")
-    expect(out.stderr).toContain("not simulated yet")
-    expect(out.stderr).not.toMatch(/\n\s+at /)
+  it("is simulated per segment: with the noise at zero every trial settles at the deterministic figures", async () => {
+    const document = fixture()
+    document["stochastic"] = { marketTrendSd: 0, memberCostSd: 0, savingsSd: 0, riskDriftSd: 0 }
+    const dir = mkdtempSync(join(tmpdir(), "pbpsim-segments-"))
+    const file = join(dir, "quiet.yaml")
+    writeFileSync(file, stringify(document))
+    const out = await pbpsim("simulate", file, "--trials", "20", "--format", "json")
+    expect(out.code).toBe(0)
+    type Stat = { mean: string; sd: string }
+    const summary = JSON.parse(out.stdout) as { policies: ReadonlyArray<{ name: string; years: ReadonlyArray<{ benchmarkPmpm: Stat; sharedSavings: Stat }> }> }
+    const years = summary.policies.find((p) => p.name === "by-segment")!.years
+    // Year 1 is actual experience: 72,377.24 as above; year 2 the projection: (2,278,936 − 2,271,360) × 0.5 = 3,788.00.
+    expect(years.map((y) => `${y.sharedSavings.mean} ± ${y.sharedSavings.sd}`)).toEqual(["72377.24 ± 0.00", "3788.00 ± 0.00"])
+    // 2,444,754.48 ÷ 1,428 = 1,712.0129… and 2,278,936 ÷ 1,300 = 1,753.0277…
+    expect(years.map((y) => y.benchmarkPmpm.mean)).toEqual(["1712.01", "1753.03"])
   })
 })

@@ -459,7 +459,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
         rounding: model.rounding
       })
     const cells = views.map((view) => cellOf(view.realised, model.provider, year))
-    // 2024+ MSSP risk cap across segments: weights are each segment's historical (regionally adjusted) benchmark × this year's member months.
+    // 2024+ MSSP risk cap across segments: weights are each segment's adjusted historical benchmark (before trend) × this year's member months.
     const trigger =
       !single && terms.riskCapAggregateTrigger && terms.riskCaps.up !== undefined
         ? aggregateRiskCaps(
@@ -467,7 +467,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
             views.map((view, v) => ({
               segment: view.segment!,
               growth: cells[v]!.riskScore.div(refs[v]!.riskBase),
-              weight: benchmarkOn(view, refs[v]!, riskRatio({ current: ONE, base: ONE, caps: {} })).value.blended.mul(cells[v]!.memberMonths)
+              weight: benchmarkOn(view, refs[v]!, riskRatio({ current: ONE, base: ONE, caps: {} })).value.beforeTrend.mul(cells[v]!.memberMonths)
             }))
           )
         : undefined

@@ -16,6 +16,8 @@ export interface RealisedExperience {
    * experience (groups summed). The entity-level cells are always the pool of these.
    */
   readonly segments?: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>>
+  /** segment → entity → contract year index → the segment's counterfactual PMPM (what the Monte Carlo draws around). */
+  readonly segmentCounterfactualPmpm?: ReadonlyMap<string, ReadonlyMap<string, ReadonlyArray<Decimal>>>
   /** entity → contract year index (0-based) → counterfactual PMPM (what cost would have been without savings). */
   readonly counterfactualPmpm: ReadonlyMap<string, ReadonlyArray<Decimal>>
 }
@@ -101,6 +103,9 @@ export const cumulativeGrowth = (rates: ReadonlyArray<Decimal>): ReadonlyArray<D
  * (1 − savings_k), member months grow by memberGrowth a year, risk by riskDrift a year.
  * Cost does not follow risk drift: drift models coding and case-mix change the benchmark sees.
  */
+/** The entities whose segments a segmented benchmark reads: the provider and its peers, each once. */
+export const segmentParties = (model: ContractModel): ReadonlyArray<string> => [...new Set([model.provider, ...model.peers])]
+
 export const projectExperience = (model: ContractModel): RealisedExperience => {
   const history = model.experience.filter((r) => r.year < model.startYear)
   const actual = pooledCells(model.experience.filter((r) => r.year >= model.startYear))
@@ -114,18 +119,21 @@ export const projectExperience = (model: ContractModel): RealisedExperience => {
   if (!model.segments) return { cells, counterfactualPmpm }
   // Per segment: the same projection on the segment's own base year, so the segments pool to the entity.
   const segments = new Map<string, ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>>()
+  const segmentCounterfactualPmpm = new Map<string, ReadonlyMap<string, ReadonlyArray<Decimal>>>()
   for (const segment of model.segments) {
     const rows = model.experience.filter((r) => r.segment === segment)
     const segmentCells = pooledCells(rows.filter((r) => r.year < model.startYear))
     const segmentActual = pooledCells(rows.filter((r) => r.year >= model.startYear))
-    for (const entity of [model.provider, ...model.peers]) {
+    const counterfactuals = new Map<string, ReadonlyArray<Decimal>>()
+    for (const entity of segmentParties(model)) {
       const byYear = segmentCells.get(entity) ?? new Map<number, ExperienceCell>()
       segmentCells.set(entity, byYear)
-      projectEntity(model, entity, byYear, segmentActual.get(entity), `${entity} / ${segment}`)
+      counterfactuals.set(entity, projectEntity(model, entity, byYear, segmentActual.get(entity), `${entity} / ${segment}`))
     }
     segments.set(segment, segmentCells)
+    segmentCounterfactualPmpm.set(segment, counterfactuals)
   }
-  return { cells, counterfactualPmpm, segments }
+  return { cells, counterfactualPmpm, segments, segmentCounterfactualPmpm }
 }
 
 /** The same realised experience with one entity-year's cost replaced (finite differences, user actuals). */

@@ -1,9 +1,9 @@
-import { dec, healthEquityAddOn, invalid, settlementYearFloat, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
+import { dec, healthEquityAddOn, invalid, settlementYearFloat, type ExperienceCell, type TrendPolicy, type TrendSpec } from "@pbpsim/benchmark"
 import { codingMultiplierFloat, CREDIT_ADD, CREDIT_HIGHER, roundingModeCode } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import type { ContractModel } from "../model.js"
 import { runContract } from "../engine/contract.js"
-import { projectExperience, type RealisedExperience } from "../engine/realised.js"
+import { projectExperience, segmentParties, type RealisedExperience } from "../engine/realised.js"
 import {
   PEER_ANNUAL,
   PEER_FIXED,
@@ -34,6 +34,7 @@ const worldKey = (m: ContractModel): string =>
   JSON.stringify([
     m.entities,
     m.experience.map((r) => [r.entity, r.year, r.memberMonths.toFixed(), r.cost.toFixed(), r.riskScore.toFixed()]),
+    m.segments ?? null,
     m.startYear,
     m.years,
     m.marketTrend.map((d) => d.toFixed()),
@@ -117,6 +118,33 @@ const calendarSpan = (model: ContractModel, realised: RealisedExperience): { fir
   return { firstYear, calendarYears: model.startYear + model.years - firstYear }
 }
 
+/** A row of a world: an entity, or one segment of an entity (benchmark.bySegment), with the cells it is realised from. */
+interface WorldRow {
+  /** Index of the entity in the model (its draws and, for a segment, its member scale). */
+  readonly entity: number
+  readonly segment?: string
+  readonly cells: ReadonlyMap<number, ExperienceCell> | undefined
+  readonly counterfactualPmpm: ReadonlyArray<Decimal> | undefined
+}
+
+const worldRows = (model: ContractModel, realised: RealisedExperience): ReadonlyArray<WorldRow> => {
+  const rows: Array<WorldRow> = model.entities.map((entity, e) => ({
+    entity: e,
+    cells: realised.cells.get(entity),
+    counterfactualPmpm: realised.counterfactualPmpm.get(entity)
+  }))
+  // Segment rows after the entities: each segment of each party, realised with its entity's draws.
+  for (const segment of model.segments ?? [])
+    for (const entity of segmentParties(model))
+      rows.push({
+        entity: model.entities.indexOf(entity),
+        segment,
+        cells: realised.segments?.get(segment)?.get(entity),
+        counterfactualPmpm: realised.segmentCounterfactualPmpm?.get(segment)?.get(entity)
+      })
+  return rows
+}
+
 const worldPlan = (
   model: ContractModel,
   realised: RealisedExperience,
@@ -124,7 +152,8 @@ const worldPlan = (
   sets: ReadonlyArray<Int32Array>
 ): WorldPlan => {
   const { firstYear, calendarYears: T } = calendarSpan(model, realised)
-  const E = model.entities.length
+  const rows = worldRows(model, realised)
+  const E = rows.length
   const Y = model.years
   const startIndex = model.startYear - firstYear
   const historyCost = new Float64Array(E * T).fill(Number.NaN)
@@ -138,8 +167,10 @@ const worldPlan = (
   const actual = new Uint8Array(E * Y)
   // Contract years the scenario gives as actual experience: fixed, no draw moves them.
   const actualYears = new Set(model.experience.filter((r) => r.year >= model.startYear).map((r) => `${r.entity}\u0000${r.year}`))
-  model.entities.forEach((entity, e) => {
-    const byYear = realised.cells.get(entity)
+  rows.forEach((row, e) => {
+    const entity = model.entities[row.entity]!
+    const what = row.segment === undefined ? entity : `${entity} / ${row.segment}`
+    const byYear = row.cells
     for (let t = 0; t < startIndex; t++) {
       const cell = byYear?.get(firstYear + t)
       if (!cell) continue
@@ -147,12 +178,12 @@ const worldPlan = (
       historyMemberMonths[e * T + t] = num(cell.memberMonths)
       historyRisk[e * T + t] = num(cell.riskScore)
     }
-    const counterfactual = realised.counterfactualPmpm.get(entity)
+    const counterfactual = row.counterfactualPmpm
     const plan = model.projection.get(entity)
     for (let k = 0; k < Y; k++) {
       const cell = byYear?.get(model.startYear + k)
       const cf = counterfactual?.[k]
-      if (!cell || !cf || !plan) throw invalid("simulate", `projection ${entity} ${model.startYear + k}`, "is missing")
+      if (!cell || !cf || !plan) throw invalid("simulate", `projection ${what} ${model.startYear + k}`, "is missing")
       const i = e * Y + k
       memberMonths[i] = num(cell.memberMonths)
       risk[i] = num(cell.riskScore)
@@ -164,12 +195,16 @@ const worldPlan = (
         counterfactualCost[i] = num(cf.mul(cell.memberMonths))
         savingsPlan[i] = num(plan.savings[k] ?? dec(0))
       }
-      memberScale[i] = 1 / Math.sqrt(memberMonths[i]! / 12)
+      // A segment's cost shock is its entity's (one draw per entity-year): the scale is the entity's members.
+      memberScale[i] = row.segment === undefined ? 1 / Math.sqrt(memberMonths[i]! / 12) : memberScale[row.entity * Y + k]!
     }
   })
   return {
-    drawRow: Int32Array.from(model.entities, (e) => drawRowOf.get(e)!),
+    drawRow: Int32Array.from(rows, (row) => drawRowOf.get(model.entities[row.entity]!)!),
     entities: E,
+    entityRows: model.entities.length,
+    segmentOfRow: rows.map((row) => row.segment ?? ""),
+    entityOfRow: Int32Array.from(rows, (row) => row.entity),
     firstYear,
     calendarYears: T,
     startIndex,
@@ -213,7 +248,14 @@ const REBASING: Record<ContractModel["rebasing"]["rebasing"]["kind"], number> = 
 
 const PEER_REFRESH: Record<ContractModel["peerRefresh"], number> = { "with-rebase": PEER_WITH_REBASE, annual: PEER_ANNUAL, fixed: PEER_FIXED }
 
-const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSet: number, realised: RealisedExperience): PolicyPlan => {
+const policyPlan = (
+  model: ContractModel,
+  world: number,
+  plan: WorldPlan,
+  peerSet: number,
+  realised: RealisedExperience,
+  pairs: { readonly providerRows: Int32Array; readonly peerSets: Int32Array }
+): PolicyPlan => {
   const rebasing = model.rebasing.rebasing
   const credit = model.rebasing.savingsCredit
   const provider = model.entities.indexOf(model.provider)
@@ -223,6 +265,9 @@ const policyPlan = (model: ContractModel, world: number, plan: WorldPlan, peerSe
     world,
     provider,
     peerSet,
+    segmented: model.segments !== undefined,
+    ...pairs,
+    riskTrigger: Uint8Array.from(model.terms, (t) => (t.riskCapAggregateTrigger && t.riskCaps.up !== undefined ? 1 : 0)),
     startYear: model.startYear,
     years: model.years,
     baselineIndex: Int32Array.from(model.baselineYears, (y) => y - plan.firstYear),
@@ -292,12 +337,6 @@ export const compileSimulation = (models: ReadonlyArray<ContractModel>): Simulat
   const realisedOf: Array<RealisedExperience> = []
   const policies: Array<PolicyPlan> = []
   for (const model of models) {
-    if (model.segments)
-      throw invalid(
-        "simulate",
-        `policy ${model.policyName}: benchmark.bySegment`,
-        "is not simulated yet: the Monte Carlo kernel computes one benchmark on the whole experience; run, compare and explain compute it per segment (docs/rules/segments.md)"
-      )
     // The exact engine first: its errors (a variable MSR below 500 members, a schedule without a year) are the user's.
     const realisedHere = projectExperience(model)
     runContract(model, realisedHere)
@@ -325,7 +364,29 @@ export const compileSimulation = (models: ReadonlyArray<ContractModel>): Simulat
       sets.push(peers)
       setIndex[w]!.set(keyOfPeers, peerSet)
     }
-    policies.push(policyPlan(model, w, worlds[w]!, peerSet, realisedOf[w]!))
+    // The set of a group of rows, added once per world.
+    const setOf = (members: Int32Array): number => {
+      const key = members.join(",")
+      let index = setIndex[w]!.get(key)
+      if (index === undefined) {
+        index = sets.length
+        sets.push(members)
+        setIndex[w]!.set(key, index)
+      }
+      return index
+    }
+    const world = worlds[w]!
+    const rowOf = (segment: string, entity: number): number => {
+      for (let r = world.entityRows; r < world.entities; r++) if (world.segmentOfRow[r] === segment && world.entityOfRow[r] === entity) return r
+      throw invalid("simulate", `experience ${model.entities[entity]} / ${segment}`, "has no row in the compiled world")
+    }
+    const provider = model.entities.indexOf(model.provider)
+    const segments = model.segments ?? []
+    const pairs = {
+      providerRows: model.segments ? Int32Array.from(segments, (segment) => rowOf(segment, provider)) : Int32Array.of(provider),
+      peerSets: model.segments ? Int32Array.from(segments, (segment) => setOf(Int32Array.from(peers, (p) => rowOf(segment, p)))) : Int32Array.of(peerSet)
+    }
+    policies.push(policyPlan(model, w, world, peerSet, realisedOf[w]!, pairs))
   }
   const any = (pick: (m: ContractModel) => number) => models.some((m) => pick(m) > 0)
   return {

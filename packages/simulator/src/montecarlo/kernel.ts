@@ -72,8 +72,13 @@ export interface KernelScratch {
   readonly plan: SimulationPlan
   readonly worlds: ReadonlyArray<WorldScratch>
   readonly marketShock: Float64Array
-  readonly historicalRate: Float64Array
-  readonly trendRate: Float64Array
+  /** Per segment (one when the benchmark is not segmented): annual historical and contract-year trend rates per calendar index. */
+  readonly historicalRate: ReadonlyArray<Float64Array>
+  readonly trendRate: ReadonlyArray<Float64Array>
+  /** Per segment: the reference's provider baseline, peer baseline and provider risk. */
+  readonly providerB: Float64Array
+  readonly peerB: Float64Array
+  readonly riskBase: Float64Array
   readonly gross: Float64Array
   /** One year's settlement (settleFloat's scratch). */
   readonly settled: Float64Array
@@ -112,12 +117,17 @@ const worldScratch = (plan: WorldPlan): WorldScratch => {
 export const kernelScratch = (plan: SimulationPlan): KernelScratch => {
   const T = Math.max(1, ...plan.worlds.map((w) => w.calendarYears))
   const maxSet = Math.max(1, ...plan.worlds.flatMap((w) => w.sets.map((set) => set.length)))
+  const maxSegments = Math.max(1, ...plan.policies.map((p) => p.providerRows.length))
+  const rates = () => Array.from({ length: maxSegments }, () => new Float64Array(T))
   return {
     plan,
     worlds: plan.worlds.map(worldScratch),
     marketShock: new Float64Array(plan.years),
-    historicalRate: new Float64Array(T),
-    trendRate: new Float64Array(T),
+    historicalRate: rates(),
+    trendRate: rates(),
+    providerB: new Float64Array(maxSegments),
+    peerB: new Float64Array(maxSegments),
+    riskBase: new Float64Array(maxSegments),
     gross: new Float64Array(plan.years),
     settled: new Float64Array(SETTLED_LENGTH),
     out: new Float64Array(plan.policies.length * plan.years * FIELD_COUNT),
@@ -264,23 +274,26 @@ const providerBaseline = (w: WorldScratch, rates: Float64Array, provider: number
 
 const ONE_WEIGHT = new Float64Array([1])
 
-/** One policy's contract years on the world's realised experience (engine/contract.ts runContract, in floats). */
+/** One policy's contract years on the world's realised experience (engine/contract.ts runContract, in floats); per segment where segmented. */
 const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: number): void => {
   const w = scratch.worlds[policy.world]!
   const T = w.plan.calendarYears
+  const rows = policy.providerRows
+  const peerSets = policy.peerSets
+  const S = rows.length
   const hist = scratch.historicalRate
   const trendRates = scratch.trendRate
-  annualRates(policy.historicalTrend, w, policy.peerSet, hist)
+  for (let s = 0; s < S; s++) annualRates(policy.historicalTrend, w, peerSets[s]!, hist[s]!)
   // Contract years under the same trend share its rates: recompute only where the trend changes.
   let trendInRates = -1
   const provider = policy.provider
   const out = scratch.out
   const outBase = index * scratch.plan.years * FIELD_COUNT
   const gross = scratch.gross
+  const providerB = scratch.providerB
+  const peerB = scratch.peerB
+  const riskBase = scratch.riskBase
   let refT = -1
-  let providerB = 0
-  let peerB = 0
-  let riskBase = 0
   let periodStart = 1
   let credit = 0
   // Advance investment payments not yet recouped (engine/contract.ts advanceOutstanding).
@@ -318,11 +331,6 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
     const rebased = k > 1 && !keep
     if (!keep) {
       const newRef = years ? years[years.length - 1]! : t - 1
-      if (partial && refT >= 0) {
-        const fresh = providerBaseline(w, hist, provider, null, t, ONE_WEIGHT)
-        const restated = restateRiskFloat(moveFloat(hist, providerB, refT, newRef), w.risk[provider * T + newRef]!, riskBase)
-        providerB = partialRebaseFloat(policy.alpha, fresh, restated)
-      } else providerB = providerBaseline(w, hist, provider, years, t, weights)
       // Peer component: contract baseline (year 1 or fixed), last realised year (annual), or the provider's years.
       let peerYears: Int32Array | null = years
       let peerWeights = weights
@@ -333,13 +341,38 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
         peerYears = null
         peerWeights = ONE_WEIGHT
       }
-      peerB = peerAtReference(scratch, w, hist, policy, peerYears, t, peerWeights, newRef)
+      for (let s = 0; s < S; s++) {
+        const row = rows[s]!
+        if (partial && refT >= 0) {
+          const fresh = providerBaseline(w, hist[s]!, row, null, t, ONE_WEIGHT)
+          const restated = restateRiskFloat(moveFloat(hist[s]!, providerB[s]!, refT, newRef), w.risk[row * T + newRef]!, riskBase[s]!)
+          providerB[s] = partialRebaseFloat(policy.alpha, fresh, restated)
+        } else providerB[s] = providerBaseline(w, hist[s]!, row, years, t, weights)
+        peerB[s] = peerAtReference(scratch, w, hist[s]!, policy, row, peerSets[s]!, peerYears, t, peerWeights, newRef)
+        riskBase[s] = w.risk[row * T + newRef]!
+      }
       refT = newRef
-      riskBase = w.risk[provider * T + refT]!
     } else if (policy.peerRefresh === PEER_ANNUAL && refT >= 0) {
-      peerB = peerAtReference(scratch, w, hist, policy, null, t, ONE_WEIGHT, refT)
+      for (let s = 0; s < S; s++) peerB[s] = peerAtReference(scratch, w, hist[s]!, policy, rows[s]!, peerSets[s]!, null, t, ONE_WEIGHT, refT)
     }
-    const basis = capBasis(policy, refT, peerB)
+    // The segments' whole at the reference year (engine/contract.ts acrossRef): member-month weights.
+    let peerWhole = peerB[0]!
+    let below = peerB[0]! > providerB[0]!
+    if (policy.segmented) {
+      let mm = 0
+      let peerSum = 0
+      let side = 0
+      for (let s = 0; s < S; s++) {
+        const m = w.memberMonths[rows[s]! * T + refT]!
+        mm += m
+        peerSum += m * peerB[s]!
+        side += m * (peerB[s]! - providerB[s]!)
+      }
+      peerWhole = peerSum / mm
+      below = side > 0
+    }
+    // The credit's cap basis: national per capita, or the segments' whole peer baseline.
+    const basis = capBasis(policy, refT, peerWhole)
     // Prior savings credit, set at a rebase for the whole period it opens (engine/contract.ts savingsCreditFor).
     if (rebased && policy.creditShare === policy.creditShare) {
       let perCapita = 0
@@ -352,39 +385,62 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
     if (rebased) periodStart = k
     const y = k - 1
     const scheduled = policy.providerWeight[y]!
-    const below = policy.peerWeightBelow[y]!
+    const peerBelow = policy.peerWeightBelow[y]!
     const lambda =
-      below === below
-        ? 1 - (peerB > providerB ? below : policy.peerWeightAbove[y]!)
+      peerBelow === peerBelow
+        ? 1 - (below ? peerBelow : policy.peerWeightAbove[y]!)
         : scheduled === scheduled
           ? scheduled
           : policy.glidePath[policy.glideRestart ? k - periodStart : y]!
     if (policy.trendOfYear[y] !== trendInRates) {
       trendInRates = policy.trendOfYear[y]!
-      annualRates(policy.trends[trendInRates]!, w, policy.peerSet, trendRates)
+      for (let s = 0; s < S; s++) annualRates(policy.trends[trendInRates]!, w, peerSets[s]!, trendRates[s]!)
     }
-    // Convergence, then credit, trend, risk, discount, rounding: the compute module's float forms.
-    const adjustment = convergenceAdjustmentFloat(
-      providerB,
-      peerB,
-      lambda,
-      policy.capUp[y]!,
-      policy.capDown[y]!,
-      policy.noNegative[y] === 1,
-      basis,
-      policy.negativeOffset[y]!
-    )
+    // 2024+ risk cap across segments (engine/contract.ts aggregateRiskCaps): capped only if the aggregate growth exceeds it.
+    let ceiling = policy.riskCeiling[y]!
+    if (policy.segmented && policy.riskTrigger[y] === 1) {
+      let weightSum = 0
+      let growthSum = 0
+      for (let s = 0; s < S; s++) {
+        const adjustment = convergenceAdjustmentFloat(providerB[s]!, peerB[s]!, lambda, policy.capUp[y]!, policy.capDown[y]!, policy.noNegative[y] === 1, capBasis(policy, refT, peerB[s]!), policy.negativeOffset[y]!)
+        const weight = (providerB[s]! + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)) * w.memberMonths[rows[s]! * T + t]!
+        weightSum += weight
+        growthSum += weight * (w.risk[rows[s]! * T + t]! / riskBase[s]!)
+      }
+      if (!(growthSum / weightSum > ceiling)) ceiling = Number.POSITIVE_INFINITY
+    }
+    // Per segment: convergence, then credit, trend, risk, discount, rounding: the compute module's float forms.
+    let B = 0
+    let segmentPmpm = 0
+    for (let s = 0; s < S; s++) {
+      const row = rows[s]!
+      const adjustment = convergenceAdjustmentFloat(
+        providerB[s]!,
+        peerB[s]!,
+        lambda,
+        policy.capUp[y]!,
+        policy.capDown[y]!,
+        policy.noNegative[y] === 1,
+        // Convergence caps are shares of each segment's own peer baseline (or national per capita).
+        capBasis(policy, refT, peerB[s]!),
+        policy.negativeOffset[y]!
+      )
+      const cell = row * T + t
+      const riskRatio =
+        policy.riskExtended[y] === 1
+          ? effectiveRiskRatioFloat(w.risk[cell]!, riskBase[s]!, ceiling, policy.riskFloor[y]!, policy.codingBefore[y]!, 1, policy.riskWeight[y]!)
+          : riskRatioFloat(w.risk[cell]!, riskBase[s]!, ceiling, policy.riskFloor[y]!)
+      const beforeTrend = providerB[s]! + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)
+      const discounted = benchmarkChainFloat(beforeTrend, 0, trendFactorFloat(trendRates[s]!, refT, t), riskRatio, policy.discount[y]!)
+      segmentPmpm = roundFloat(discounted + policy.equityAddOn[y]!, policy.roundingPlaces, policy.roundingMode)
+      B += segmentPmpm * w.memberMonths[cell]!
+    }
     const cell = provider * T + t
-    const riskRatio =
-      policy.riskExtended[y] === 1
-        ? effectiveRiskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling[y]!, policy.riskFloor[y]!, policy.codingBefore[y]!, 1, policy.riskWeight[y]!)
-        : riskRatioFloat(w.risk[cell]!, riskBase, policy.riskCeiling[y]!, policy.riskFloor[y]!)
-    const beforeTrend = providerB + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)
-    const discounted = benchmarkChainFloat(beforeTrend, 0, trendFactorFloat(trendRates, refT, t), riskRatio, policy.discount[y]!)
-    const benchmarkPmpm = roundFloat(discounted + policy.equityAddOn[y]!, policy.roundingPlaces, policy.roundingMode)
     const memberMonths = w.memberMonths[cell]!
     const expenditure = w.cost[cell]!
-    const B = benchmarkPmpm * memberMonths
+    // Unsegmented: the rounded PMPM × member months, as the exact engine multiplies it.
+    const benchmarkPmpm = policy.segmented ? B / memberMonths : segmentPmpm
+    if (!policy.segmented) B = benchmarkPmpm * memberMonths
     const settled = scratch.settled
     settleFloat(policy.settlement.years[k - 1]!, B, expenditure, settled)
     const g = settled[SETTLED_GROSS]!
@@ -421,6 +477,8 @@ const peerAtReference = (
   w: WorldScratch,
   hist: Float64Array,
   policy: PolicyPlan,
+  provider: number,
+  peerSet: number,
   years: Int32Array | null,
   t: number,
   weights: Float64Array,
@@ -430,10 +488,10 @@ const peerAtReference = (
   const own = years ? years[years.length - 1]! : t - 1
   const baseline =
     policy.peerPercentile === policy.peerPercentile
-      ? peerPercentile(scratch, w, hist, policy, years, t, weights, own)
-      : weightedBaseline(w, hist, policy.provider, policy.peerSet, w.pooledCost, w.pooledRisk, null, years, t, weights)
+      ? peerPercentile(scratch, w, hist, policy.peerPercentile, provider, peerSet, years, t, weights, own)
+      : weightedBaseline(w, hist, provider, peerSet, w.pooledCost, w.pooledRisk, null, years, t, weights)
   if (own === refT) return baseline
-  return restateRiskFloat(moveFloat(hist, baseline, own, refT), w.risk[policy.provider * T + refT]!, w.risk[policy.provider * T + own]!)
+  return restateRiskFloat(moveFloat(hist, baseline, own, refT), w.risk[provider * T + refT]!, w.risk[provider * T + own]!)
 }
 
 /** The peers' own baselines at the provider's risk, and their member-month-weighted percentile (engine/reference.ts peerPercentileFrom). */
@@ -441,22 +499,24 @@ const peerPercentile = (
   scratch: KernelScratch,
   w: WorldScratch,
   hist: Float64Array,
-  policy: PolicyPlan,
+  percentile: number,
+  provider: number,
+  peerSet: number,
   years: Int32Array | null,
   t: number,
   weights: Float64Array,
   own: number
 ): number => {
   const T = w.plan.calendarYears
-  const members = w.plan.sets[policy.peerSet]!
+  const members = w.plan.sets[peerSet]!
   const values = scratch.peerValues
   const memberMonths = scratch.peerWeights
   for (let j = 0; j < members.length; j++) {
     const m = members[j]!
-    values[j] = weightedBaseline(w, hist, policy.provider, m, w.cost, w.memberMonths, w.risk, years, t, weights)
+    values[j] = weightedBaseline(w, hist, provider, m, w.cost, w.memberMonths, w.risk, years, t, weights)
     memberMonths[j] = w.memberMonths[m * T + own]!
   }
-  return weightedPercentileFloat(values.subarray(0, members.length), memberMonths.subarray(0, members.length), policy.peerPercentile, scratch.peerOrder)
+  return weightedPercentileFloat(values.subarray(0, members.length), memberMonths.subarray(0, members.length), percentile, scratch.peerOrder)
 }
 
 /** One trial: realise every world from the draws, then run every policy; results land in scratch.out. */

@@ -23,9 +23,14 @@ export interface TrendPlan {
 
 /** How realised experience is generated: shared by the policies whose projection inputs are identical. */
 export interface WorldPlan {
-  /** Entities in this world, as rows of the draw layout (index into SimulationPlan.entities). */
+  /** Per row: the row of the draw layout it takes its draws from (index into SimulationPlan.entities). */
   readonly drawRow: Int32Array
+  /** Rows of this world: its entities first (`entityRows` of them), then one row per segment of each party of a segmented benchmark. */
   readonly entities: number
+  readonly entityRows: number
+  /** Per row: its segment ("" for an entity row) and its entity's index. */
+  readonly segmentOfRow: ReadonlyArray<string>
+  readonly entityOfRow: Int32Array
   /** Calendar span: calendar index t = year − firstYear; `calendarYears` = T. */
   readonly firstYear: number
   readonly calendarYears: number
@@ -77,6 +82,15 @@ export interface PolicyPlan {
   readonly provider: number
   /** Index of the peer set in world.sets (0 is the market). */
   readonly peerSet: number
+  /**
+   * What each benchmark is computed on: the provider's row and the peer set, one pair per segment
+   * when `segmented` (benchmark.bySegment), else the single pair [provider], [peerSet].
+   */
+  readonly segmented: boolean
+  readonly providerRows: Int32Array
+  readonly peerSets: Int32Array
+  /** Per contract year: 1 where the risk cap applies only if the segments' aggregate growth exceeds it (MSSP 2024+). */
+  readonly riskTrigger: Uint8Array
   readonly startYear: number
   readonly years: number
   /** Calendar indices of the contract baseline years (ascending) and their weights. */

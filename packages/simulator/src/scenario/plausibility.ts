@@ -1,4 +1,4 @@
-import { dec } from "@pbpsim/benchmark"
+import { dec, ZERO } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
@@ -123,6 +123,9 @@ export const MEMBER_MONTHS: Bounds = {
   why: "with fewer than 100 members chance alone moves a PMPM by about 17 % a year (memberCostSd 1.7 ÷ √100), and programs require far more (MSSP: 5,000 assigned beneficiaries)",
   hint: () => "one member for one year is 12 member months"
 }
+
+/** A group's or segment's row: only the refusal applies; the warning is judged on the entity's year. */
+const { warnBelow: _partWarn, ...MEMBER_MONTHS_OF_A_PART } = MEMBER_MONTHS
 
 // ---------------------------------------------------------------- judging one figure
 
@@ -277,28 +280,49 @@ export const checkPlausibility = (
     }
   }
 
+  // A row of a group or segment is part of its entity: a small part (an ACO's ESRD members) is normal,
+  // so the too-few-members warning is judged on the entity's year, at its first row.
+  const partTotals = new Map<string, { first: ExperienceEntry; memberMonths: Decimal }>()
+  const rowFinding = ({ origin }: ExperienceEntry, field: string, bounds: Bounds, value: Decimal) => {
+    const found = judge(bounds, value)
+    if (found === undefined) return
+    ;(found.level === "error" ? rowErrors : rowWarnings).push({
+      file: origin.file,
+      path: origin.field(field),
+      expected: found.expected,
+      actual: found.actual,
+      message: found.message,
+      ...(origin.line === undefined ? {} : { line: origin.line })
+    })
+  }
   for (const entry of experience ?? []) {
     if (refused(entry)) continue
-    const { row, origin } = entry
-    const rowFinding = (field: string, bounds: Bounds, value: Decimal) => {
-      const found = judge(bounds, value)
-      if (found === undefined) return
-      ;(found.level === "error" ? rowErrors : rowWarnings).push({
-        file: origin.file,
-        path: origin.field(field),
-        expected: found.expected,
-        actual: found.actual,
-        message: found.message,
-        ...(origin.line === undefined ? {} : { line: origin.line })
-      })
+    const { row } = entry
+    const part = row.group !== undefined || row.segment !== undefined
+    rowFinding(entry, "memberMonths", part ? MEMBER_MONTHS_OF_A_PART : MEMBER_MONTHS, row.memberMonths)
+    if (part) {
+      const key = `${row.entity}\u0000${row.year}`
+      const total = partTotals.get(key)
+      partTotals.set(key, { first: total?.first ?? entry, memberMonths: (total?.memberMonths ?? ZERO).add(row.memberMonths) })
     }
-    rowFinding("memberMonths", MEMBER_MONTHS, row.memberMonths)
     // A PMPM over member months already refused would repeat the same slip. Half a million rows are
     // judged by multiplying (dividing costs twice as much); the PMPM is worked out only when outside the usual range.
     if (!row.memberMonths.lt(MEMBER_MONTHS.errorBelow!) && !(row.cost.gte(row.memberMonths.mul(PMPM.warnBelow!)) && row.cost.lte(row.memberMonths.mul(PMPM.warnAbove!)))) {
-      rowFinding("cost", PMPM, row.cost.div(row.memberMonths))
+      rowFinding(entry, "cost", PMPM, row.cost.div(row.memberMonths))
     }
-    rowFinding("riskScore", RISK_SCORE, row.riskScore)
+    rowFinding(entry, "riskScore", RISK_SCORE, row.riskScore)
+  }
+  for (const { first, memberMonths } of partTotals.values()) {
+    const found = judge(MEMBER_MONTHS, memberMonths)
+    if (found?.level === "warning")
+      rowWarnings.push({
+        file: first.origin.file,
+        path: first.origin.field("memberMonths"),
+        expected: found.expected,
+        actual: found.actual,
+        message: `${found.message} (the sum of ${first.row.entity}'s ${first.row.year} rows, its groups or segments)`,
+        ...(first.origin.line === undefined ? {} : { line: first.origin.line })
+      })
   }
   return { errors, warnings, rowErrors, rowWarnings }
 }

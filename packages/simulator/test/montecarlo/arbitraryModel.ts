@@ -240,3 +240,42 @@ export const arbitraryModel: fc.Arbitrary<ContractModel> = fc
       stochastic: { marketTrendSd: 0, memberCostSd: 0, savingsSd: 0, riskDriftSd: 0 }
     }
   })
+
+/**
+ * The same random contracts with the benchmark computed per segment: every history row of the
+ * provider and its peers split into 2–3 segments with their own shares of members and cost and
+ * their own risk scores (a segment's PMPM and risk differ from the entity's), sometimes with the
+ * 2024 aggregate risk-cap trigger on.
+ */
+export const arbitrarySegmentedModel: fc.Arbitrary<ContractModel> = fc
+  .record({
+    model: arbitraryModel,
+    segments: fc.integer({ min: 2, max: 3 }),
+    shares: fc.array(fc.tuple(decimal(0.05, 0.9), decimal(0.05, 0.9), decimal(0.6, 2.5)), { minLength: 48, maxLength: 48 }),
+    trigger: fc.boolean()
+  })
+  .map(({ model, segments, shares, trigger }): ContractModel => {
+    const names = ["aged", "disabled", "esrd"].slice(0, segments)
+    const parties = new Set([model.provider, ...model.peers])
+    let n = 0
+    const experience: Array<ExperienceRecord> = model.experience.flatMap((row) => {
+      if (!parties.has(row.entity)) return [row]
+      // Shares of the row for all but the last segment; the last takes the rest (at least 5 %).
+      const parts = names.map(() => shares[n++ % shares.length]!)
+      const mmTotal = parts.reduce((acc, p) => acc.add(p[0]), dec(0))
+      const costTotal = parts.reduce((acc, p) => acc.add(p[1]), dec(0))
+      return names.map((segment, i) => ({
+        ...row,
+        segment,
+        memberMonths: row.memberMonths.mul(parts[i]![0]).div(mmTotal),
+        cost: row.cost.mul(parts[i]![1]).div(costTotal),
+        riskScore: row.riskScore.mul(parts[i]![2])
+      }))
+    })
+    return {
+      ...model,
+      experience,
+      segments: names,
+      terms: model.terms.map((t) => (trigger && t.riskCaps.up !== undefined ? { ...t, riskCapAggregateTrigger: true } : t))
+    }
+  })

@@ -7,7 +7,7 @@ import { OUTCOME_CODE } from "@pbpsim/benchmark/compute"
 import type { RealisedExperience } from "../../src/engine/realised.js"
 import { kernelScratch, runTrial, type KernelScratch } from "../../src/montecarlo/kernel.js"
 import { drawLength, FIELD_COUNT, F_OUTCOME, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "../../src/montecarlo/plan.js"
-import { arbitraryModel } from "./arbitraryModel.js"
+import { arbitraryModel, arbitrarySegmentedModel } from "./arbitraryModel.js"
 import { makeModel } from "../engine/model.js"
 
 /** Relative agreement; money near zero (a gross that almost breaks even) is held to 1e-9 of the year's benchmark instead. */
@@ -30,7 +30,22 @@ const realisedOfTrial = (scratch: KernelScratch, plan: SimulationPlan, p: number
     }
     cells.set(entity, years)
   })
-  return { cells, counterfactualPmpm: new Map() }
+  if (!model.segments) return { cells, counterfactualPmpm: new Map() }
+  // Segment rows follow the entity rows: segment → entity → year, as the exact engine reads them.
+  const segments = new Map<string, Map<string, Map<number, ExperienceCell>>>()
+  for (let r = world.plan.entityRows; r < world.plan.entities; r++) {
+    const segment = world.plan.segmentOfRow[r]!
+    const bySegment = segments.get(segment) ?? new Map<string, Map<number, ExperienceCell>>()
+    segments.set(segment, bySegment)
+    const years = new Map<number, ExperienceCell>()
+    for (let t = 0; t < T; t++) {
+      const i = r * T + t
+      if (Number.isNaN(world.cost[i]!)) continue
+      years.set(world.plan.firstYear + t, { cost: dec(world.cost[i]!), memberMonths: dec(world.memberMonths[i]!), riskScore: dec(world.risk[i]!) })
+    }
+    bySegment.set(model.entities[world.plan.entityOfRow[r]!]!, years)
+  }
+  return { cells, counterfactualPmpm: new Map(), segments }
 }
 
 /**
@@ -83,6 +98,23 @@ describe("runTrial", () => {
 
   test.prop([arbitraryModel, standardNormals], { numRuns: 150 })(
     "with every noise stream on, the float kernel equals the exact engine run on the trial's realised cells, every field",
+    (model, normals) => {
+      const noisy = { ...model, stochastic: NOISE }
+      const plan = compileSimulation([noisy])
+      const z = new Float64Array(drawLength(plan)).map((_, i) => normals[i % normals.length]!)
+      compareWithExact([noisy], z)
+    }
+  )
+
+  test.prop([arbitrarySegmentedModel], { numRuns: 100 })(
+    "with the benchmark per segment and zero noise, the float kernel equals the exact engine",
+    (model) => {
+      compareWithExact([model])
+    }
+  )
+
+  test.prop([arbitrarySegmentedModel, standardNormals], { numRuns: 60 })(
+    "with the benchmark per segment and every noise stream on, the float kernel equals the exact engine on the trial's cells",
     (model, normals) => {
       const noisy = { ...model, stochastic: NOISE }
       const plan = compileSimulation([noisy])
