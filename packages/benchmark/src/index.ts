@@ -57,7 +57,7 @@ export { contractYearBenchmark, type ContractYearBenchmark } from "./contractYea
 
 // Settlement: terms, corridors and the settle rule.
 export type { CorridorRate, Band, SavingsRate, LossRate, LossLimit, ReducedBelowMsr, SettlementTerms } from "./settlement/terms.js"
-export { settle, type AdvanceSettlement, type Settlement, type SettlementInput } from "./settlement/settle.js"
+export { settle, type AdvanceSettlement, type GuardrailSettlement, type Settlement, type SettlementInput } from "./settlement/settle.js"
 export { flatLossRate } from "./settlement/lossRate.js"
 export {
   healthEquityAdjustedScore,

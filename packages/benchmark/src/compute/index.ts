@@ -21,6 +21,8 @@ export {
   sharedLossesExact,
   sharedLossesFloat,
   OUTCOME_CODE,
+  lossGuardrailExact,
+  type GuardrailApplied,
   settledOutcomeExact,
   type SettledOutcome,
   settleFloat,

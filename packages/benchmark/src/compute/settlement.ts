@@ -17,6 +17,9 @@ import { TIE_TOLERANCE } from "./rounding.js"
  * 5. Settled outcome: the corridor's side, paid (owed) only when the shared amount is above zero.
  * 6. Advance investment payments (MSSP 42 CFR 425.630): repaid first out of the savings earned,
  *    recouped = min(earned, outstanding), the rest of the balance carried to later years.
+ * 7. The loss guardrail (MSSP 42 CFR 425.652(b)(5)), when a recalculated benchmark B′ is given:
+ *    a year whose losses qualify against B is settled on nothing when E ≤ B′, and its losses are
+ *    determined on B′ (MLR test, basis, rate) when B′ > B; the loss limit stays a share of B.
  */
 export type Outcome = "savings" | "loss" | "none"
 
@@ -25,28 +28,67 @@ export type Outcome = "savings" | "loss" | "none"
  * "savings not paid": savings qualified but nothing is paid (quality standard failed, a zero
  * share or quality multiplier, a zero cap, or a zero basis beyond the corridor);
  * "loss not owed": losses qualified but nothing is owed (a zero loss rate or limit, or a
- * disaster adjustment that takes all of it).
+ * disaster adjustment that takes all of it); "guardrail: neither": losses qualified against the
+ * updated benchmark but expenditure is at or below the benchmark recalculated without the ACPT,
+ * so the ACO neither shares losses nor earns savings (42 CFR 425.652(b)(5)(ii)).
  */
-export type SettledOutcome = "savings paid" | "savings not paid" | "loss owed" | "loss not owed" | "none"
+export type SettledOutcome = "savings paid" | "savings not paid" | "loss owed" | "loss not owed" | "none" | "guardrail: neither"
 
 /**
  * The settled outcome as the float kernel writes it (SETTLED_OUTCOME): the sign is the side of
  * the corridor, 2 when money moved and 1 when it did not. P(shared savings) counts 2, P(shared
- * loss) −2.
+ * loss) −2. −3 marks the loss guardrail's "neither" (a year on the loss side of the updated
+ * benchmark that settles on nothing, 425.652(b)(5)(ii)): a flag, compared by equality like the
+ * others (it is not "more loss" than −2).
  */
-export const OUTCOME_CODE: Record<SettledOutcome, number> = { "savings paid": 2, "savings not paid": 1, none: 0, "loss not owed": -1, "loss owed": -2 }
+export const OUTCOME_CODE: Record<SettledOutcome, number> = {
+  "savings paid": 2,
+  "savings not paid": 1,
+  none: 0,
+  "loss not owed": -1,
+  "loss owed": -2,
+  "guardrail: neither": -3
+}
 
-/** The settled outcome from the corridor's and the shared amounts: paid (owed) iff the amount is above zero. */
-export const settledOutcomeExact = (corridor: Outcome, sharedSavings: Decimal, sharedLosses: Decimal): SettledOutcome =>
-  corridor === "savings"
-    ? sharedSavings.gt(ZERO)
-      ? "savings paid"
-      : "savings not paid"
-    : corridor === "loss"
-      ? sharedLosses.gt(ZERO)
-        ? "loss owed"
-        : "loss not owed"
-      : "none"
+/**
+ * What the loss guardrail (42 CFR 425.652(b)(5)) did to a year: nothing ("none": not given, not on
+ * the loss path, or the recalculated benchmark is not above the updated one), losses determined on
+ * the recalculated benchmark ("reduced", (b)(5)(i)), or neither savings nor losses ("neither", (b)(5)(ii)).
+ */
+export type GuardrailApplied = "none" | "reduced" | "neither"
+
+/**
+ * The loss guardrail's branch (42 CFR 425.652(b)(5)). It applies only to a year whose losses
+ * qualify against the updated benchmark B (corridor "loss": two-sided terms, E − B ≥ MLR × B).
+ * B′ is the benchmark recalculated with the two-way national-regional update (no ACPT):
+ * E ≤ B′ → "neither"; otherwise B′ > B (so E − B′ < E − B) → "reduced"; otherwise "none".
+ */
+export const lossGuardrailExact = (corridor: Outcome, benchmark: Decimal, expenditure: Decimal, guardrailBenchmark: Decimal | undefined): GuardrailApplied =>
+  corridor !== "loss" || guardrailBenchmark === undefined
+    ? "none"
+    : expenditure.lte(guardrailBenchmark)
+      ? "neither"
+      : guardrailBenchmark.gt(benchmark)
+        ? "reduced"
+        : "none"
+
+/**
+ * The settled outcome from the corridor's and the shared amounts: paid (owed) iff the amount is
+ * above zero; "guardrail: neither" when the loss guardrail left nothing to share. With the
+ * guardrail "reduced", `corridor` is the corridor against the recalculated benchmark.
+ */
+export const settledOutcomeExact = (corridor: Outcome, sharedSavings: Decimal, sharedLosses: Decimal, guardrail: GuardrailApplied = "none"): SettledOutcome =>
+  guardrail === "neither"
+    ? "guardrail: neither"
+    : corridor === "savings"
+      ? sharedSavings.gt(ZERO)
+        ? "savings paid"
+        : "savings not paid"
+      : corridor === "loss"
+        ? sharedLosses.gt(ZERO)
+          ? "loss owed"
+          : "loss not owed"
+        : "none"
 
 export const corridorExact = (gross: Decimal, benchmark: Decimal, msr: Decimal, mlr: Decimal | undefined): Outcome =>
   gross.gt(ZERO) && gross.gte(msr.mul(benchmark))
@@ -174,14 +216,19 @@ export const sharedSavingsFloat = (terms: SettlementYearFloat, benchmark: number
   return afterSequestration > cap ? cap : afterSequestration
 }
 
-/** Shared losses of a year whose losses qualify (corridorFloat = −1). */
-export const sharedLossesFloat = (terms: SettlementYearFloat, benchmark: number, gross: number): number => {
+/**
+ * Shared losses of a year whose losses qualify (corridorFloat = −1). `benchmark` and `gross` are
+ * what the losses are determined on (the recalculated benchmark B′ and B′ − E under the loss
+ * guardrail, 425.652(b)(5)(i)); `limitBenchmark` is the updated benchmark the loss limit is a
+ * share of (the same B unless the guardrail moved the losses onto B′).
+ */
+export const sharedLossesFloat = (terms: SettlementYearFloat, benchmark: number, gross: number, limitBenchmark = benchmark): number => {
   const start = terms.firstDollar ? 0 : terms.mlr
   const bands = terms.lossBands
   const shared = bands
     ? bandShareFloat(bands.from, bands.to, bands.share, benchmark, -gross, start)
     : (-gross - start * benchmark) * terms.lossRate
-  const shareLimit = terms.lossLimitShare * benchmark
+  const shareLimit = terms.lossLimitShare * limitBenchmark
   const limit = shareLimit < terms.lossLimitAmount ? shareLimit : terms.lossLimitAmount
   const limited = shared > limit ? limit : shared
   const owed = limited + terms.disasterAdjustment
@@ -202,21 +249,43 @@ export const SETTLED_LENGTH = 4
  */
 const paidFloat = (amount: number, benchmark: number): number => (amount > TIE_TOLERANCE * benchmark ? amount : 0)
 
+const GUARDRAIL_NEITHER = OUTCOME_CODE["guardrail: neither"]
+
 /**
  * Settle one year in floats into `into` (no allocation): gross, settled outcome code
- * (OUTCOME_CODE: ±2 paid or owed, ±1 qualified but nothing moved, 0 neither), shared savings,
- * shared losses.
+ * (OUTCOME_CODE: ±2 paid or owed, ±1 qualified but nothing moved, 0 neither, −3 the loss
+ * guardrail's neither), shared savings, shared losses.
+ *
+ * `guardrailBenchmark` (total dollars; NaN, the default, for none) is the benchmark recalculated
+ * with the two-way update only (42 CFR 425.652(b)(5)), as lossGuardrailExact: on the loss path,
+ * E ≤ B′ (within TIE_TOLERANCE) settles on nothing (−3); B′ > B determines the losses on B′
+ * (corridor, basis, rate) with the limit still a share of B. Gross stays B − E.
  */
-export const settleFloat = (terms: SettlementYearFloat, benchmark: number, expenditure: number, into: Float64Array): void => {
+export const settleFloat = (terms: SettlementYearFloat, benchmark: number, expenditure: number, into: Float64Array, guardrailBenchmark = Number.NaN): void => {
   const gross = grossFloat(benchmark, expenditure)
   const corridor = corridorFloat(gross, benchmark, terms.msr, terms.mlr)
   // Below the MSR, an eligible year's savings still qualify at the reduced rate (425.605(h)).
   const reduced = corridor === 0 && gross > 0 && terms.reducedFactor === terms.reducedFactor
-  const side = reduced ? 1 : corridor
+  let side = reduced ? 1 : corridor
+  // 425.652(b)(5): on the loss path, the benchmark recalculated without the ACPT.
+  let neither = false
+  let lossBenchmark = benchmark
+  let lossGross = gross
+  if (side === -1 && guardrailBenchmark === guardrailBenchmark) {
+    const recalculated = grossFloat(guardrailBenchmark, expenditure)
+    if (recalculated >= 0) {
+      neither = true
+      side = 0
+    } else if (guardrailBenchmark > benchmark) {
+      lossBenchmark = guardrailBenchmark
+      lossGross = recalculated
+      side = corridorFloat(recalculated, guardrailBenchmark, terms.msr, terms.mlr)
+    }
+  }
   const savings = side === 1 ? paidFloat(sharedSavingsFloat(terms, benchmark, gross, reduced ? terms.reducedFactor : 1), benchmark) : 0
-  const losses = side === -1 ? paidFloat(sharedLossesFloat(terms, benchmark, gross), benchmark) : 0
+  const losses = side === -1 ? paidFloat(sharedLossesFloat(terms, lossBenchmark, lossGross, benchmark), lossBenchmark) : 0
   into[SETTLED_GROSS] = gross
-  into[SETTLED_OUTCOME] = side === 1 ? (savings > 0 ? 2 : 1) : side === -1 ? (losses > 0 ? -2 : -1) : 0
+  into[SETTLED_OUTCOME] = neither ? GUARDRAIL_NEITHER : side === 1 ? (savings > 0 ? 2 : 1) : side === -1 ? (losses > 0 ? -2 : -1) : 0
   into[SETTLED_SAVINGS] = savings
   into[SETTLED_LOSSES] = losses
 }

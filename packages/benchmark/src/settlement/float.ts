@@ -17,7 +17,9 @@ const bandsFloat = (bands: ReadonlyArray<Band>): SettlementYearFloat["savingsBan
  * One year's terms in the float form the Monte Carlo settles with: the MSR/MLR at the year's
  * members and the loss rate at its quality come from the exact rules (corridorRate,
  * flatLossRate), since neither varies with the year's cost; so does whether savings below the MSR
- * may be shared at a reduced rate (425.605(h)).
+ * may be shared at a reduced rate (425.605(h)). The loss guardrail's recalculated benchmark
+ * (425.652(b)(5)) varies with each trial's trend, so it is not here: settleFloat takes it as its
+ * last argument (NaN for none), like `SettlementInput.guardrailBenchmark`.
  */
 export const settlementYearFloat = (terms: SettlementTerms, year: Omit<SettlementInput, "benchmark" | "expenditure">): SettlementYearFloat => {
   const lossRate =

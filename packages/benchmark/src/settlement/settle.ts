@@ -1,12 +1,21 @@
 import type { Decimal } from "decimal.js"
-import { ONE, ZERO } from "../decimal.js"
+import { dec, ONE, ZERO } from "../decimal.js"
 import { derive, exactText, explained, quantity, type Derivation, type Explained } from "../derivation.js"
 import { lossRateBoundProblems, problemError } from "../checks.js"
 import { invalid } from "../errors.js"
 import { formatFixed } from "../rounding.js"
 import { validateBands } from "./bands.js"
 import { lossSide, savingsSide } from "./sides.js"
-import { advanceRecoupmentExact, corridorExact, OUTCOME_CODE, reducedSavingsExact, settledOutcomeExact, type SettledOutcome } from "../compute/settlement.js"
+import {
+  advanceRecoupmentExact,
+  corridorExact,
+  lossGuardrailExact,
+  OUTCOME_CODE,
+  reducedSavingsExact,
+  settledOutcomeExact,
+  type GuardrailApplied,
+  type SettledOutcome
+} from "../compute/settlement.js"
 import { corridorRate } from "./msr.js"
 import type { SettlementTerms } from "./terms.js"
 
@@ -35,6 +44,26 @@ export interface SettlementInput {
    * from earlier years (not yet recouped). Both are repaid out of this year's shared savings first.
    */
   readonly advance?: { readonly received: Decimal; readonly outstanding: Decimal }
+  /**
+   * MSSP loss guardrail (42 CFR 425.652(b)(5), agreement periods from 2024): the year's benchmark
+   * recalculated with the two-way national-regional update only (no ACPT), total dollars like
+   * `benchmark`. Used only when the terms are two-sided and losses qualify against `benchmark`:
+   * E ≤ it → neither savings nor losses; it > `benchmark` → losses determined on it (MLR test,
+   * basis, loss rate), the loss limit still a share of `benchmark`; otherwise no effect.
+   */
+  readonly guardrailBenchmark?: Decimal
+}
+
+/** The loss guardrail in a settled year (42 CFR 425.652(b)(5)): the recalculated benchmark and what it did. */
+export interface GuardrailSettlement {
+  /** B′: the benchmark recalculated with the two-way update only (no ACPT), total dollars. */
+  readonly benchmark: Decimal
+  /**
+   * "none": no effect (terms one-sided, losses do not qualify against B, or B′ ≤ B);
+   * "reduced": losses determined on B′ ((b)(5)(i); they may then fall inside the MLR and be none);
+   * "neither": E ≤ B′, neither shared losses nor shared savings ((b)(5)(ii)).
+   */
+  readonly applied: GuardrailApplied
 }
 
 /** Advance investment payments in a settled year (425.630): what came in, what was owed at settlement, what the savings repaid, what is carried on. */
@@ -62,10 +91,14 @@ export interface Settlement {
   /**
    * Where the gap fell against the corridor: savings or losses qualify, or neither. This is what
    * was earned ("savings" even when failed quality pays nothing; CMS's GenSaveLoss sign); `settled`
-   * says whether money moved.
+   * says whether money moved. Under the loss guardrail it is the corridor against the benchmark
+   * the losses were determined on: "none" when the guardrail leaves neither (`guardrail.applied`).
    */
   readonly outcome: "savings" | "loss" | "none"
-  /** What the year settled as: "savings paid" or "savings not paid", "loss owed" or "loss not owed", or "none". */
+  /**
+   * What the year settled as: "savings paid" or "savings not paid", "loss owed" or "loss not owed",
+   * "none", or "guardrail: neither" (42 CFR 425.652(b)(5)(ii)).
+   */
   readonly settled: SettledOutcome
   /** Rate applied to the shared basis: savings rate × quality [× reduction] (PUF FinalShareRate), or the loss rate (FinalLossRate); 0 when nothing is shared. */
   readonly sharingRate: Decimal
@@ -77,6 +110,8 @@ export interface Settlement {
   readonly sharedLosses: Decimal
   /** Present when the year carries advance investment payments (425.630). */
   readonly advance?: AdvanceSettlement
+  /** Present when a guardrail benchmark was given (42 CFR 425.652(b)(5)); `gross` and `savingsRate` stay against B. */
+  readonly guardrail?: GuardrailSettlement
   /** sharedSavings − sharedLosses (+ advance received − advance recouped). */
   readonly providerNet: Decimal
   /** gross − providerNet. */
@@ -151,6 +186,9 @@ const validateInput = (input: SettlementInput): void => {
   if (input.revenue !== undefined && (!input.revenue.isFinite() || input.revenue.lt(ZERO))) {
     throw invalid(RULE, "revenue", `must be ≥ 0 (got ${exactText(input.revenue)})`)
   }
+  if (input.guardrailBenchmark !== undefined && (!input.guardrailBenchmark.isFinite() || input.guardrailBenchmark.lte(ZERO))) {
+    throw invalid(RULE, "guardrailBenchmark", `must be a total benchmark > 0 (got ${exactText(input.guardrailBenchmark)})`)
+  }
   if (input.disasterAdjustment !== undefined && (!input.disasterAdjustment.isFinite() || input.disasterAdjustment.gt(ZERO))) {
     throw invalid(RULE, "disasterAdjustment", `must be ≤ 0, a reduction of owed losses (got ${exactText(input.disasterAdjustment)})`)
   }
@@ -171,7 +209,8 @@ const settledOutcomeNote = (
   gross: Decimal,
   msr: Decimal,
   mlr: Decimal | undefined,
-  reducedFactor: Decimal | undefined
+  reducedFactor: Decimal | undefined,
+  guardrail: GuardrailApplied
 ): string => {
   const beyondCorridor = terms.sharingBasis !== "first-dollar"
   const reduced = reducedFactor !== undefined
@@ -181,7 +220,11 @@ const settledOutcomeNote = (
     case "loss owed":
       return "losses qualify and are owed"
     case "none":
-      return "nothing qualifies: nothing paid or owed"
+      return guardrail === "reduced"
+        ? "losses do not qualify against the recalculated benchmark (inside the MLR): nothing paid or owed (425.652(b)(5)(i))"
+        : "nothing qualifies: nothing paid or owed"
+    case "guardrail: neither":
+      return "loss guardrail: expenditure at or below the benchmark recalculated without the ACPT, neither shared losses nor shared savings (425.652(b)(5)(ii))"
     case "savings not paid": {
       const why = !input.meetsQualityStandard
         ? "the quality standard is not met"
@@ -211,6 +254,26 @@ const settledOutcomeNote = (
   }
 }
 
+/** The guardrail step's note: what the recalculated benchmark B′ did to the year. */
+const guardrailNote = (applied: GuardrailApplied, corridor: Settlement["outcome"], mlr: Decimal | undefined, B: Decimal, E: Decimal, Bp: Decimal, lossCorridor: Settlement["outcome"]): string => {
+  switch (applied) {
+    case "neither":
+      return `expenditure ${money(E)} ≤ recalculated benchmark ${money(Bp)}: neither shared losses nor shared savings`
+    case "reduced": {
+      const over = E.sub(Bp)
+      const threshold = `MLR × B′ = ${pct(mlr ?? ZERO)} × ${money(Bp)} = ${money((mlr ?? ZERO).mul(Bp))}`
+      const shared = lossCorridor === "loss" ? `${money(over)} ≥ ${threshold}: losses qualify against it` : `${money(over)} < ${threshold}: losses do not qualify against it`
+      return `E − B′ = ${money(over)} < E − B = ${money(E.sub(B))}: losses determined on the recalculated benchmark; ${shared}`
+    }
+    case "none":
+      return mlr === undefined
+        ? "one-sided terms: the loss guardrail does not apply"
+        : corridor !== "loss"
+          ? "losses do not qualify against the updated benchmark: the loss guardrail does not apply"
+          : `recalculated benchmark ${money(Bp)} ≤ updated benchmark ${money(B)}: losses are not smaller against it, the updated benchmark stands`
+  }
+}
+
 /**
  * Settle one year (docs/model.md §6; the order of operations of §9.9, reproduced from CMS data):
  * 1. gross = B − E, rate = gross / B.
@@ -218,6 +281,9 @@ const settledOutcomeNote = (
  *    (Compared as gross ≥ MSR × B so that no division rounding can move a boundary.) With the
  *    terms' reducedBelowMsr (MSSP 425.605(h)), savings below the MSR still qualify when the year has
  *    the minimum assigned members and meets the quality standard (or its alternative).
+ *    Loss guardrail (MSSP 425.652(b)(5)), when `guardrailBenchmark` B′ is given and losses qualify:
+ *    E ≤ B′ settles on nothing ("guardrail: neither"); B′ > B determines the losses on B′ (the MLR
+ *    test again, basis and rate), the loss limit staying a share of B.
  * 3. Basis: the whole gap (first dollar) or the gap beyond the corridor.
  * 4. Savings: basis × rate (or marginal bands) × quality multiplier [× reduction below the MSR] ×
  *    (1 − sequestration), then the cap (cap × B) — sequestration BEFORE the cap. Failing quality: nothing.
@@ -286,6 +352,40 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
   )
   notes.push(corridorNote)
 
+  // 425.652(b)(5): on the loss path, the benchmark recalculated without the ACPT.
+  const guardrailBenchmark = input.guardrailBenchmark
+  const guardrailApplied = lossGuardrailExact(corridor, B, E, guardrailBenchmark)
+  let lossBenchmark = B
+  let lossGross = gross
+  let lossCorridor: Settlement["outcome"] = corridor
+  if (guardrailBenchmark !== undefined) {
+    if (guardrailApplied === "reduced") {
+      lossBenchmark = guardrailBenchmark
+      lossGross = guardrailBenchmark.sub(E)
+      lossCorridor = corridorExact(lossGross, guardrailBenchmark, msr.value, mlr?.value)
+    }
+    const note = guardrailNote(guardrailApplied, corridor, mlr?.value, B, E, guardrailBenchmark, lossCorridor)
+    steps.push(
+      derive({
+        rule: "settlement.guardrail",
+        label: "Loss guardrail: benchmark recalculated without the ACPT",
+        formula:
+          "only if two-sided and E − B ≥ MLR × B: neither iff E ≤ B′; else losses on B′ (MLR test, basis, rate; limit on B) iff B′ > B; else unchanged",
+        inputs: [
+          quantity("updated benchmark B", B, "money"),
+          quantity("recalculated benchmark B′", guardrailBenchmark, "money"),
+          quantity("expenditure E", E, "money"),
+          ...(mlr ? [quantity("MLR", mlr.value, "rate")] : [])
+        ],
+        output: quantity("applied (0 none, 1 losses on B′, 2 neither)", dec(guardrailApplied === "neither" ? 2 : guardrailApplied === "reduced" ? 1 : 0), "count"),
+        source:
+          "42 CFR 425.652(b)(5) (agreement periods from 2024: benchmark recalculated with the two-way blend of (b)(2); (i) losses on it when smaller, (ii) neither losses nor savings when expenditure is below it)",
+        notes: [note]
+      })
+    )
+    if (guardrailApplied !== "none") notes.push(`loss guardrail: ${note}`)
+  }
+
   // 425.605(h): below the MSR, an eligible year still shares savings at a reduced rate.
   const reducedTerms = terms.reducedBelowMsr
   let reducedFactor: Decimal | undefined
@@ -317,10 +417,13 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     )
     notes.push(reducedNote)
   }
-  const outcome: Settlement["outcome"] = reducedFactor !== undefined ? "savings" : corridor
+  const outcome: Settlement["outcome"] = reducedFactor !== undefined ? "savings" : guardrailApplied === "neither" ? "none" : lossCorridor
 
   const savings = outcome === "savings" ? savingsSide(terms, input, B, gross, msr.value, reducedFactor) : undefined
-  const losses = outcome === "loss" && mlr !== undefined && terms.lossRate !== undefined ? lossSide(terms, terms.lossRate, input, B, gross, mlr.value) : undefined
+  const losses =
+    outcome === "loss" && mlr !== undefined && terms.lossRate !== undefined
+      ? lossSide(terms, terms.lossRate, input, lossBenchmark, lossGross, mlr.value, guardrailApplied === "reduced" ? B : undefined)
+      : undefined
   for (const side of [savings, losses]) {
     if (side === undefined) continue
     steps.push(...side.steps)
@@ -335,20 +438,26 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     notes.push("no shared losses: the disaster adjustment does not apply")
   }
 
-  const settled = settledOutcomeExact(outcome, sharedSavings, sharedLosses)
-  const settledNote = settledOutcomeNote(settled, terms, input, B, gross, msr.value, mlr?.value, reducedFactor)
+  const settled = settledOutcomeExact(outcome, sharedSavings, sharedLosses, guardrailApplied)
+  const settledNote = settledOutcomeNote(settled, terms, input, lossBenchmark, lossGross, msr.value, mlr?.value, reducedFactor, guardrailApplied)
   steps.push(
     derive({
       rule: "settlement.outcome",
       label: "Settled outcome",
       formula: "paid iff savings qualify and shared savings > 0; owed iff losses qualify and shared losses > 0",
       inputs: [quantity("shared savings", sharedSavings, "money"), quantity("shared losses", sharedLosses, "money")],
-      output: quantity("settled (2 savings paid, 1 not paid, 0 none, −1 loss not owed, −2 owed)", ONE.mul(OUTCOME_CODE[settled]), "count"),
+      output: quantity(
+        guardrailBenchmark === undefined
+          ? "settled (2 savings paid, 1 not paid, 0 none, −1 loss not owed, −2 owed)"
+          : "settled (2 savings paid, 1 not paid, 0 none, −1 loss not owed, −2 owed, −3 guardrail: neither)",
+        ONE.mul(OUTCOME_CODE[settled]),
+        "count"
+      ),
       source: "docs/model.md §6",
       notes: [settledNote]
     })
   )
-  if (settled === "savings not paid" || settled === "loss not owed") notes.push(settledNote)
+  if (settled === "savings not paid" || settled === "loss not owed" || settled === "guardrail: neither") notes.push(settledNote)
 
   let advance: AdvanceSettlement | undefined
   if (input.advance !== undefined) {
@@ -414,6 +523,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     sharedSavings,
     sharedLosses,
     ...(advance ? { advance } : {}),
+    ...(guardrailBenchmark !== undefined ? { guardrail: { benchmark: guardrailBenchmark, applied: guardrailApplied } } : {}),
     providerNet,
     payerNet,
     savingsCapBinds,
@@ -424,7 +534,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
     derive({
       rule: RULE,
       label: `Settlement under ${terms.name}`,
-      formula: `provider net = min(basis × rate × quality${reducedFactor !== undefined ? " × reduction" : ""} × (1 − seq), cap × B) − (min(basis × loss rate, limit) + disaster adj.)${advance ? " + advance received − advance recouped" : ""}`,
+      formula: `provider net = min(basis × rate × quality${reducedFactor !== undefined ? " × reduction" : ""} × (1 − seq), cap × B) − (min(basis${guardrailApplied === "reduced" ? " on B′" : ""} × loss rate, limit) + disaster adj.)${advance ? " + advance received − advance recouped" : ""}${guardrailApplied === "neither" ? "; loss guardrail: neither (0)" : ""}`,
       inputs: [
         quantity("benchmark B", B, "money"),
         quantity("expenditure E", E, "money"),
@@ -433,6 +543,7 @@ export const settle = (terms: SettlementTerms, input: SettlementInput): Explaine
         quantity("quality multiplier", input.qualityMultiplier, "factor"),
         ...(input.revenue !== undefined ? [quantity("revenue", input.revenue, "money")] : []),
         ...(input.disasterAdjustment !== undefined ? [quantity("disaster adjustment", input.disasterAdjustment, "money")] : []),
+        ...(guardrailBenchmark !== undefined ? [quantity("recalculated benchmark B′ (loss guardrail)", guardrailBenchmark, "money")] : []),
         ...(advance ? [quantity("advance received", advance.received, "money"), quantity("advance carried in", input.advance!.outstanding, "money")] : [])
       ],
       output: quantity("provider net", providerNet, "money"),

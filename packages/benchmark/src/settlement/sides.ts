@@ -142,6 +142,9 @@ export const savingsSide = (terms: SettlementTerms, input: SettlementInput, B: D
 /**
  * The loss side of a year whose losses qualify: basis, loss rate or bands, the least loss
  * limit, the disaster adjustment (compute/settlement.ts sharedLossesExact), each step explained.
+ * `B` and `gross` are what the losses are determined on. Under the loss guardrail (42 CFR
+ * 425.652(b)(5)(i)) they are the recalculated benchmark B′ and B′ − E, and `updatedBenchmark` is
+ * the updated benchmark B that the loss limit stays a share of (docs/rules/settlement.md).
  */
 export const lossSide = (
   terms: SettlementTerms,
@@ -149,21 +152,31 @@ export const lossSide = (
   input: SettlementInput,
   B: Decimal,
   gross: Decimal,
-  mlr: Decimal
+  mlr: Decimal,
+  updatedBenchmark?: Decimal
 ): SideResult => {
   const steps: Array<Derivation> = []
   const notes: Array<string> = []
   const loss = gross.neg()
   const startRate = terms.sharingBasis === "first-dollar" ? ZERO : mlr
   const basis = loss.sub(startRate.mul(B))
+  const guarded = updatedBenchmark !== undefined
+  const on = guarded ? "B′" : "B"
   steps.push(
     derive({
       rule: "settlement.loss.basis",
-      label: "Losses shared on",
-      formula: terms.sharingBasis === "first-dollar" ? "basis = E − B (first dollar)" : "basis = E − B − MLR × B (beyond the corridor)",
-      inputs: [quantity("losses E − B", loss, "money"), quantity("MLR", mlr, "rate"), quantity("benchmark B", B, "money")],
+      label: guarded ? "Losses shared on (against the recalculated benchmark)" : "Losses shared on",
+      formula: terms.sharingBasis === "first-dollar" ? `basis = E − ${on} (first dollar)` : `basis = E − ${on} − MLR × ${on} (beyond the corridor)`,
+      inputs: [
+        quantity(`losses E − ${on}`, loss, "money"),
+        quantity("MLR", mlr, "rate"),
+        quantity(guarded ? "recalculated benchmark B′" : "benchmark B", B, "money")
+      ],
       output: quantity("basis", basis, "money"),
-      source: terms.sharingBasis === "first-dollar" ? "42 CFR 425.605(d), 425.610(d) (first dollar once the MLR is met)" : "contract terms (beyond-corridor sharing)"
+      source: [
+        terms.sharingBasis === "first-dollar" ? "42 CFR 425.605(d), 425.610(d) (first dollar once the MLR is met)" : "contract terms (beyond-corridor sharing)",
+        ...(guarded ? ["425.652(b)(5)(i) (losses determined on the recalculated benchmark)"] : [])
+      ].join("; ")
     })
   )
   const atFlatRate = (applied: ReturnType<typeof flatLossRate>): Shared =>
@@ -186,9 +199,12 @@ export const lossSide = (
   const limitNotes: string[] = []
   const limitInputs = [quantity("shared before limit", shared.amount, "money")]
   if (terms.lossLimit?.shareOfBenchmark !== undefined) {
-    const amount = terms.lossLimit.shareOfBenchmark.mul(B)
-    limits.push({ label: `${pct(terms.lossLimit.shareOfBenchmark)} of benchmark`, amount })
-    limitInputs.push(quantity("limit share of benchmark", terms.lossLimit.shareOfBenchmark, "rate"), quantity("benchmark B", B, "money"))
+    // Under the guardrail the limit stays a share of the updated benchmark B (425.605(d)(1)(iii)–(v)(D), 425.610(g)), not of B′.
+    const limitB = updatedBenchmark ?? B
+    const amount = terms.lossLimit.shareOfBenchmark.mul(limitB)
+    limits.push({ label: `${pct(terms.lossLimit.shareOfBenchmark)} of ${guarded ? "the updated benchmark" : "benchmark"}`, amount })
+    limitInputs.push(quantity("limit share of benchmark", terms.lossLimit.shareOfBenchmark, "rate"), quantity(guarded ? "updated benchmark B" : "benchmark B", limitB, "money"))
+    if (guarded) limitNotes.push("the loss limit stays a share of the updated benchmark B, not of the recalculated B′ (42 CFR 425.652(b)(5); docs/rules/settlement.md)")
   }
   if (terms.lossLimit?.shareOfRevenue !== undefined) {
     if (input.revenue === undefined) {
