@@ -175,7 +175,7 @@ export interface PlainYear {
   readonly gross: string
   readonly savingsRate: string
   readonly msr: string
-  /** What the year settled as: "savings paid", "savings not paid", "loss owed", "loss not owed" or "none". */
+  /** What the year settled as: "savings paid", "savings not paid", "loss owed", "loss not owed", "none" or "guardrail: neither" (MSSP's loss guardrail). */
   readonly outcome: Settlement["settled"]
   readonly sharedSavings: string
   readonly sharedLosses: string

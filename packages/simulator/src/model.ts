@@ -82,6 +82,8 @@ export interface YearTerms {
   readonly fromYear: number
   /** Trend from the baseline reference year to this year. */
   readonly trend: TrendPolicy
+  /** MSSP loss guardrail (42 CFR 425.652(b)(5)): the trend of the recalculated benchmark a qualifying loss is re-settled on; absent: none. */
+  readonly guardrailTrend?: TrendPolicy
   readonly convergenceCaps: ConvergenceCaps
   readonly riskCaps: RiskCaps
   /**

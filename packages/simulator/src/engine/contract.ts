@@ -443,7 +443,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
         : `glide path, contract year ${glideIndex + 1}${model.rebasing.glidePathOnRebase === "restart" ? " of the period" : ""}`
     if (!providerWeight) throw invalid("glidePath", `year ${k}`, "has no provider weight")
 
-    const benchmarkOn = (view: BenchmarkView, ref: Reference, risk: Explained<Decimal>) =>
+    const benchmarkOn = (view: BenchmarkView, ref: Reference, risk: Explained<Decimal>, trend = terms.trend) =>
       contractYearBenchmark({
         providerBaseline: ref.providerBaseline,
         peerBaseline: ref.peerBaseline,
@@ -452,7 +452,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
         caps: terms.convergenceCaps,
         ...(national ? { capBasis: national } : {}),
         ...(credit ? { savingsCredit: credit, creditRule: model.rebasing.savingsCredit?.withRegional ?? "add" } : {}),
-        trendFactor: trendFactor(terms.trend, ref.year, year, view.observed),
+        trendFactor: trendFactor(trend, ref.year, year, view.observed),
         riskRatio: risk,
         discount: terms.discount,
         ...(terms.equityAddOn ? { equityAddOn: healthEquityAddOn(terms.equityAddOn) } : {}),
@@ -471,15 +471,23 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
             }))
           )
         : undefined
+    const risks = views.map((_, v) => riskRatioFor(terms, cells[v]!.riskScore, refs[v]!.riskBase, trigger ? trigger.caps : terms.riskCaps))
     const parts: Array<SegmentYearResult> = views.map((view, v) => {
       const cell = cells[v]!
-      const ref = refs[v]!
-      const benchmark = benchmarkOn(view, ref, riskRatioFor(terms, cell.riskScore, ref.riskBase, trigger ? trigger.caps : terms.riskCaps))
+      const benchmark = benchmarkOn(view, refs[v]!, risks[v]!)
       return { segment: view.segment ?? "", benchmark, memberMonths: cell.memberMonths, riskScore: cell.riskScore, actualPmpm: cell.cost.div(cell.memberMonths) }
     })
     const cell = cellOf(realised, model.provider, year)
     const benchmark = single ? parts[0]!.benchmark : segmentedBenchmark(parts, cell.memberMonths, trigger?.derivation)
-    const benchmarkTotal = single ? benchmark.value.benchmarkPmpm.mul(cell.memberMonths) : sum(parts.map((p) => p.benchmark.value.benchmarkPmpm.mul(p.memberMonths)))
+    // Total dollars: the rounded PMPM × member months, per segment where segmented.
+    const totalOf = (pmpms: ReadonlyArray<Decimal>) =>
+      single ? pmpms[0]!.mul(cell.memberMonths) : sum(pmpms.map((pmpm, v) => pmpm.mul(parts[v]!.memberMonths)))
+    const benchmarkTotal = totalOf(parts.map((p) => p.benchmark.value.benchmarkPmpm))
+    // MSSP's loss guardrail: the same benchmark with the guardrail's update (the two-way blend), every other step unchanged.
+    const guardrailTrend = terms.guardrailTrend
+    const guardrailBenchmark = guardrailTrend
+      ? totalOf(views.map((view, v) => benchmarkOn(view, refs[v]!, risks[v]!, guardrailTrend).value.benchmarkPmpm))
+      : undefined
     const quality = terms.quality
     const settlement = settle(terms.settlement, {
       benchmark: benchmarkTotal,
@@ -489,6 +497,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       qualityMultiplier: quality.savingsMultiplier,
       meetsQualityStandard: quality.meetsStandard,
       ...(terms.revenue === undefined ? {} : { revenue: terms.revenue }),
+      ...(guardrailBenchmark === undefined ? {} : { guardrailBenchmark }),
       ...(quality.derivation ? { qualityDerivation: quality.derivation } : {}),
       ...(advances ? { advance: { received: terms.advanceInvestment ?? ZERO, outstanding: advanceOutstanding } } : {})
     })

@@ -227,15 +227,17 @@ const worldPlan = (
 }
 
 /** The distinct trend policies of the contract years (same object = same trend), compiled once each. */
-const trendsByYear = (model: ContractModel, plan: WorldPlan): { trends: ReadonlyArray<TrendPlan>; trendOfYear: Int32Array } => {
+const trendsByYear = (model: ContractModel, plan: WorldPlan): { trends: ReadonlyArray<TrendPlan>; trendOfYear: Int32Array; guardrailOfYear: Int32Array } => {
   const distinct: Array<TrendPolicy> = []
-  const trendOfYear = Int32Array.from(model.terms, (t) => {
-    const i = distinct.indexOf(t.trend)
+  const indexOf = (trend: TrendPolicy): number => {
+    const i = distinct.indexOf(trend)
     if (i >= 0) return i
-    distinct.push(t.trend)
+    distinct.push(trend)
     return distinct.length - 1
-  })
-  return { trends: distinct.map((t) => trendPlan(t, plan.firstYear, plan.calendarYears)), trendOfYear }
+  }
+  const trendOfYear = Int32Array.from(model.terms, (t) => indexOf(t.trend))
+  const guardrailOfYear = Int32Array.from(model.terms, (t) => (t.guardrailTrend ? indexOf(t.guardrailTrend) : -1))
+  return { trends: distinct.map((t) => trendPlan(t, plan.firstYear, plan.calendarYears)), trendOfYear, guardrailOfYear }
 }
 
 const REBASING: Record<ContractModel["rebasing"]["rebasing"]["kind"], number> = {

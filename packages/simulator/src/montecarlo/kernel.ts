@@ -75,6 +75,10 @@ export interface KernelScratch {
   /** Per segment (one when the benchmark is not segmented): annual historical and contract-year trend rates per calendar index. */
   readonly historicalRate: ReadonlyArray<Float64Array>
   readonly trendRate: ReadonlyArray<Float64Array>
+  /** Per segment: the loss guardrail's trend rates, and each segment's baseline before trend and risk ratio of the year. */
+  readonly guardrailRate: ReadonlyArray<Float64Array>
+  readonly beforeTrend: Float64Array
+  readonly riskRatio: Float64Array
   /** Per segment: the reference's provider baseline, peer baseline and provider risk. */
   readonly providerB: Float64Array
   readonly peerB: Float64Array
@@ -125,6 +129,9 @@ export const kernelScratch = (plan: SimulationPlan): KernelScratch => {
     marketShock: new Float64Array(plan.years),
     historicalRate: rates(),
     trendRate: rates(),
+    guardrailRate: rates(),
+    beforeTrend: new Float64Array(maxSegments),
+    riskRatio: new Float64Array(maxSegments),
     providerB: new Float64Array(maxSegments),
     peerB: new Float64Array(maxSegments),
     riskBase: new Float64Array(maxSegments),
@@ -286,6 +293,10 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
   for (let s = 0; s < S; s++) annualRates(policy.historicalTrend, w, peerSets[s]!, hist[s]!)
   // Contract years under the same trend share its rates: recompute only where the trend changes.
   let trendInRates = -1
+  let guardrailInRates = -1
+  const guardrailRates = scratch.guardrailRate
+  const segmentBefore = scratch.beforeTrend
+  const segmentRisk = scratch.riskRatio
   const provider = policy.provider
   const out = scratch.out
   const outBase = index * scratch.plan.years * FIELD_COUNT
@@ -431,6 +442,8 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
           ? effectiveRiskRatioFloat(w.risk[cell]!, riskBase[s]!, ceiling, policy.riskFloor[y]!, policy.codingBefore[y]!, 1, policy.riskWeight[y]!)
           : riskRatioFloat(w.risk[cell]!, riskBase[s]!, ceiling, policy.riskFloor[y]!)
       const beforeTrend = providerB[s]! + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)
+      segmentBefore[s] = beforeTrend
+      segmentRisk[s] = riskRatio
       const discounted = benchmarkChainFloat(beforeTrend, 0, trendFactorFloat(trendRates[s]!, refT, t), riskRatio, policy.discount[y]!)
       segmentPmpm = roundFloat(discounted + policy.equityAddOn[y]!, policy.roundingPlaces, policy.roundingMode)
       B += segmentPmpm * w.memberMonths[cell]!
@@ -441,8 +454,23 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
     // Unsegmented: the rounded PMPM × member months, as the exact engine multiplies it.
     const benchmarkPmpm = policy.segmented ? B / memberMonths : segmentPmpm
     if (!policy.segmented) B = benchmarkPmpm * memberMonths
+    // MSSP loss guardrail (engine/contract.ts guardrailBenchmark): the same chain with the guardrail's trend.
+    let guardrailB = Number.NaN
+    const guardrail = policy.guardrailOfYear[y]!
+    if (guardrail >= 0) {
+      if (guardrail !== guardrailInRates) {
+        guardrailInRates = guardrail
+        for (let s = 0; s < S; s++) annualRates(policy.trends[guardrail]!, w, peerSets[s]!, guardrailRates[s]!)
+      }
+      guardrailB = 0
+      for (let s = 0; s < S; s++) {
+        const discounted = benchmarkChainFloat(segmentBefore[s]!, 0, trendFactorFloat(guardrailRates[s]!, refT, t), segmentRisk[s]!, policy.discount[y]!)
+        const pmpm = roundFloat(discounted + policy.equityAddOn[y]!, policy.roundingPlaces, policy.roundingMode)
+        guardrailB += pmpm * (policy.segmented ? w.memberMonths[rows[s]! * T + t]! : memberMonths)
+      }
+    }
     const settled = scratch.settled
-    settleFloat(policy.settlement.years[k - 1]!, B, expenditure, settled)
+    settleFloat(policy.settlement.years[k - 1]!, B, expenditure, settled, guardrailB)
     const g = settled[SETTLED_GROSS]!
     gross[k - 1] = g
     const sharedSavings = settled[SETTLED_SAVINGS]!

@@ -102,6 +102,8 @@ export interface PolicyPlan {
   /** The distinct trends of the contract years, and which one each contract year uses. */
   readonly trends: ReadonlyArray<TrendPlan>
   readonly trendOfYear: Int32Array
+  /** Per contract year: which of `trends` the loss guardrail recalculates the benchmark with; −1 where there is no guardrail. */
+  readonly guardrailOfYear: Int32Array
   readonly glidePath: Float64Array
   /** Per contract year: the schedule's provider weight, NaN where the glide path's applies. */
   readonly providerWeight: Float64Array

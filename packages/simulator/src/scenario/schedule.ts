@@ -107,6 +107,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       convergenceCaps: body.benchmark.convergenceCaps,
       risk: body.benchmark.risk,
       equityAddOn: body.benchmark.equityAddOn as YearBenchmarkDocument["equityAddOn"],
+      lossGuardrail: body.benchmark.lossGuardrail as YearBenchmarkDocument["lossGuardrail"],
       peerWeightBySide: body.benchmark.peerWeightBySide as YearBenchmarkDocument["peerWeightBySide"]
     }
     let providerWeight: Decimal | undefined
@@ -117,6 +118,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       if (b?.convergenceCaps !== undefined) benchmark.convergenceCaps = b.convergenceCaps
       if (b?.risk !== undefined) benchmark.risk = b.risk
       if (b?.equityAddOn !== undefined) benchmark.equityAddOn = b.equityAddOn
+      if (b?.lossGuardrail !== undefined) benchmark.lossGuardrail = b.lossGuardrail
       if (b?.peerWeightBySide !== undefined) benchmark.peerWeightBySide = b.peerWeightBySide
       if (b?.providerWeight !== undefined) providerWeight = b.providerWeight
       if (b?.discount !== undefined) discount = b.discount
@@ -137,6 +139,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
       name: last ? entryName(last) : BASE_TERMS_NAME,
       fromYear: last ? last.fromYear : 1,
       trend: trendOf(benchmark.trend),
+      ...(benchmark.lossGuardrail ? { guardrailTrend: trendOf(benchmark.lossGuardrail.trend) } : {}),
       convergenceCaps: {
         ...(caps.up ? { up: caps.up } : {}),
         ...(caps.down ? { down: caps.down } : {}),

@@ -265,6 +265,13 @@ export const RiskCaps = Schema.Struct({
   )
 }).annotations(label("risk terms { capUp, capDown, demographicChange, codingIntensity, weight }"))
 
+export const LossGuardrail = Schema.Struct({
+  trend: required(
+    TrendPolicy,
+    "The update the guardrail recalculates the benchmark with (MSSP: the two-way national-regional blend, without the ACPT)."
+  )
+}).annotations(label("a loss guardrail { trend }"))
+
 export const PeerWeightBySide = Schema.Struct({
   belowPeers: required(Share, "Peer weight 1 − λ when the provider's baseline is below the peers' (a lower-spending ACO; MSSP first agreement: 0.35)."),
   abovePeers: required(Share, "Peer weight 1 − λ when it is above (a higher-spending ACO; MSSP first agreement: 0.15).")
@@ -342,6 +349,10 @@ export const Benchmark = Schema.Struct({
   nationalPerCapita: optional(
     Schema.Record({ key: ScheduleYear, value: Positive }).annotations(label('a mapping of year to PMPM ({ 2022: "1050.25" })')),
     "National per-capita expenditure PMPM by calendar year. When given, convergenceCaps and savingsCredit.cap are shares of it in the reference year (MSSP: of national per-capita FFS expenditure in BY3) instead of shares of the peer baseline; every reference year must be listed."
+  ),
+  lossGuardrail: optional(
+    orNull(LossGuardrail),
+    "MSSP's loss guardrail (42 CFR 425.652(b)(5), agreements from 2024): a two-sided year whose losses qualify is re-settled against the benchmark recalculated with this trend; spending below it shares neither savings nor losses, and a smaller excess over it is the loss shared. Absent or null: none (docs/rules/settlement.md)."
   ),
   bySegment: withDefault(
     Schema.Boolean,
@@ -519,8 +530,11 @@ export const YearBenchmark = Schema.Struct({
   convergenceCaps: optional(ConvergenceCaps, "Limits on the convergence adjustment for these years; replaces those in force."),
   risk: optional(RiskCaps, "Caps on the risk ratio for these years; replace those in force."),
   discount: optional(DiscountRate, "Discount for these years (negative: a premium); replaces the discount in force."),
-  equityAddOn: optional(orNull(EquityAddOn), "Equity add-on for these years; null removes it.")
-}).annotations(label("benchmark terms of a schedule entry { providerWeight?, peerWeightBySide?, trend?, convergenceCaps?, risk?, discount?, equityAddOn? }"))
+  equityAddOn: optional(orNull(EquityAddOn), "Equity add-on for these years; null removes it."),
+  lossGuardrail: optional(orNull(LossGuardrail), "Loss guardrail for these years (its trend must cover them); null removes it.")
+}).annotations(
+  label("benchmark terms of a schedule entry { providerWeight?, peerWeightBySide?, trend?, convergenceCaps?, risk?, discount?, equityAddOn?, lossGuardrail? }")
+)
 
 /**
  * Settlement terms a schedule entry may change: every settlement field, none required and

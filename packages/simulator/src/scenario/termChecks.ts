@@ -94,6 +94,12 @@ export const checkSchedule = (body: Partial<ScenarioBodyDocument>, add: (issue: 
       const years = Array.from({ length: Math.max(0, end - last) }, (_, j) => last + 1 + j)
       checkTrend(at("benchmark", "trend"), trend, years, "", add)
     }
+    const guardrail = entry.benchmark?.lossGuardrail
+    if (guardrail && contract !== undefined) {
+      const last = contract.baseline.years[contract.baseline.years.length - 1] ?? contract.startYear - 1
+      const end = contract.startYear + contract.years - 1
+      checkTrend(at("benchmark", "lossGuardrail", "trend"), guardrail.trend, Array.from({ length: Math.max(0, end - last) }, (_, j) => last + 1 + j), "", add)
+    }
     if (entry.settlement !== undefined) checkSettlementParts(at("settlement"), entry.settlement, contract?.years, add)
   })
   // Terms that fail already in the base are reported there, not again at every entry.

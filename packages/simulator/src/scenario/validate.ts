@@ -185,6 +185,10 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
       checkTrend(["benchmark", "trend"], benchmark.trend, [], "", add)
       if (benchmark.historicalTrend !== undefined) checkTrend(["benchmark", "historicalTrend"], benchmark.historicalTrend, [], "", add)
     }
+    if (benchmark.lossGuardrail && contract !== undefined) {
+      const last = contract.baseline.years[contract.baseline.years.length - 1] ?? contract.startYear - 1
+      checkTrend(["benchmark", "lossGuardrail", "trend"], benchmark.lossGuardrail.trend, range(last + 1, contract.startYear + contract.years - 1), "", add)
+    }
     const rebasing = benchmark.rebasing
     if (rebasing.kind === "periodic" || rebasing.kind === "rolling") add(weightSumIssue(["benchmark", "rebasing", "weights"], rebasing.weights))
   }

@@ -279,3 +279,15 @@ export const arbitrarySegmentedModel: fc.Arbitrary<ContractModel> = fc
       terms: model.terms.map((t) => (trigger && t.riskCaps.up !== undefined ? { ...t, riskCapAggregateTrigger: true } : t))
     }
   })
+
+/** A random contract, segmented or not, with MSSP's loss guardrail on a random fixed update in some years. */
+export const arbitraryGuardedModel: fc.Arbitrary<ContractModel> = fc
+  .record({
+    model: fc.oneof(arbitraryModel, arbitrarySegmentedModel),
+    rate: decimal(-0.02, 0.12),
+    from: fc.integer({ min: 1, max: 5 })
+  })
+  .map(({ model, rate, from }): ContractModel => {
+    const guardrailTrend: TrendPolicy = { spec: { kind: "fixed", rate } }
+    return { ...model, terms: model.terms.map((t, i) => (i + 1 >= from ? { ...t, guardrailTrend } : t)) }
+  })

@@ -7,7 +7,7 @@ import { OUTCOME_CODE } from "@pbpsim/benchmark/compute"
 import type { RealisedExperience } from "../../src/engine/realised.js"
 import { kernelScratch, runTrial, type KernelScratch } from "../../src/montecarlo/kernel.js"
 import { drawLength, FIELD_COUNT, F_OUTCOME, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "../../src/montecarlo/plan.js"
-import { arbitraryModel, arbitrarySegmentedModel } from "./arbitraryModel.js"
+import { arbitraryGuardedModel, arbitraryModel, arbitrarySegmentedModel } from "./arbitraryModel.js"
 import { makeModel } from "../engine/model.js"
 
 /** Relative agreement; money near zero (a gross that almost breaks even) is held to 1e-9 of the year's benchmark instead. */
@@ -120,6 +120,16 @@ describe("runTrial", () => {
       const plan = compileSimulation([noisy])
       const z = new Float64Array(drawLength(plan)).map((_, i) => normals[i % normals.length]!)
       compareWithExact([noisy], z)
+    }
+  )
+
+  test.prop([arbitraryGuardedModel, standardNormals], { numRuns: 100 })(
+    "with the loss guardrail, the float kernel equals the exact engine, outcome included, with and without noise",
+    (model, normals) => {
+      compareWithExact([model])
+      const noisy = { ...model, stochastic: NOISE }
+      const plan = compileSimulation([noisy])
+      compareWithExact([noisy], new Float64Array(drawLength(plan)).map((_, i) => normals[i % normals.length]!))
     }
   )
 
