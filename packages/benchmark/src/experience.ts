@@ -55,18 +55,22 @@ interface NamedCell {
   readonly cell: ExperienceCell
 }
 
-const validateCell = (rule: string, field: string, cell: ExperienceCell): void => {
-  finite(rule, `${field}.memberMonths`, cell.memberMonths)
-  finite(rule, `${field}.cost`, cell.cost)
-  finite(rule, `${field}.riskScore`, cell.riskScore)
-  if (cell.memberMonths.isNegative()) throw invalid(rule, `${field}.memberMonths`, "must not be negative")
-  if (cell.cost.isNegative()) throw invalid(rule, `${field}.cost`, "must not be negative")
-  if (!cell.riskScore.gt(ZERO)) throw invalid(rule, `${field}.riskScore`, "must be positive")
+/** `field` is named only when a check fails: pools of thousands of cells pass without building it. */
+const validateCell = (rule: string, field: () => string, cell: ExperienceCell): void => {
+  const { memberMonths, cost, riskScore } = cell
+  if (memberMonths.isFinite() && cost.isFinite() && riskScore.isFinite() && !memberMonths.isNegative() && !cost.isNegative() && riskScore.gt(ZERO)) return
+  finite(rule, `${field()}.memberMonths`, memberMonths)
+  finite(rule, `${field()}.cost`, cost)
+  finite(rule, `${field()}.riskScore`, riskScore)
+  if (memberMonths.isNegative()) throw invalid(rule, `${field()}.memberMonths`, "must not be negative")
+  if (cost.isNegative()) throw invalid(rule, `${field()}.cost`, "must not be negative")
+  throw invalid(rule, `${field()}.riskScore`, "must be positive")
 }
 
-const rollUpNamed = (rule: string, label: string, cells: ReadonlyArray<NamedCell>, field: string): Explained<RollUp> => {
+/** The roll-up's sums: Σ member months, Σ cost, Σ risk × member months (each cell checked first). */
+const rollUpSums = (rule: string, cells: ReadonlyArray<NamedCell>, field: string): { memberMonths: Decimal; cost: Decimal; riskMonths: Decimal } => {
   if (cells.length === 0) throw invalid(rule, field, "is empty: a roll-up needs at least one experience cell")
-  cells.forEach((c, i) => validateCell(rule, `${field}[${i}] (${c.name})`, c.cell))
+  cells.forEach((c, i) => validateCell(rule, () => `${field}[${i}] (${c.name})`, c.cell))
   let memberMonths = ZERO
   let cost = ZERO
   let riskMonths = ZERO
@@ -76,6 +80,25 @@ const rollUpNamed = (rule: string, label: string, cells: ReadonlyArray<NamedCell
     riskMonths = riskMonths.add(cell.riskScore.mul(cell.memberMonths))
   }
   if (!memberMonths.gt(ZERO)) throw invalid(rule, `${field} member months`, "sum to zero: nothing to roll up")
+  return { memberMonths, cost, riskMonths }
+}
+
+/**
+ * The pooled cell of a roll-up without its explanation: the same rule and checks as `rollUp`,
+ * for the engine's pools of hundreds of peers, where an explanation listing every input would
+ * cost more than the sums.
+ */
+export const pooledCell = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => {
+  const { memberMonths, cost, riskMonths } = rollUpSums(
+    "experience.rollUp",
+    cells.map((cell, i) => ({ name: `cell ${i + 1}`, cell })),
+    "cells"
+  )
+  return { memberMonths, cost, riskScore: riskMonths.div(memberMonths) }
+}
+
+const rollUpNamed = (rule: string, label: string, cells: ReadonlyArray<NamedCell>, field: string): Explained<RollUp> => {
+  const { memberMonths, cost, riskMonths } = rollUpSums(rule, cells, field)
 
   const pmpmStep = pmpm(cost, memberMonths)
   const riskScore = riskMonths.div(memberMonths)

@@ -38,7 +38,7 @@ export {
 export type { TrendSpec, TrendPolicy, ObservedGrowth, ConvergenceCaps, RiskCaps } from "./benchmarkTerms.js"
 
 // Experience roll-ups.
-export { pmpm, rollUp, peerRollUp, type ExperienceCell, type RollUp } from "./experience.js"
+export { pmpm, pooledCell, rollUp, peerRollUp, type ExperienceCell, type RollUp } from "./experience.js"
 
 // Historical baselines.
 export { weightedBaseline, type BaselineYearInput } from "./baseline.js"

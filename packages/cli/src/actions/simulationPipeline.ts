@@ -102,11 +102,13 @@ export const simulationViewFor = (args: SimulationArgs): Effect.Effect<Simulatio
   )
 
 /**
- * Version 3: the P(shared savings) and P(shared loss) counters count years in which savings are paid or
+ * Version 4: a trial's draws come from sfc32 seeded by alea from "<seed>:<trial>" (version 3 drew from
+ * alea itself), so every simulated figure moved within Monte Carlo error and a version 3 shard cannot
+ * be merged with them. Version 3: the P(shared savings) and P(shared loss) counters count years in which savings are paid or
  * losses owed (version 2 counted years that qualified, paid or not), so a version 2 shard cannot be merged
  * with them. Version 2: sketch counts write runs of empty buckets as one negative entry (version 1 wrote every zero).
  */
-export const SHARD_FORMAT = "pbpsim-simulation-shard/3"
+export const SHARD_FORMAT = "pbpsim-simulation-shard/4"
 
 export interface ShardFile {
   readonly format: typeof SHARD_FORMAT

@@ -1,4 +1,4 @@
-import { dec, invalid, ONE, rollUp, type ExperienceCell } from "@pbpsim/benchmark"
+import { dec, invalid, ONE, pooledCell, type ExperienceCell } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ContractModel, ExperienceRecord } from "../model.js"
 
@@ -29,11 +29,7 @@ export const cellOf = (realised: RealisedExperience, entity: string, year: numbe
 }
 
 /** Pooled experience of several cells: the member-month-weighted roll-up rule, one source of truth. */
-export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => {
-  // Keep only the cell's own fields: a derived PMPM riding along would go stale when withCost replaces the cost.
-  const { memberMonths, cost, riskScore } = rollUp("pooled experience", cells).value
-  return { memberMonths, cost, riskScore }
-}
+export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => pooledCell(cells)
 
 type Cells = Map<string, Map<number, ExperienceCell>>
 
@@ -173,6 +169,39 @@ export const segmentView = (realised: RealisedExperience, segment: string): Real
  * (the series that `observed` trend specs read).
  */
 export const observedGrowthOf = (realised: RealisedExperience, entities: ReadonlyArray<string>): ReadonlyMap<number, Decimal> => {
+  // Policies compiled together run on one realised experience: its pools' growth is worked out once.
+  const cache = growthCache.get(realised.cells) ?? new Map<string, ReadonlyMap<number, Decimal>>()
+  growthCache.set(realised.cells, cache)
+  const key = entities.join("\u0000")
+  const known = cache.get(key)
+  if (known) return known
+  const growth = observedGrowthUncached(realised, entities)
+  cache.set(key, growth)
+  return growth
+}
+
+/** Realised cells (never mutated: withCost copies) → entity set → observed growth. */
+const growthCache = new WeakMap<object, Map<string, ReadonlyMap<number, Decimal>>>()
+
+/** Realised cells → entity set and year → their pooled cell. */
+const poolCache = new WeakMap<object, Map<string, ExperienceCell>>()
+
+/**
+ * The pooled experience of `entities` in `year` (a peer group's cell), worked out once per
+ * realised experience: every policy and contract year that reads the same pool shares it.
+ */
+export const pooledExperience = (realised: RealisedExperience, entities: ReadonlyArray<string>, year: number): ExperienceCell => {
+  const cache = poolCache.get(realised.cells) ?? new Map<string, ExperienceCell>()
+  poolCache.set(realised.cells, cache)
+  const key = `${year}\u0000${entities.join("\u0000")}`
+  const known = cache.get(key)
+  if (known) return known
+  const pooled = poolCells(entities.map((e) => cellOf(realised, e, year)))
+  cache.set(key, pooled)
+  return pooled
+}
+
+const observedGrowthUncached = (realised: RealisedExperience, entities: ReadonlyArray<string>): ReadonlyMap<number, Decimal> => {
   const years = new Set<number>()
   for (const e of entities) for (const y of realised.cells.get(e)?.keys() ?? []) years.add(y)
   const riskAdjusted = new Map<number, Decimal>()

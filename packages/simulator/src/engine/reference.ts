@@ -10,7 +10,7 @@ import {
 } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ContractModel } from "../model.js"
-import { cellOf, poolCells, type RealisedExperience } from "./realised.js"
+import { cellOf, pooledExperience, type RealisedExperience } from "./realised.js"
 
 /**
  * The reference a contract year's benchmark is built from: provider and peer baselines in
@@ -113,7 +113,7 @@ export const peerBaselineFrom = (
     label,
     years: source.years.map((year, i) => ({
       year,
-      experience: poolCells(model.peers.map((e) => cellOf(realised, e, year))),
+      experience: pooledExperience(realised, model.peers, year),
       weight: source.weights[i]!
     })),
     historicalTrend: model.historicalTrend,

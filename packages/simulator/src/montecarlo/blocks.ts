@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os"
-import { fillNormals, trialGenerator } from "./draws.js"
+import { fillNormals, newTrialState, seedTrial } from "./draws.js"
 import { kernelScratch, runTrial } from "./kernel.js"
 import { drawLength, type SimulationPlan } from "./plan.js"
 import { accumulatorState, emptyAccumulator, foldBlock, recordTrial, type Accumulator, type AccumulatorState } from "./statistics.js"
@@ -105,13 +105,14 @@ export const zeroNoiseOutput = (plan: SimulationPlan): Float64Array => {
 export const blockRunner = (plan: SimulationPlan, seed: string, trials: number): BlockRunner => {
   const scratch = kernelScratch(plan)
   const z = new Float64Array(drawLength(plan))
+  const generator = newTrialState()
   const accumulator = emptyAccumulator(plan, zeroNoiseOutput(plan))
   return {
     accumulator,
     run: (block) => {
       const end = Math.min(trials, (block + 1) * BLOCK_TRIALS)
       for (let trial = block * BLOCK_TRIALS; trial < end; trial++) {
-        fillNormals(trialGenerator(seed, trial), z)
+        fillNormals(seedTrial(seed, trial, generator), z)
         runTrial(scratch, z)
         recordTrial(accumulator, scratch.out)
       }

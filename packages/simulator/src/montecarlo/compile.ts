@@ -339,11 +339,12 @@ export const compileSimulation = (models: ReadonlyArray<ContractModel>): Simulat
   const realisedOf: Array<RealisedExperience> = []
   const policies: Array<PolicyPlan> = []
   for (const model of models) {
-    // The exact engine first: its errors (a variable MSR below 500 members, a schedule without a year) are the user's.
-    const realisedHere = projectExperience(model)
-    runContract(model, realisedHere)
+    // Policies with the same projection inputs share one world: projected once, drawn once.
     const key = worldKey(model)
     let w = worldIndex.get(key)
+    const realisedHere = w === undefined ? projectExperience(model) : realisedOf[w]!
+    // The exact engine first: its errors (a variable MSR below 500 members, a schedule without a year) are the user's.
+    runContract(model, realisedHere)
     if (w === undefined) {
       w = worlds.length
       worldIndex.set(key, w)

@@ -64,6 +64,14 @@ interface WorldScratch {
   /** Per set × calendar index: pooled cost and Σ risk × member months; NaN where a member lacks the year. */
   readonly pooledCost: Float64Array
   readonly pooledRisk: Float64Array
+  /**
+   * Per set: the entity rows outside it when it is most of the market (a provider's peers), so
+   * its contract years pool as the market's pool minus them; null to pool its members directly.
+   */
+  readonly complement: ReadonlyArray<Int32Array | null>
+  /** The market's contract-year pools, summed while the trial's cells are realised. */
+  readonly marketCost: Float64Array
+  readonly marketRisk: Float64Array
   /** Per set × calendar index: realised growth of risk-adjusted PMPM (NaN where not observable). */
   readonly growth: Float64Array
 }
@@ -111,7 +119,15 @@ const worldScratch = (plan: WorldPlan): WorldScratch => {
     risk,
     pooledCost: new Float64Array(sets * T),
     pooledRisk: new Float64Array(sets * T),
-    growth: new Float64Array(sets * T)
+    growth: new Float64Array(sets * T),
+    complement: plan.sets.map((members, s) => {
+      if (s === 0 || members.length <= plan.entityRows / 2 || members.some((m) => m >= plan.entityRows)) return null
+      const inSet = new Uint8Array(plan.entityRows)
+      for (const m of members) inSet[m] = 1
+      return Int32Array.from({ length: plan.entityRows }, (_, e) => e).filter((e) => inSet[e] === 0)
+    }),
+    marketCost: new Float64Array(plan.years),
+    marketRisk: new Float64Array(plan.years)
   }
   // History pools never change: pool them once (NaN unless every member has the year, as the exact engine requires).
   for (let s = 0; s < sets; s++) poolSet(scratch, s, 0, plan.startIndex)
@@ -161,6 +177,22 @@ const poolSet = (w: WorldScratch, s: number, fromT: number, toT: number): void =
   }
 }
 
+/** A set's contract-year pools as the market's less the few entity rows outside it. */
+const poolAsMarketLess = (w: WorldScratch, s: number, complement: Int32Array): void => {
+  const T = w.plan.calendarYears
+  for (let t = w.plan.startIndex; t < T; t++) {
+    let c = w.pooledCost[t]!
+    let r = w.pooledRisk[t]!
+    for (let j = 0; j < complement.length; j++) {
+      const i = complement[j]! * T + t
+      c -= w.cost[i]!
+      r -= w.risk[i]! * w.memberMonths[i]!
+    }
+    w.pooledCost[s * T + t] = c
+    w.pooledRisk[s * T + t] = r
+  }
+}
+
 /** Realised experience of one trial for a world: docs/model.md §8 with draws z (standard normals). */
 const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void => {
   const plan = scratch.plan
@@ -181,44 +213,81 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
   const sc = p.memberCostSd
   const ss = p.savingsSd
   const sr = p.riskDriftSd
-  // Market trend shocks persist: the level in year k carries ε_1 + … + ε_k.
+  // Market trend shocks persist: the level in year k carries ε_1 + … + ε_k. Mean-preserving
+  // lognormal: E[exp(x − var/2)] = 1 for x ~ N(0, var), so year k's market part is Σε − (k + 1)·sm²/2.
+  const marketLevel = scratch.marketShock
   let cumulative = 0
   for (let k = 0; k < Y; k++) {
     if (sm > 0) cumulative += sm * z[marketOffset + k]!
-    scratch.marketShock[k] = cumulative
+    marketLevel[k] = cumulative - ((k + 1) * sm * sm) / 2
   }
-  const marketVariance = sm * sm
-  for (let e = 0; e < p.entities; e++) {
-    const row = p.drawRow[e]! * stride
+  // The hot loop reads only locals: typed arrays and numbers hoisted out of the plan objects.
+  const cost = w.cost
+  const risk = w.risk
+  const drawRow = p.drawRow
+  const actual = p.actual
+  const counterfactualCost = p.counterfactualCost
+  const plannedRisk = p.risk
+  const memberScale = p.memberScale
+  const savingsPlan = p.savingsPlan
+  const startIndex = p.startIndex
+  const rows = p.entities
+  const halfRiskVariance = (sr * sr) / 2
+  const memberMonths = w.memberMonths
+  const entityRows = p.entityRows
+  // The market (set 0: every entity row) pools as its cells are realised, in the order poolSet sums.
+  const marketCost = w.marketCost
+  const marketRisk = w.marketRisk
+  marketCost.fill(0)
+  marketRisk.fill(0)
+  const drawCost = sc > 0
+  const drawSavings = ss > 0
+  const drawRisk = sr > 0
+  for (let e = 0; e < rows; e++) {
+    const row = drawRow[e]! * stride
+    const cellBase = e * T + startIndex
+    const planBase = e * Y
     let riskShock = 0
     for (let k = 0; k < Y; k++) {
-      const i = e * Y + k
-      const c = e * T + p.startIndex + k
-      if (p.actual[i] === 1) {
-        w.cost[c] = p.counterfactualCost[i]!
-        w.risk[c] = p.risk[i]!
-        continue
+      const i = planBase + k
+      const c = cellBase + k
+      if (actual[i] === 1) {
+        cost[c] = counterfactualCost[i]!
+        risk[c] = plannedRisk[i]!
+      } else {
+      let shock = marketLevel[k]!
+      if (drawCost) {
+        const entitySd = sc * memberScale[i]!
+        shock += entitySd * z[costOffset + row + k]! - (entitySd * entitySd) / 2
       }
-      const entitySd = sc * p.memberScale[i]!
-      const eta = sc > 0 ? entitySd * z[costOffset + row + k]! : 0
-      const plannedSavings = p.savingsPlan[i]!
-      let savings = plannedSavings
-      if (ss > 0) {
+      let savings = savingsPlan[i]!
+      if (drawSavings) {
+        const planned = savings
         savings += ss * z[savingsOffset + row + k]!
-        const ceiling = plannedSavings > SAVINGS_CEILING ? plannedSavings : SAVINGS_CEILING
+        const ceiling = planned > SAVINGS_CEILING ? planned : SAVINGS_CEILING
         if (savings > ceiling) savings = ceiling
       }
-      // Mean-preserving lognormal: E[exp(x − var/2)] = 1 for x ~ N(0, var).
-      const variance = (k + 1) * marketVariance + entitySd * entitySd
-      const shock = scratch.marketShock[k]! + eta - variance / 2
-      w.cost[c] = p.counterfactualCost[i]! * (shock === 0 ? 1 : Math.exp(shock)) * (1 - savings)
-      if (sr > 0) riskShock += sr * z[riskOffset + row + k]! - (sr * sr) / 2
-      w.risk[c] = riskShock === 0 ? p.risk[i]! : p.risk[i]! * Math.exp(riskShock)
+      cost[c] = counterfactualCost[i]! * (shock === 0 ? 1 : Math.exp(shock)) * (1 - savings)
+      if (drawRisk) {
+        riskShock += sr * z[riskOffset + row + k]! - halfRiskVariance
+        risk[c] = plannedRisk[i]! * Math.exp(riskShock)
+      } else risk[c] = plannedRisk[i]!
+      }
+      if (e < entityRows) {
+        marketCost[k] = marketCost[k]! + cost[c]!
+        marketRisk[k] = marketRisk[k]! + risk[c]! * memberMonths[c]!
+      }
     }
   }
   const sets = p.sets.length
+  for (let k = 0; k < Y; k++) {
+    w.pooledCost[startIndex + k] = marketCost[k]!
+    w.pooledRisk[startIndex + k] = marketRisk[k]!
+  }
   for (let s = 0; s < sets; s++) {
-    poolSet(w, s, p.startIndex, T)
+    const complement = w.complement[s]
+    if (complement) poolAsMarketLess(w, s, complement)
+    else if (s > 0) poolSet(w, s, startIndex, T)
     const base = s * T
     for (let t = 1; t < T; t++) {
       // Risk-adjusted PMPM of a pool is Σcost ÷ Σ(risk × MM); NaN propagates where a year is not observable.

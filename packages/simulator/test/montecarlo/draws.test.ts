@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest"
-import { fillNormals, trialGenerator } from "../../src/montecarlo/draws.js"
+import { fillNormals, trialState } from "../../src/montecarlo/draws.js"
 
 describe("fillNormals", () => {
   const sample = new Float64Array(400_000)
-  fillNormals(trialGenerator("normals", 0), sample)
+  fillNormals(trialState("normals", 0), sample)
   const sorted = Float64Array.from(sample).sort()
   const share = (test: (x: number) => boolean) => sample.reduce((n, x) => n + (test(x) ? 1 : 0), 0) / sample.length
 
@@ -41,10 +41,30 @@ describe("fillNormals", () => {
     const a = new Float64Array(10)
     const b = new Float64Array(10)
     const c = new Float64Array(10)
-    fillNormals(trialGenerator("s", 3), a)
-    fillNormals(trialGenerator("s", 3), b)
-    fillNormals(trialGenerator("s", 4), c)
+    fillNormals(trialState("s", 3), a)
+    fillNormals(trialState("s", 3), b)
+    fillNormals(trialState("s", 4), c)
     expect(Array.from(b)).toEqual(Array.from(a))
     expect(Array.from(c)).not.toEqual(Array.from(a))
+  })
+
+  it("seeds each trial apart: the first draws of 20,000 consecutive trials are standard normal and uncorrelated trial to trial", () => {
+    // Nearby seeds ("s:0", "s:1", …) must not give related streams: the first normal of each trial,
+    // across trials, has mean 0, sd 1 and lag-1 correlation within 5 standard errors (1/√n) of 0.
+    const n = 20_000
+    const first = new Float64Array(n)
+    const one = new Float64Array(2)
+    for (let t = 0; t < n; t++) {
+      fillNormals(trialState("s", t), one)
+      first[t] = one[0]!
+    }
+    const mean = first.reduce((a, b) => a + b, 0) / n
+    const sd = Math.sqrt(first.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1))
+    let lag = 0
+    for (let t = 1; t < n; t++) lag += (first[t]! - mean) * (first[t - 1]! - mean)
+    const correlation = lag / (n - 1) / (sd * sd)
+    expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n))
+    expect(Math.abs(sd - 1)).toBeLessThan(5 / Math.sqrt(2 * n))
+    expect(Math.abs(correlation)).toBeLessThan(5 / Math.sqrt(n))
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { BLOCK_TRIALS, compileSimulation, mergeStates, RELATIVE_ACCURACY, simulatePlan, type ContractModel } from "@pbpsim/simulator"
-import { fillNormals, trialGenerator } from "../../src/montecarlo/draws.js"
+import { fillNormals, trialState } from "../../src/montecarlo/draws.js"
 import { kernelScratch, runTrial } from "../../src/montecarlo/kernel.js"
 import { drawLength, FIELD_COUNT, F_EXPENDITURE, F_PROVIDER, F_SAVINGS } from "../../src/montecarlo/plan.js"
 import { makeModel } from "../engine/model.js"
@@ -77,7 +77,7 @@ describe("simulatePlan", () => {
     let savings2 = 0
     let annualCheaperForPayer = 0
     for (let t = 0; t < trials; t++) {
-      fillNormals(trialGenerator("naive", t), z)
+      fillNormals(trialState("naive", t), z)
       runTrial(scratch, z)
       const year = (policy: number, k: number, field: number) => scratch.out[(policy * plan.years + k) * FIELD_COUNT + field]!
       provider2.push(year(0, 1, F_PROVIDER))
