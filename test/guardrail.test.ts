@@ -1,5 +1,7 @@
 import { formatFixed } from "@pbpsim/benchmark"
-import { comparePolicies, loadScenarioFile, type PolicyRun } from "@pbpsim/simulator"
+import { comparePolicies, loadScenarioFile, parseScenario, type PolicyRun } from "@pbpsim/simulator"
+import { readFileSync } from "node:fs"
+import { parse } from "yaml"
 import { beforeAll, describe, expect, it } from "vitest"
 import { pbpsim } from "./support/cli.js"
 
@@ -55,5 +57,35 @@ describe("benchmark.lossGuardrail", () => {
     expect(out.code).toBe(0)
     const summary = JSON.parse(out.stdout) as { policies: ReadonlyArray<{ years: ReadonlyArray<{ sharedLosses: { mean: string; sd: string } }> }> }
     expect(summary.policies[0]!.years[0]!.sharedLosses).toMatchObject({ mean: "0.00", sd: "0.00" })
+  })
+
+  it("puts the loss cliff where the guardrail puts the loss corridor, and never folds it into the slope", async () => {
+    // MLR 0.2 % against B′ = 1,030.00 (3 % update): losses are owed from E = 1,030 × 1.002 = 1,032.06 PMPM.
+    // At 1,031.56 the edge is $0.50 away: crossing it upward costs (1,032.06 − 1,030) × 120,000 × 30 % = 74,160.
+    // At exactly 1,032.06 the cut side owes nothing, so the slope there is 0, not the jump over 10⁻¹² PMPM.
+    const at = async (pmpm: string) => {
+      const document = parse(readFileSync(FIXTURE, "utf8")) as Record<string, unknown>
+      document["experience"] = [
+        { entity: "A", year: 2024, memberMonths: 120000, cost: "120000000" },
+        { entity: "A", year: 2025, memberMonths: 120000, cost: (Number(pmpm) * 120000).toFixed(2) }
+      ]
+      const [run] = (await comparePolicies(await parseScenario(document, { file: FIXTURE }), ["guardrail"])) as [PolicyRun]
+      return run.incentivePower[0]!
+    }
+    const near = await at("1031.56")
+    expect(near.cliffs.map((c) => `${c.threshold} ${formatFixed(c.costPmpm, 2)} ${formatFixed(c.distancePmpm, 2)} ${formatFixed(c.jump, 2)}`)).toEqual(["MLR 1032.06 0.50 74160.00"])
+    const onEdge = await at("1032.06")
+    expect(formatFixed(onEdge.value, 4)).toBe("0.0000")
+    expect(onEdge.cliffs.map((c) => `${c.threshold} ${formatFixed(c.distancePmpm, 2)}`)).toEqual(["MLR 0.00"])
+  })
+
+  it("shows the recalculated benchmark and what the guardrail did in compare's JSON", async () => {
+    const out = await pbpsim("compare", FIXTURE, "--format", "json")
+    expect(out.code).toBe(0)
+    const view = JSON.parse(out.stdout) as { policies: ReadonlyArray<{ name: string; years: ReadonlyArray<{ guardrail?: unknown; outcome: string }> }> }
+    const byName = Object.fromEntries(view.policies.map((p) => [p.name, p.years[0]!]))
+    expect(byName["guardrail"]).toMatchObject({ guardrail: { benchmarkTotal: "123600000.00", applied: "neither" }, outcome: "guardrail: neither" })
+    expect(byName["smaller-excess"]).toMatchObject({ guardrail: { benchmarkTotal: "123000000.00", applied: "reduced" }, outcome: "loss owed" })
+    expect(byName["none"]!.guardrail).toBeUndefined()
   })
 })

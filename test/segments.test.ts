@@ -85,6 +85,10 @@ describe("benchmark.bySegment", () => {
     document["benchmark"] = { ...base, risk: { capUp: "0.03", demographicChange: "-0.005" } }
     const [over] = (await comparePolicies(await parseScenario(document, { file: FIXTURE }), ["by-segment"])) as [PolicyRun]
     expect(over.result.years[0]!.segments?.map((s) => money(s.benchmark.value.benchmarkPmpm))).toEqual(["1103.31", "9085.96"])
+    // demographicChange null (what an overlay writes to remove it): each segment capped on its own at 1.03, as without it.
+    document["benchmark"] = { ...base, risk: { capUp: "0.03", demographicChange: null } }
+    const removed = (await comparePolicies(await parseScenario(document, { file: FIXTURE }), ["by-segment"])) as [PolicyRun]
+    expect(removed[0].result.years[0]!.segments?.map((s) => money(s.benchmark.value.benchmarkPmpm))).toEqual(["1108.69", "9085.96"])
   })
 
   it("explains the segments: each one's benchmark and the weighting", async () => {

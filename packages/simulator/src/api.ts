@@ -185,6 +185,24 @@ export interface PlainYear {
   readonly incentivePower: string
   /** Corridor edges whose crossing makes provider net jump, within ±$1 PMPM of this year's actual cost, nearest first. */
   readonly incentiveCliffs: ReadonlyArray<PlainCliff>
+  /** MSSP's loss guardrail, when the scenario gives it: the recalculated benchmark (total) and what it did ("none", "reduced" or "neither"). */
+  readonly guardrail?: { readonly benchmarkTotal: string; readonly applied: "none" | "reduced" | "neither" }
+  /** Per segment, when the benchmark is computed per segment (benchmark.bySegment). */
+  readonly segments?: ReadonlyArray<PlainSegment>
+}
+
+/** One segment's part of a contract year, as plain data. */
+export interface PlainSegment {
+  readonly segment: string
+  readonly memberMonths: string
+  readonly riskScore: string
+  readonly providerBaseline: string
+  readonly peerBaseline: string
+  readonly blended: string
+  readonly trendFactor: string
+  readonly riskRatio: string
+  readonly benchmarkPmpm: string
+  readonly actualPmpm: string
 }
 
 /** A cliff in provider net within reach of a year's cost (docs/model.md §7), as plain data. */
@@ -268,6 +286,23 @@ export const toPlainRun = (run: PolicyRun): PlainPolicyRun => {
         providerNet: money(s.providerNet),
         payerNet: money(s.payerNet),
         incentivePower: rate(run.incentivePower[i]!.value),
+        ...(s.guardrail ? { guardrail: { benchmarkTotal: money(s.guardrail.benchmark), applied: s.guardrail.applied } } : {}),
+        ...(y.segments
+          ? {
+              segments: y.segments.map((part) => ({
+                segment: part.segment,
+                memberMonths: formatFixed(part.memberMonths, 0),
+                riskScore: rate(part.riskScore),
+                providerBaseline: money(part.benchmark.value.providerBaseline),
+                peerBaseline: money(part.benchmark.value.peerBaseline),
+                blended: money(part.benchmark.value.blended),
+                trendFactor: rate(part.benchmark.value.trendFactor),
+                riskRatio: rate(part.benchmark.value.riskRatio),
+                benchmarkPmpm: money(part.benchmark.value.benchmarkPmpm),
+                actualPmpm: money(part.actualPmpm)
+              }))
+            }
+          : {}),
         incentiveCliffs: run.incentivePower[i]!.cliffs.map((c) => ({
           threshold: c.threshold,
           year: c.year,

@@ -18,7 +18,8 @@ export {
   type PlainPolicyRun,
   type PlainYear,
   type PlainTotals,
-  type PlainCliff
+  type PlainCliff,
+  type PlainSegment
 } from "./api.js"
 
 // Scenarios: loading and checking (Effect / Either variants), errors, the schema.

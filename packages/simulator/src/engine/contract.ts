@@ -246,7 +246,15 @@ const savingsCreditFor = (
         ...counted.map((c) => quantity(`savings PMPM ${c.label}`, c.perCapita, "pmpm")),
         quantity("share", credit.share, "rate"),
         quantity("cap", credit.cap, "rate"),
-        quantity(model.nationalPerCapita ? "national per capita" : "peer baseline", capBasis, "pmpm")
+        quantity(
+          model.nationalPerCapita
+            ? "national per capita"
+            : model.segments
+              ? "peer baseline (the segments' weighted by the provider's reference-year member months)"
+              : "peer baseline",
+          capBasis,
+          "pmpm"
+        )
       ],
       output: quantity("credit", value, "pmpm"),
       source: "42 CFR 425.658 (prior savings adjustment: 50 % of the average per-capita savings of the 3 years before the agreement, capped at 5 % of national per capita)",
@@ -356,7 +364,7 @@ const aggregateRiskCaps = (
 }
 
 /** The segments' benchmarks as one: member-month-weighted PMPMs, the benchmark PMPM being Σ B_s·MM_s ÷ Σ MM_s. */
-const segmentedBenchmark = (parts: ReadonlyArray<SegmentYearResult>, memberMonths: Decimal, trigger: Derivation | undefined): Explained<ContractYearBenchmark> => {
+const segmentedBenchmark = (parts: ReadonlyArray<SegmentYearResult>, memberMonths: Decimal, decided: ReadonlyArray<Derivation>): Explained<ContractYearBenchmark> => {
   const weighted = (pick: (b: ContractYearBenchmark) => Decimal) => sum(parts.map((p) => pick(p.benchmark.value).mul(p.memberMonths))).div(memberMonths)
   const value: ContractYearBenchmark = {
     providerBaseline: weighted((b) => b.providerBaseline),
@@ -383,8 +391,8 @@ const segmentedBenchmark = (parts: ReadonlyArray<SegmentYearResult>, memberMonth
       inputs: parts.flatMap((p) => [quantity(`${p.segment} benchmark`, p.benchmark.value.benchmarkPmpm, "pmpm"), quantity(`${p.segment} member months`, p.memberMonths, "count")]),
       output: quantity("benchmark PMPM", value.benchmarkPmpm, "pmpm"),
       source: "42 CFR 425.652(a), 425.605(a)(2) (benchmark per enrollment type, weighted by the performance year's mix); docs/rules/segments.md",
-      notes: ["other lines of this benchmark are the same member-month-weighted averages of the segments' figures, shown per segment below"],
-      steps: [...(trigger ? [trigger] : []), ...parts.map((p) => p.benchmark.derivation)]
+      notes: ["the other lines of this benchmark are the same member-month-weighted averages of the segments' figures; each segment's own derivation is a step of this one"],
+      steps: [...decided, ...parts.map((p) => p.benchmark.derivation)]
     })
   )
 }
@@ -437,7 +445,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
     const below = acrossRef((r) => r.peerBaseline.value.sub(r.providerBaseline.value)).gt(ZERO)
     const providerWeight = sided ? ONE.sub(below ? sided.belowPeers : sided.abovePeers) : (terms.providerWeight ?? model.glidePath[glideIndex])
     const providerWeightSource = sided
-      ? `1 − ${(below ? sided.belowPeers : sided.abovePeers).toFixed()}, the peer weight for a provider ${below ? "below" : "at or above"} its peers (peer weights by side, 42 CFR 425.656(b))`
+      ? `1 − ${(below ? sided.belowPeers : sided.abovePeers).toFixed()}, the peer weight for a provider ${below ? "below" : "at or above"} its peers${single ? "" : " over all segments (not this segment alone)"} (peer weights by side, 42 CFR 425.656(b))`
       : terms.providerWeight !== undefined
         ? `set by the schedule (${terms.name})`
         : `glide path, contract year ${glideIndex + 1}${model.rebasing.glidePathOnRebase === "restart" ? " of the period" : ""}`
@@ -478,7 +486,25 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       return { segment: view.segment ?? "", benchmark, memberMonths: cell.memberMonths, riskScore: cell.riskScore, actualPmpm: cell.cost.div(cell.memberMonths) }
     })
     const cell = cellOf(realised, model.provider, year)
-    const benchmark = single ? parts[0]!.benchmark : segmentedBenchmark(parts, cell.memberMonths, trigger?.derivation)
+    // The side of the peers decided on the whole, shown beside the segments it applies to.
+    const side =
+      !single && sided
+        ? derive({
+            rule: "benchmark.segmentSide",
+            label: "Side of the peers, over the segments",
+            formula: "below the peers iff Σ_s MM_ref,s × (B_R,s − B_P,s) > 0",
+            inputs: views.flatMap((view, v) => [
+              quantity(`${view.segment} member months ${reference.year}`, refWeights[v]!, "count"),
+              quantity(`${view.segment} B_R − B_P`, refs[v]!.peerBaseline.value.sub(refs[v]!.providerBaseline.value), "pmpm")
+            ]),
+            output: quantity("Σ MM × (B_R − B_P)", sum(refs.map((r, v) => r.peerBaseline.value.sub(r.providerBaseline.value).mul(refWeights[v]!))), "money"),
+            source: "42 CFR 425.656(b), 425.601(f) (lower or higher spending on the person-year-weighted sum over enrollment types)",
+            notes: [`${below ? "below" : "at or above"} its peers: peer weight ${(below ? sided.belowPeers : sided.abovePeers).toFixed()} in every segment`]
+          })
+        : undefined
+    const benchmark = single
+      ? parts[0]!.benchmark
+      : segmentedBenchmark(parts, cell.memberMonths, [...(side ? [side] : []), ...(trigger ? [trigger.derivation] : [])])
     // Total dollars: the rounded PMPM × member months, per segment where segmented.
     const totalOf = (pmpms: ReadonlyArray<Decimal>) =>
       single ? pmpms[0]!.mul(cell.memberMonths) : sum(pmpms.map((pmpm, v) => pmpm.mul(parts[v]!.memberMonths)))

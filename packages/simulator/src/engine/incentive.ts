@@ -83,12 +83,22 @@ const probeOf = (unrounded: ContractModel, realised: RealisedExperience, year: n
   }
 }
 
-/** The edge function of a year's corridor: ≥ 0 on the side where savings (MSR) or losses (MLR) qualify. */
+/**
+ * The edge function of a year's corridor: ≥ 0 on the side where savings (MSR) or losses (MLR)
+ * qualify. Under MSSP's loss guardrail with a recalculated benchmark B′ above B, losses are
+ * owed only beyond the MLR against B′ (42 CFR 425.652(b)(5)), so that is where the loss edge is.
+ */
 const edgeValue = (threshold: CliffThreshold, result: ContractResult, index: number): Decimal | undefined => {
   const s = result.years[index]?.settlement.value
   if (!s) return undefined
   if (threshold === "MSR") return s.gross.sub(s.msr.mul(s.benchmark))
-  return s.mlr === undefined ? undefined : s.gross.neg().sub(s.mlr.mul(s.benchmark))
+  if (s.mlr === undefined) return undefined
+  const recalculated = s.guardrail?.benchmark
+  if (recalculated !== undefined && recalculated.gt(s.benchmark)) {
+    const expenditure = s.benchmark.sub(s.gross)
+    return expenditure.sub(recalculated).sub(s.mlr.mul(recalculated))
+  }
+  return s.gross.neg().sub(s.mlr.mul(s.benchmark))
 }
 
 /**
@@ -193,19 +203,22 @@ export const incentivePower = (model: ContractModel, realised: RealisedExperienc
     // A cut, unless the cost is already (nearly) zero: then the slope on the side of a rise.
     const step = probe.reachable(SLOPE_STEP_PMPM.neg()) ? SLOPE_STEP_PMPM.neg() : SLOPE_STEP_PMPM
     const near = probe.at(step)
+    // Measured between one and two steps away, not from the actual cost itself: cost given to the
+    // cent can sit exactly on a corridor edge, and a step from there would fold the jump into the slope.
+    const farther = probe.at(step.mul(2))
     const cut = step.neg().mul(probe.memberMonths)
-    const power = near.totals.providerNet.sub(at.totals.providerNet).div(cut)
+    const power = farther.totals.providerNet.sub(near.totals.providerNet).div(cut)
     const cliffs = cliffsOf(probe, index, base.years.length, step, { at, near })
     const value = explained(
       power,
       derive({
         rule: "incentive.power",
         label: `Incentive power of ${y.year}`,
-        formula: "(provider net with cost − h × MM_t − provider net) ÷ (h × MM_t), benchmark unrounded: the slope of the contract in year t's cost",
+        formula: "(provider net with cost − 2h × MM_t − provider net with cost − h × MM_t) ÷ (h × MM_t), benchmark unrounded: the slope of the contract in year t's cost",
         inputs: [
           quantity("member months MM_t", probe.memberMonths, "members"),
-          quantity("provider net, unrounded benchmark", at.totals.providerNet, "money"),
-          quantity("provider net, cost moved by h", near.totals.providerNet, "money")
+          quantity("provider net, cost moved by h", near.totals.providerNet, "money"),
+          quantity("provider net, cost moved by 2h", farther.totals.providerNet, "money")
         ],
         output: quantity("incentive power", power, "rate"),
         source: "docs/model.md §7; Douven, McGuire & McWilliams, Health Affairs 2015",

@@ -150,7 +150,7 @@ export const yearTerms = (body: ScenarioBodyDocument): ReadonlyArray<YearTerms> 
         ...(risk.capUp ? { up: risk.demographicChange ? risk.capUp.add(risk.demographicChange) : risk.capUp } : {}),
         ...(risk.capDown ? { down: risk.capDown } : {})
       },
-      ...(risk.capUp && risk.demographicChange !== undefined ? { riskCapAggregateTrigger: true } : {}),
+      ...(risk.capUp && risk.demographicChange != null ? { riskCapAggregateTrigger: true } : {}),
       ...(risk.codingIntensity === undefined ? {} : { codingIntensity: risk.codingIntensity }),
       ...(risk.weight === undefined ? {} : { riskWeight: risk.weight }),
       ...(addOn ? { equityAddOn: addOn } : {}),

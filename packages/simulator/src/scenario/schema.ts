@@ -252,8 +252,8 @@ export const RiskCaps = Schema.Struct({
   capUp: optional(orNull(NonNegative), "Risk ratio RS_k / RS_base at most 1 + capUp (MSSP 2019–2023: 0.03). Absent or null: no cap."),
   capDown: optional(orNull(Share), "Risk ratio at least 1 − capDown. Absent or null: no floor (MSSP)."),
   demographicChange: optional(
-    Rate,
-    "Change of the provider's demographic risk score from the reference year to this year (0.01 = +1 %); the upward cap becomes capUp + demographicChange, so capUp is required beside it (MSSP agreements from 2024: demographic growth + 3 points, 42 CFR 425.605(a)(1)). Give it per year in a schedule."
+    orNull(Rate),
+    "Change of the provider's demographic risk score from the reference year to this year (0.01 = +1 %); the upward cap becomes capUp + demographicChange, so capUp is required beside it (MSSP agreements from 2024: demographic growth + 3 points, 42 CFR 425.605(a)(1)). Give it per year in a schedule. With benchmark.bySegment it also switches on the 2024 rule's aggregate trigger; null (e.g. in an overlay) removes it."
   ),
   codingIntensity: optional(
     CodingRate,

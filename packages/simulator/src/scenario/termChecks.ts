@@ -14,11 +14,11 @@ import { checkBands, checkTrend, perYearIssue } from "./validate.js"
  */
 const checkYearBenchmark = (
   path: ReadonlyArray<PathSegment>,
-  benchmark: { readonly risk?: { readonly capUp?: Decimal | null; readonly demographicChange?: Decimal }; readonly equityAddOn?: { readonly upShare: Decimal; readonly downShare?: Decimal } | null },
+  benchmark: { readonly risk?: { readonly capUp?: Decimal | null; readonly demographicChange?: Decimal | null }; readonly equityAddOn?: { readonly upShare: Decimal; readonly downShare?: Decimal } | null },
   add: (issue: LocatedIssue | undefined) => void
 ): void => {
   const risk = benchmark.risk
-  if (risk?.demographicChange !== undefined && (risk.capUp === undefined || risk.capUp === null)) {
+  if (risk?.demographicChange != null && (risk.capUp === undefined || risk.capUp === null)) {
     add(located([...path, "risk", "capUp"], "an upward cap for demographicChange to add to (MSSP 2024+: capUp 0.03)", "nothing"))
   }
   const addOn = benchmark.equityAddOn
