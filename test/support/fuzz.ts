@@ -541,7 +541,15 @@ export const runCase = async (built: BuiltCase, cli: boolean, dir: string): Prom
       const scenario = decoded.right
       const models = scenario.policies.map((p) => lib.resolvePolicy(scenario, p.name))
       let outcome: Outcome = { kind: "sane" }
-      for (const model of models) {
+      // Policies that differ only in name (the "policies" mutation repeats them) give identical runs: run each once.
+      const seen = new Set<string>()
+      const distinct = scenario.document.policies.flatMap((p, i) => {
+        const key = JSON.stringify((p as { readonly overlay?: unknown }).overlay ?? null, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))
+        if (seen.has(key)) return []
+        seen.add(key)
+        return [models[i]!]
+      })
+      for (const model of distinct) {
         const run = lib.runPolicy(model)
         const problem = numberProblem(lib.toPlainRun(run))
         if (problem !== undefined) {

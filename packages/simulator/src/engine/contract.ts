@@ -278,9 +278,26 @@ const benchmarkViews = (model: ContractModel, realised: RealisedExperience, obse
     ? model.segments.map((segment) => {
         const view = segmentView(realised, segment)
         // A segment's peers grow as that segment of the peers (MSSP: regional growth per enrollment type); the market as a whole.
-        return { segment, realised: view, observed: { peers: observedGrowthOf(view, model.peers), market: observed.market } }
+        return { segment, realised: view, observed: lazyGrowth(() => observedGrowthOf(view, model.peers), () => observed.market) }
       })
     : [{ realised, observed }]
+
+/**
+ * Observed growth worked out only if a trend reads it: pooling every peer and the whole market
+ * each year is most of a run's work for a large market, and fixed or scheduled trends never need it.
+ */
+const lazyGrowth = (peers: () => ObservedGrowth["peers"], market: () => ObservedGrowth["market"]): ObservedGrowth => {
+  let peersGrowth: ObservedGrowth["peers"] | undefined
+  let marketGrowth: ObservedGrowth["market"] | undefined
+  return {
+    get peers() {
+      return (peersGrowth ??= peers())
+    },
+    get market() {
+      return (marketGrowth ??= market())
+    }
+  }
+}
 
 /** The reference of contract year k on one view: rebuilt where the provider rebases, peers refreshed where they do, else kept. */
 const referenceFor = (
@@ -403,10 +420,10 @@ const segmentedBenchmark = (parts: ReadonlyArray<SegmentYearResult>, memberMonth
  * settlement (docs/model.md §3–§6); per segment where the benchmark is computed per segment.
  */
 export const runContract = (model: ContractModel, realised: RealisedExperience): ContractResult => {
-  const observed: ObservedGrowth = {
-    peers: observedGrowthOf(realised, model.peers),
-    market: observedGrowthOf(realised, model.entities)
-  }
+  const observed = lazyGrowth(
+    () => observedGrowthOf(realised, model.peers),
+    () => observedGrowthOf(realised, model.entities)
+  )
   const views = benchmarkViews(model, realised, observed)
   const single = views.length === 1 && views[0]!.segment === undefined
   const results: Array<ContractYearResult> = []

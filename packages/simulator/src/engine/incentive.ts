@@ -203,22 +203,26 @@ export const incentivePower = (model: ContractModel, realised: RealisedExperienc
     // A cut, unless the cost is already (nearly) zero: then the slope on the side of a rise.
     const step = probe.reachable(SLOPE_STEP_PMPM.neg()) ? SLOPE_STEP_PMPM.neg() : SLOPE_STEP_PMPM
     const near = probe.at(step)
-    // Measured between one and two steps away, not from the actual cost itself: cost given to the
-    // cent can sit exactly on a corridor edge, and a step from there would fold the jump into the slope.
-    const farther = probe.at(step.mul(2))
-    const cut = step.neg().mul(probe.memberMonths)
-    const power = farther.totals.providerNet.sub(near.totals.providerNet).div(cut)
     const cliffs = cliffsOf(probe, index, base.years.length, step, { at, near })
+    // Cost given to the cent can sit exactly on a corridor edge: when a cliff lies within the step,
+    // the slope is measured between one and two steps away, so the jump is never folded into it.
+    const onEdge = cliffs.some((c) => c.distancePmpm.abs().lte(step.abs()))
+    const from = onEdge ? near : at
+    const to = onEdge ? probe.at(step.mul(2)) : near
+    const cut = step.neg().mul(probe.memberMonths)
+    const power = to.totals.providerNet.sub(from.totals.providerNet).div(cut)
     const value = explained(
       power,
       derive({
         rule: "incentive.power",
         label: `Incentive power of ${y.year}`,
-        formula: "(provider net with cost − 2h × MM_t − provider net with cost − h × MM_t) ÷ (h × MM_t), benchmark unrounded: the slope of the contract in year t's cost",
+        formula: onEdge
+          ? "(provider net with cost − 2h × MM_t − provider net with cost − h × MM_t) ÷ (h × MM_t), benchmark unrounded: the slope beside the corridor edge the cost sits on"
+          : "(provider net with cost − h × MM_t − provider net) ÷ (h × MM_t), benchmark unrounded: the slope of the contract in year t's cost",
         inputs: [
           quantity("member months MM_t", probe.memberMonths, "members"),
-          quantity("provider net, cost moved by h", near.totals.providerNet, "money"),
-          quantity("provider net, cost moved by 2h", farther.totals.providerNet, "money")
+          quantity(onEdge ? "provider net, cost moved by h" : "provider net, unrounded benchmark", from.totals.providerNet, "money"),
+          quantity(onEdge ? "provider net, cost moved by 2h" : "provider net, cost moved by h", to.totals.providerNet, "money")
         ],
         output: quantity("incentive power", power, "rate"),
         source: "docs/model.md §7; Douven, McGuire & McWilliams, Health Affairs 2015",

@@ -317,7 +317,11 @@ const policyPlan = (
  * Compile the policies of one scenario. They must share the market's contract start (common
  * random numbers are drawn per entity and contract year); they may differ in everything else.
  */
-export const compileSimulation = (models: ReadonlyArray<ContractModel>): SimulationPlan => {
+export const compileSimulation = (
+  models: ReadonlyArray<ContractModel>,
+  /** The caller has just run every model through the exact engine (validate does): do not run them again. */
+  options: { readonly exactRunDone?: boolean } = {}
+): SimulationPlan => {
   const first = models[0]
   if (!first) throw invalid("simulate", "policies", "is empty: at least one policy is needed")
   for (const m of models) {
@@ -344,7 +348,7 @@ export const compileSimulation = (models: ReadonlyArray<ContractModel>): Simulat
     let w = worldIndex.get(key)
     const realisedHere = w === undefined ? projectExperience(model) : realisedOf[w]!
     // The exact engine first: its errors (a variable MSR below 500 members, a schedule without a year) are the user's.
-    runContract(model, realisedHere)
+    if (!options.exactRunDone) runContract(model, realisedHere)
     if (w === undefined) {
       w = worlds.length
       worldIndex.set(key, w)
