@@ -56,18 +56,49 @@ const pooledCells = (rows: ReadonlyArray<ExperienceRecord>): Cells => {
  * One entity's contract years: its actual experience where the scenario gives it, else the
  * projection from the year before the contract (docs/model.md §5).
  */
-const projectEntity = (model: ContractModel, entity: string, byYear: Map<number, ExperienceCell>, actual: ReadonlyMap<number, ExperienceCell> | undefined, what: string): ReadonlyArray<Decimal> => {
+/** What every entity's projection shares: the market's cumulative growth, and (1 + rate)^k for each growth rate met. */
+interface ProjectionShared {
+  readonly marketGrowth: ReadonlyArray<Decimal>
+  readonly powers: (rate: Decimal) => ReadonlyArray<Decimal>
+}
+
+const projectionShared = (model: ContractModel): ProjectionShared => {
+  // Entities mostly share their member growth and risk drift: each rate's powers are worked out once (the same pow as before).
+  const known = new Map<string, ReadonlyArray<Decimal>>()
+  return {
+    marketGrowth: cumulativeGrowth(model.marketTrend),
+    powers: (rate) => {
+      const key = rate.toString()
+      const hit = known.get(key)
+      if (hit) return hit
+      const factor = ONE.add(rate)
+      const powers = Array.from({ length: model.years }, (_, k) => factor.pow(k + 1))
+      known.set(key, powers)
+      return powers
+    }
+  }
+}
+
+const projectEntity = (
+  model: ContractModel,
+  shared: ProjectionShared,
+  entity: string,
+  byYear: Map<number, ExperienceCell>,
+  actual: ReadonlyMap<number, ExperienceCell> | undefined,
+  what: string
+): ReadonlyArray<Decimal> => {
   const baseYear = model.startYear - 1
   const base = byYear.get(baseYear)
   if (!base) throw invalid("projection", `experience for ${what}`, `is needed in ${baseYear}, the year before the contract starts, to project from`)
   const plan = model.projection.get(entity)
   if (!plan) throw invalid("projection", entity, "has no projection assumptions")
-  const marketGrowth = cumulativeGrowth(model.marketTrend)
+  const { marketGrowth } = shared
+  const memberPowers = shared.powers(plan.memberGrowth)
+  const riskPowers = shared.powers(plan.riskDrift)
   const basePmpm = base.cost.div(base.memberMonths)
   const counterfactual: Array<Decimal> = []
   for (let k = 0; k < model.years; k++) {
     const savings = plan.savings[k] ?? dec(0)
-    const steps = k + 1
     const cf = basePmpm.mul(marketGrowth[k]!)
     counterfactual.push(cf)
     const given = actual?.get(model.startYear + k)
@@ -75,8 +106,8 @@ const projectEntity = (model: ContractModel, entity: string, byYear: Map<number,
       byYear.set(model.startYear + k, given)
       continue
     }
-    const memberMonths = base.memberMonths.mul(ONE.add(plan.memberGrowth).pow(steps))
-    const riskScore = base.riskScore.mul(ONE.add(plan.riskDrift).pow(steps))
+    const memberMonths = base.memberMonths.mul(memberPowers[k]!)
+    const riskScore = base.riskScore.mul(riskPowers[k]!)
     byYear.set(model.startYear + k, { memberMonths, cost: cf.mul(ONE.sub(savings)).mul(memberMonths), riskScore })
   }
   return counterfactual
@@ -103,6 +134,18 @@ export const cumulativeGrowth = (rates: ReadonlyArray<Decimal>): ReadonlyArray<D
 export const segmentParties = (model: ContractModel): ReadonlyArray<string> => [...new Set([model.provider, ...model.peers])]
 
 export const projectExperience = (model: ContractModel): RealisedExperience => {
+  // A model is resolved once and never changed: validation, the run and the compile share one projection.
+  const known = projections.get(model)
+  if (known) return known
+  const projected = projectUncached(model)
+  projections.set(model, projected)
+  return projected
+}
+
+const projections = new WeakMap<ContractModel, RealisedExperience>()
+
+const projectUncached = (model: ContractModel): RealisedExperience => {
+  const shared = projectionShared(model)
   const history = model.experience.filter((r) => r.year < model.startYear)
   const actual = pooledCells(model.experience.filter((r) => r.year >= model.startYear))
   const cells = pooledCells(history)
@@ -110,7 +153,7 @@ export const projectExperience = (model: ContractModel): RealisedExperience => {
   for (const entity of model.entities) {
     const byYear = cells.get(entity) ?? new Map<number, ExperienceCell>()
     cells.set(entity, byYear)
-    counterfactualPmpm.set(entity, projectEntity(model, entity, byYear, actual.get(entity), entity))
+    counterfactualPmpm.set(entity, projectEntity(model, shared, entity, byYear, actual.get(entity), entity))
   }
   if (!model.segments) return { cells, counterfactualPmpm }
   // Per segment: the same projection on the segment's own base year, so the segments pool to the entity.
@@ -124,7 +167,7 @@ export const projectExperience = (model: ContractModel): RealisedExperience => {
     for (const entity of segmentParties(model)) {
       const byYear = segmentCells.get(entity) ?? new Map<number, ExperienceCell>()
       segmentCells.set(entity, byYear)
-      counterfactuals.set(entity, projectEntity(model, entity, byYear, segmentActual.get(entity), `${entity} / ${segment}`))
+      counterfactuals.set(entity, projectEntity(model, shared, entity, byYear, segmentActual.get(entity), `${entity} / ${segment}`))
     }
     segments.set(segment, segmentCells)
     segmentCounterfactualPmpm.set(segment, counterfactuals)

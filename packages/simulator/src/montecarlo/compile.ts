@@ -313,6 +313,9 @@ const policyPlan = (
   }
 }
 
+/** Entity id → index in the market (a map: a market of tens of thousands makes indexOf per peer quadratic). */
+const entityIndex = (model: ContractModel): ReadonlyMap<string, number> => new Map(model.entities.map((e, i) => [e, i]))
+
 /**
  * Compile the policies of one scenario. They must share the market's contract start (common
  * random numbers are drawn per entity and contract year); they may differ in everything else.
@@ -358,8 +361,9 @@ export const compileSimulation = (
       realisedOf.push(realisedHere)
       worlds.push(worldPlan(model, realisedHere, drawRowOf, sets))
     }
+    const indexOf = entityIndex(model)
     const peers = Int32Array.from(model.peers, (p) => {
-      const i = model.entities.indexOf(p)
+      const i = indexOf.get(p) ?? -1
       if (i < 0) throw invalid("simulate", "peers", `${p} is not an entity of the market`)
       return i
     })
