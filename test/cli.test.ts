@@ -172,8 +172,8 @@ describe("--out", () => {
 })
 
 describe("explain", () => {
-  it.concurrent("prints the benchmark waterfall and the settlement of year 2", { timeout: TIMEOUT }, async () => {
-    const r = await pbpsim("explain", GOOD, "--policy", "annual-rebase", "--year", "2")
+  it.concurrent("prints the benchmark waterfall and the settlement of year 2 with --verbose", { timeout: TIMEOUT }, async () => {
+    const r = await pbpsim("explain", GOOD, "--policy", "annual-rebase", "--year", "2", "--verbose")
     expect(r.code).toBe(0)
     // Contract year 2 of a contract starting 2025 is calendar 2026.
     expect(r.stdout).toContain("Contract year 2 (2026) of policy annual-rebase, provider A")

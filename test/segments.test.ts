@@ -92,7 +92,7 @@ describe("benchmark.bySegment", () => {
   })
 
   it("explains the segments: each one's benchmark and the weighting", async () => {
-    const out = await pbpsim("explain", FIXTURE, "--policy", "by-segment", "--year", "1")
+    const out = await pbpsim("explain", FIXTURE, "--policy", "by-segment", "--year", "1", "--verbose")
     expect(out.code).toBe(0)
     expect(out.stdout).toContain("Benchmark over the segments")
     expect(out.stdout).toMatch(/aged benchmark\s+1,?108\.69/)

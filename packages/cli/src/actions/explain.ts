@@ -5,12 +5,16 @@ import { explainYear } from "../render/explain.js"
 import { load, runPolicies, selectPolicies } from "../scenarioInput.js"
 import { provenanceOf } from "../provenance.js"
 
-/** explain: run the chosen policy exactly and print one year's waterfall (text) or derivation tree (json). */
+/**
+ * explain: run the chosen policy exactly and print one year: a short summary (text), the summary
+ * and the whole waterfall (text, --verbose) or the whole derivation tree (json, verbose or not).
+ */
 export const explainAction = (args: {
   readonly scenario: string
   readonly policy: ReadonlyArray<string>
   readonly year: number
   readonly format: "text" | "json"
+  readonly verbose: boolean
   readonly out: string | undefined
 }) =>
   Effect.gen(function* () {
@@ -27,6 +31,6 @@ export const explainAction = (args: {
         })
       )
     }
-    const text = args.format === "json" ? JSON.stringify(explainedYear.json(provenanceOf(scenario)), null, 2) : explainedYear.text
+    const text = args.format === "json" ? JSON.stringify(explainedYear.json(provenanceOf(scenario)), null, 2) : explainedYear.text(args.verbose)
     yield* writeOutput(text, args.out)
   })

@@ -15,12 +15,16 @@ const yearOption = Options.integer("year").pipe(
 const explainFormat = Options.choice("format", ["text", "json"] as const).pipe(
   Options.withAlias("f"),
   Options.withDefault("text" as const),
-  Options.withDescription("text (the waterfall) or json (the derivation tree, exact values)")
+  Options.withDescription("text (a summary of the year; the whole waterfall with --verbose) or json (the whole derivation tree, exact values)")
+)
+const verboseOption = Options.boolean("verbose").pipe(
+  Options.withAlias("v"),
+  Options.withDescription("After the summary, the whole waterfall: every step with its rule, formula, inputs, notes and source")
 )
 
 export const explain = Command.make(
   "explain",
-  { scenario: scenarioArg, policy: policyOption, year: yearOption, format: explainFormat, out: outOption },
+  { scenario: scenarioArg, policy: policyOption, year: yearOption, format: explainFormat, verbose: verboseOption, out: outOption },
   (args) =>
     lazily(
       () => import("../actions/explain.js"),
@@ -28,8 +32,9 @@ export const explain = Command.make(
     )
 ).pipe(
   Command.withDescription(
-    "Show why a year's numbers are what they are: the waterfall from provider and peer baselines through blend, " +
-      "trend, risk, discount and rounding to the settlement, each step with its inputs, rule and source.\n" +
-      "Example: pbpsim explain scenarios/issue-brief.yaml --policy annual-rebase --year 3"
+    "Show why a year's numbers are what they are: a summary of about ten lines (terms, the benchmark built from " +
+      "provider and peer baselines through blend, trend and risk, the actual cost, the settlement, the incentive power); " +
+      "with --verbose the whole waterfall, each step with its inputs, rule and source.\n" +
+      "Example: pbpsim explain scenarios/issue-brief.yaml --policy annual-rebase --year 3 --verbose"
   )
 )

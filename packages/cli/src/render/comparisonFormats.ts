@@ -22,7 +22,8 @@ export const renderComparison = (view: ComparisonView, format: Format, kind: "ru
     return renderCsv(columns, rows)
   }
   if (format === "markdown") return comparisonMemo(view, kind)
-  const policyTables = view.policies.flatMap((p) => [policyTable(p), cliffTable(p)].filter((t): t is Table => t !== undefined))
+  // Terminal tables group thousands in money and PMPM (1,845,514.83), as the memo does; CSV and JSON above keep plain strings.
+  const policyTables = view.policies.flatMap((p) => [policyTable(p), cliffTable(p, grouped)].filter((t): t is Table => t !== undefined))
   const tables = [...policyTables, ...(kind === "compare" && view.policies.length > 1 ? comparisonTables(view) : [])]
   const header = `${view.scenario.name} — provider ${view.provider} (${view.scenario.file}, pbpsim ${view.engine.version})`
   return [wrapText(header, width), ...tables.map((t) => renderText(t, width))].join("\n\n")

@@ -1,16 +1,36 @@
 import { dec, formatFixed } from "@pbpsim/benchmark"
-import { left, right, type Table } from "./table.js"
+import type { Decimal } from "decimal.js"
+import { grouped, left, right, type Table } from "./table.js"
 import type { ComparisonView, PolicyView, YearRow } from "./comparisonView.js"
 
-/** Display rounding of exact rate strings (CSV and JSON keep the exact strings). */
+export { grouped }
+
+/**
+ * Units as people read them, the same in every terminal table, Markdown memo and `explain`
+ * (docs/cli.md, "Units"); CSV and JSON keep the exact fixed-place strings:
+ * - rates (savings rate, MSR, MLR, sharing and loss rates, trend rates, discount): percent, RATE_PLACES decimals ("2.58 %");
+ * - factors (trend factor, risk ratio): FACTOR_PLACES decimals ("1.0890");
+ * - incentive power: dollars of provider net per $1 of cost cut, POWER_PLACES decimals ("0.5000");
+ * - money and PMPM: cents with thousands separators (grouped, "1,845,514.83").
+ */
+export const RATE_PLACES = 2
+export const FACTOR_PLACES = 4
+export const POWER_PLACES = 4
+
+/** Display rounding of exact strings (CSV and JSON keep the exact strings). */
 const fixed = (text: string, places: number) => formatFixed(dec(text), places)
-const pct = (rate: string) => `${formatFixed(dec(rate).mul(100), 2)} %`
+/** A rate as a percentage: 0.027534 → "2.75 %". */
+export const pct = (rate: string | Decimal): string => `${formatFixed(dec(rate).mul(100), RATE_PLACES)} %`
+/** A factor (trend factor, risk ratio): 1.089026 → "1.0890". */
+export const factorText = (value: string | Decimal): string => formatFixed(dec(value), FACTOR_PLACES)
+/** Incentive power, dollars of provider net per $1 of cost cut: 0.634339 → "0.6343". */
+export const powerValue = (value: string | Decimal): string => formatFixed(dec(value), POWER_PLACES)
 
 type Cliff = YearRow["incentiveCliffs"][number]
 const signed = (money: string) => (money.startsWith("-") ? money : `+${money}`)
 
-/** Incentive power to 4 places, flagged "(cliff)" when a corridor edge lies within ±$1 PMPM of the year's cost (docs/model.md §7). */
-export const powerText = (y: YearRow): string => `${fixed(y.incentivePower, 4)}${y.incentiveCliffs.length > 0 ? " (cliff)" : ""}`
+/** Incentive power (powerValue), flagged "(cliff)" when a corridor edge lies within ±$1 PMPM of the year's cost (docs/model.md §7). */
+export const powerText = (y: YearRow): string => `${powerValue(y.incentivePower)}${y.incentiveCliffs.length > 0 ? " (cliff)" : ""}`
 
 /** One cliff in words: "MSR 2026 at 394.78 PMPM (-0.42): -492679.84" (the edge, where it falls, how far, the jump in provider net). */
 export const cliffText = (c: Cliff): string => `${c.threshold} ${c.year} at ${c.costPmpm} PMPM (${signed(c.distancePmpm)}): ${signed(c.jump)}`
@@ -31,7 +51,7 @@ export const cliffTable = (p: PolicyView, show: (money: string) => string = (t) 
   }
 }
 
-/** One policy, year by year: the benchmark build-up and the settlement. */
+/** One policy, year by year: the benchmark build-up and the settlement (terminal table: money grouped). */
 export const policyTable = (p: PolicyView): Table => ({
   title: `Policy ${p.name}${p.description ? `: ${p.description}` : ""} (settlement: ${p.settlementTerms})`,
   columns: [
@@ -58,26 +78,26 @@ export const policyTable = (p: PolicyView): Table => ({
     String(y.year),
     fixed(y.providerWeight, 2),
     `${y.providerReferenceYears.join("/")}${y.rebased ? " (rebased)" : ""}`,
-    y.providerBaseline,
-    y.peerBaseline,
-    y.blended,
-    fixed(y.trendFactor, 4),
-    fixed(y.riskRatio, 4),
-    y.benchmarkPmpm,
-    y.actualPmpm,
+    grouped(y.providerBaseline),
+    grouped(y.peerBaseline),
+    grouped(y.blended),
+    factorText(y.trendFactor),
+    factorText(y.riskRatio),
+    grouped(y.benchmarkPmpm),
+    grouped(y.actualPmpm),
     pct(y.savingsRate),
     pct(y.msr),
     y.outcome,
-    y.sharedSavings,
-    y.sharedLosses,
-    y.providerNet,
-    y.payerNet,
+    grouped(y.sharedSavings),
+    grouped(y.sharedLosses),
+    grouped(y.providerNet),
+    grouped(y.payerNet),
     powerText(y)
   ]),
   footer: [
-    ["Total", "", "", "", "", "", "", "", "", "", "", "", "", p.totals.sharedSavings, p.totals.sharedLosses, p.totals.providerNet, p.totals.payerNet, ""],
+    ["Total", "", "", "", "", "", "", "", "", "", "", "", "", grouped(p.totals.sharedSavings), grouped(p.totals.sharedLosses), grouped(p.totals.providerNet), grouped(p.totals.payerNet), ""],
     ...(p.totals.presentValue
-      ? [["PV", "", `at ${pct(p.totals.presentValue.rate)}`, "", "", "", "", "", "", "", "", "", "", "", "", p.totals.presentValue.providerNet, p.totals.presentValue.payerNet, ""]]
+      ? [["PV", "", `at ${pct(p.totals.presentValue.rate)}`, "", "", "", "", "", "", "", "", "", "", "", "", grouped(p.totals.presentValue.providerNet), grouped(p.totals.presentValue.payerNet), ""]]
       : [])
   ]
 })
@@ -92,11 +112,11 @@ type Measure = {
 }
 
 const measures: ReadonlyArray<Measure> = [
-  { title: "Benchmark PMPM", pick: (y) => y.benchmarkPmpm, diff: "benchmarkPmpm" },
-  { title: "Actual PMPM", pick: (y) => y.actualPmpm },
-  { title: "Provider net (shared savings − shared losses)", pick: (y) => y.providerNet, diff: "providerNet", total: "providerNet" },
-  { title: "Payer net (gross savings − provider net)", pick: (y) => y.payerNet, diff: "payerNet", total: "payerNet" },
-  { title: "Incentive power (provider net per $1 PMPM of cost cut)", pick: (y) => powerText(y) }
+  { title: "Benchmark PMPM", pick: (y) => grouped(y.benchmarkPmpm), diff: "benchmarkPmpm", show: grouped },
+  { title: "Actual PMPM", pick: (y) => grouped(y.actualPmpm), show: grouped },
+  { title: "Provider net (shared savings − shared losses)", pick: (y) => grouped(y.providerNet), diff: "providerNet", total: "providerNet", show: grouped },
+  { title: "Payer net (gross savings − provider net)", pick: (y) => grouped(y.payerNet), diff: "payerNet", total: "payerNet", show: grouped },
+  { title: "Incentive power ($ of provider net per $1 of cost cut)", pick: (y) => powerText(y) }
 ]
 
 const measureTables = (view: ComparisonView, list: ReadonlyArray<Measure>, titleOf: (m: Measure, first: string, others: number) => string): ReadonlyArray<Table> => {
@@ -152,17 +172,8 @@ export const comparisonCsvRows = (view: ComparisonView): { columns: ReadonlyArra
 
 // ---------------------------------------------------------------- Markdown for a contract memo
 
-/**
- * Money for a memo: the view's cent string with thousands separators ("-1,072,837.50"). Only
- * separators are added; the digits are the view's own.
- */
-export const grouped = (money: string): string => {
-  const [, sign = "", whole = "", fraction = ""] = /^(-?)(\d+)(\.\d+)?$/.exec(money) ?? []
-  return whole === "" ? money : `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`
-}
-
 /** Percent without the sign (the header says %): 0.027534 → "2.75". */
-const percent = (rate: string) => formatFixed(dec(rate).mul(100), 2)
+const percent = (rate: string) => formatFixed(dec(rate).mul(100), RATE_PLACES)
 
 /** The benchmark build-up of one policy, year by year (Markdown). */
 export const benchmarkMemoTable = (p: PolicyView): Table => ({
@@ -185,8 +196,8 @@ export const benchmarkMemoTable = (p: PolicyView): Table => ({
     grouped(y.providerBaseline),
     grouped(y.peerBaseline),
     grouped(y.blended),
-    fixed(y.trendFactor, 4),
-    fixed(y.riskRatio, 4),
+    factorText(y.trendFactor),
+    factorText(y.riskRatio),
     grouped(y.benchmarkPmpm)
   ])
 })
@@ -264,7 +275,7 @@ const memoMeasures: ReadonlyArray<Measure> = [
   { title: "Actual ($ PMPM)", pick: (y) => grouped(y.actualPmpm), show: grouped },
   { title: "Provider net ($): shared savings − shared losses", pick: (y) => grouped(y.providerNet), diff: "providerNet", total: "providerNet", show: grouped },
   { title: "Payer net ($): gross savings − provider net", pick: (y) => grouped(y.payerNet), diff: "payerNet", total: "payerNet", show: grouped },
-  { title: "Incentive power (provider $ per $1 of cost cut)", pick: (y) => powerText(y) }
+  { title: "Incentive power ($ of provider net per $1 of cost cut)", pick: (y) => powerText(y) }
 ]
 
 /** Policies side by side per measure, with Δ columns against the first policy (Markdown). */

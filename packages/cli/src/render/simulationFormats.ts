@@ -1,15 +1,15 @@
 import { POLICY_METRICS } from "@pbpsim/simulator"
 import type { Format } from "../options.js"
 import type { DistributionView, SimulationView } from "./simulationView.js"
-import { grouped } from "./comparisonTables.js"
 import { renderAlignedMarkdown } from "./comparisonFormats.js"
 import { wrapText } from "../text.js"
-import { left, renderCsv, renderText, right, TABLE_WIDTH, type Table } from "./table.js"
+import { grouped, left, renderCsv, renderText, right, TABLE_WIDTH, type Table } from "./table.js"
 
 /**
  * simulate and merge output: JSON is the view itself; the table, CSV and Markdown forms are
- * tables of the same strings. Markdown is meant to be pasted into a contract memo
- * (grouped thousands, aligned columns, the notes a reader needs to trust the figures).
+ * tables of the same strings, the table and Markdown with money grouped by thousands
+ * (1,845,514.83), CSV as plain as JSON. Markdown is meant to be pasted into a contract memo
+ * (aligned columns, the notes a reader needs to trust the figures).
  */
 
 type Money = (text: string) => string
@@ -126,6 +126,7 @@ export const renderSimulation = (view: SimulationView, format: Format, width: nu
     const tables = [assumptionsTable(view), ...policyTables(view, grouped), ...pairTables(view, grouped)]
     return [`## ${header}`, ...tables.map(renderAlignedMarkdown), notes.map((n) => `- ${n}`).join("\n")].join("\n\n")
   }
-  const tables = [assumptionsTable(view), ...policyTables(view, (m) => m), ...pairTables(view, (m) => m)]
+  // Terminal tables group thousands too (1,845,514.83); only CSV and JSON keep plain strings.
+  const tables = [assumptionsTable(view), ...policyTables(view, grouped), ...pairTables(view, grouped)]
   return [wrapText(header, width), ...tables.map((t) => renderText(t, width)), wrapText(notes.join("\n"), width)].join("\n\n")
 }

@@ -17,6 +17,16 @@ export interface Table {
   readonly footer?: ReadonlyArray<ReadonlyArray<string>>
 }
 
+/**
+ * Money (or a PMPM) for a person: the fixed-place string with thousands separators
+ * ("-1072837.50" → "-1,072,837.50"). Only separators are added; the digits are the string's own.
+ * Terminal tables and Markdown use it; CSV and JSON keep the plain strings (machine-readable).
+ */
+export const grouped = (money: string): string => {
+  const [, sign = "", whole = "", fraction = ""] = /^([-−+]?)(\d+)(\.\d+)?$/.exec(money) ?? []
+  return whole === "" ? money : `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`
+}
+
 export const left = (header: string): Column => ({ header, align: "left" })
 export const right = (header: string): Column => ({ header, align: "right" })
 
