@@ -52,3 +52,47 @@ await build({
   // Some CommonJS dependencies call require() for Node built-ins; ESM output needs one.
   banner: { js: "import { createRequire as __pbpsimRequire } from 'node:module'; const require = __pbpsimRequire(import.meta.url);" }
 })
+
+// 3. The what-if page's engine (`pbpsim whatif`, docs/whatif.md): the simulator's browser entry with
+//    decimal.js, @pbpsim/benchmark, Effect and yaml, bundled for the browser as one script that sets
+//    the global PbpsimEngine; `whatif` inlines it (and the page's script) into the page. The
+//    engine's modules that import node:* (file reading, the Monte Carlo's workers) are never
+//    called by the entry: node:path gets the entry's POSIX helpers (CSV paths), every other
+//    node:* module a stub.
+const browserEngine = {
+  entryPoints: ["packages/simulator/dist/browser.js"],
+  outfile: join(outdir, "whatif-engine.js"),
+  bundle: true,
+  format: "iife",
+  globalName: "PbpsimEngine",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  // simulate.js reads import.meta.url at load; the entry never reaches it and the bundle drops it.
+  logOverride: { "empty-import-meta": "silent" },
+  plugins: [
+    {
+      name: "node-stubs",
+      setup(b) {
+        const entry = join(process.cwd(), "packages/simulator/dist/browser.js")
+        b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: "node-stub" }))
+        // csv-parse's Node build needs Node's Buffer; the same version's browser build carries its own.
+        b.onResolve({ filter: /^csv-parse\/sync$/ }, async (a) => {
+          if (a.pluginData === "csv-parse") return undefined
+          const node = await b.resolve(a.path, { kind: a.kind, resolveDir: a.resolveDir, pluginData: "csv-parse" })
+          return { path: node.path.replace(/[\\/]lib[\\/]sync\.js$/, "/dist/esm/sync.js") }
+        })
+        b.onLoad({ filter: /.*/, namespace: "node-stub" }, (a) =>
+          a.path === "node:path"
+            ? { contents: `import { nodePath } from ${JSON.stringify(entry)}; export const join = (...p) => nodePath.join(...p), dirname = (p) => nodePath.dirname(p), isAbsolute = (p) => nodePath.isAbsolute(p)`, resolveDir: process.cwd() }
+            : { contents: `module.exports = {}`, loader: "js" }
+        )
+      }
+    }
+  ]
+}
+await build(browserEngine)
+// The page's own script (controls, charts, tables), plain browser JavaScript.
+await build({ entryPoints: ["packages/cli/src/render/whatif/ui.js"], outfile: join(outdir, "whatif-ui.js"), bundle: true, format: "iife", platform: "browser", target: "es2022", minify: true, legalComments: "none", logLevel: "warning" })

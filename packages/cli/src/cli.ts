@@ -14,6 +14,7 @@ import { run } from "./commands/run.js"
 import { schema } from "./commands/schema.js"
 import { simulate } from "./commands/simulate.js"
 import { validate } from "./commands/validate.js"
+import { whatif } from "./commands/whatif.js"
 import { cliConsole } from "./console.js"
 import { Io, processIo, type CliIo } from "./io.js"
 import { printWarnings, withWarningsPrinted } from "./warnings.js"
@@ -24,7 +25,7 @@ const root = Command.make("pbpsim").pipe(
     "Multi-year population-based payment contracts: benchmarks, rebasing and trend policies, settlement.\n" +
       "Start with: pbpsim compare scenarios/issue-brief.yaml"
   ),
-  Command.withSubcommands([validate, run, compare, explain, simulate, merge, report, schema, reconcile])
+  Command.withSubcommands([validate, run, compare, explain, simulate, merge, report, whatif, schema, reconcile])
 )
 
 const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION, executable: "pbpsim" })
