@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { reportHtml } from "../packages/cli/src/actions/report.js"
 import type { SimulationView } from "../packages/cli/src/render/simulationView.js"
 import { expectedFigure, type CellTag } from "./fixtures/report/figures.js"
+import { cents, viewOfText } from "./support/reportCells.js"
 
 /**
  * The HTML report opened in headless Chromium (Debian's package) with every network request
@@ -29,6 +30,8 @@ if (!hasChromium) {
 const ARTIFACTS = join(ROOT, "test/artifacts")
 const SIMULATION = JSON.parse(readFileSync(join(ROOT, "test/fixtures/report/simulation-view.json"), "utf8")) as SimulationView
 const TIMEOUT = 180_000
+/** A scenario whose settlement is 0 in every year (test/fixtures/report/all-zero.yaml). */
+const ALL_ZERO = "test/fixtures/report/all-zero.yaml"
 
 /** The real CLI's JSON, spawned once per scenario: the parity check holds against what users get. */
 const compareJson = (file: string): Promise<Record<string, unknown>> =>
@@ -40,6 +43,8 @@ const compareJson = (file: string): Promise<Record<string, unknown>> =>
 
 interface ChartCheck {
   readonly id: string
+  readonly empty: boolean
+  readonly emptyNote: string
   readonly svgs: number
   readonly title: string
   readonly vegaTitle: string
@@ -62,6 +67,8 @@ const CHART_CHECKS = `[...document.querySelectorAll("figure[data-chart]")].map((
   const r = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 }
   return {
     id: f.id,
+    empty: f.hasAttribute("data-empty"),
+    emptyNote: f.querySelector(".chart-empty-note")?.textContent ?? "",
     svgs: f.querySelectorAll("svg").length,
     title: svg?.querySelector(":scope > title")?.textContent ?? "",
     vegaTitle: svg?.querySelector(".role-title-text text")?.textContent ?? "",
@@ -73,12 +80,44 @@ const CHART_CHECKS = `[...document.querySelectorAll("figure[data-chart]")].map((
 })`
 
 const TAGGED_CELLS = `[...document.querySelectorAll("td[data-view]")].map((td) => ({
-  view: td.dataset.view, policy: td.dataset.policy, against: td.dataset.against, year: td.dataset.year, field: td.dataset.field, text: td.textContent
+  view: td.dataset.view, policy: td.dataset.policy, against: td.dataset.against, year: td.dataset.year, field: td.dataset.field, value: td.dataset.value, text: td.textContent
 }))`
+
+// Every element that shows text of its own (HTML and SVG, details opened so their tables lay out): its computed font size.
+const SMALL_TEXT = `(() => {
+  for (const d of document.querySelectorAll("details")) d.open = true
+  const shown = [...document.querySelectorAll("body *")].filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== ""))
+  const svgText = shown.filter((el) => el.closest("svg") && el.tagName === "text").length
+  const small = shown.filter((el) => el.closest("svg") ? el.tagName === "text" : !["title", "desc", "style"].includes(el.tagName)).filter((el) => parseFloat(getComputedStyle(el).fontSize) < 12)
+  return { checked: shown.length, svgText, small: small.map((el) => el.tagName + " " + getComputedStyle(el).fontSize + " " + el.textContent.slice(0, 40)) }
+})()`
+
+// Tables: the box around each scrolls sideways, and nothing widens the page.
+const LAYOUT = `({
+  tables: document.querySelectorAll("table").length,
+  scrolling: [...document.querySelectorAll("table")].filter((t) => getComputedStyle(t.parentElement).overflowX === "auto").length,
+  pageWidth: document.documentElement.scrollWidth,
+  viewport: window.innerWidth,
+  dashes: [...document.querySelectorAll("#glance-benchmark-actual .role-mark path[aria-roledescription='line mark']")].map((p) => getComputedStyle(p).strokeDasharray),
+  best: Object.fromEntries(["provider", "payer"].map((party) => [party, [...document.querySelectorAll("[data-best-for='" + party + "']")].map((e) => e.textContent)]))
+})`
+
+interface Layout {
+  readonly tables: number
+  readonly scrolling: number
+  readonly pageWidth: number
+  readonly viewport: number
+  readonly dashes: ReadonlyArray<string>
+  readonly best: { readonly provider: ReadonlyArray<string>; readonly payer: ReadonlyArray<string> }
+}
+
+type Cell = CellTag & { readonly value: string | undefined }
 
 interface Opened {
   readonly charts: ReadonlyArray<ChartCheck>
-  readonly cells: ReadonlyArray<CellTag>
+  readonly cells: ReadonlyArray<Cell>
+  readonly layout: Layout
+  readonly text: { readonly checked: number; readonly svgText: number; readonly small: ReadonlyArray<string> }
   readonly tables: number
   readonly consoleErrors: ReadonlyArray<string>
   readonly blocked: ReadonlyArray<string>
@@ -114,7 +153,9 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
     await page.screenshot({ path: screenshot, fullPage: true })
     const result: Opened = {
       charts: (await page.evaluate(CHART_CHECKS)) as ReadonlyArray<ChartCheck>,
-      cells: ((await page.evaluate(TAGGED_CELLS)) as ReadonlyArray<CellTag & { against: string | null }>).map((c) => ({ ...c, against: c.against ?? undefined })),
+      cells: ((await page.evaluate(TAGGED_CELLS)) as ReadonlyArray<Cell & { against: string | null }>).map((c) => ({ ...c, against: c.against ?? undefined })),
+      layout: (await page.evaluate(LAYOUT)) as Layout,
+      text: (await page.evaluate(SMALL_TEXT)) as Opened["text"],
       tables: (await page.evaluate(`document.querySelectorAll("table").length`)) as number,
       consoleErrors,
       blocked,
@@ -127,9 +168,10 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true })
     folder = await mkdtemp(join(tmpdir(), "pbpsim-report-e2e-"))
-    const [issueBriefJson, ratchetJson] = await Promise.all([compareJson("scenarios/issue-brief.yaml"), compareJson("scenarios/ratchet.yaml")])
+    const [issueBriefJson, ratchetJson, allZeroJson] = await Promise.all([compareJson("scenarios/issue-brief.yaml"), compareJson("scenarios/ratchet.yaml"), compareJson(ALL_ZERO)])
     json.set("issue-brief", issueBriefJson)
     json.set("ratchet", ratchetJson)
+    json.set("all-zero", allZeroJson)
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
@@ -138,6 +180,7 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
       Effect.runPromise(reportHtml({ scenario, requested: [], ...extra }))
     opened.set("issue-brief", await open("issue-brief", await build("scenarios/issue-brief.yaml")))
     opened.set("ratchet", await open("ratchet", await build("scenarios/ratchet.yaml")))
+    opened.set("all-zero", await open("all-zero", await build(ALL_ZERO)))
     opened.set(
       "issue-brief-simulated",
       await open(
@@ -158,7 +201,7 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
     if (folder) await rm(folder, { recursive: true, force: true })
   })
 
-  it.each(["issue-brief", "ratchet", "issue-brief-simulated", "ratchet-simulated"])("%s: opens with no console error and no network request", (name) => {
+  it.each(["issue-brief", "ratchet", "all-zero", "issue-brief-simulated", "ratchet-simulated"])("%s: opens with no console error and no network request", (name) => {
     const o = opened.get(name)!
     expect(o.consoleErrors).toEqual([])
     expect(o.blocked).toEqual([])
@@ -166,40 +209,112 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
   })
 
   it.each([
-    // 3 policies × 4 charts + 4 comparison charts
-    ["issue-brief", 16],
-    ["ratchet", 16],
-    // 2 policies × 4 + 4 comparison + 2 × 3 fan charts + 1 pair × 2
-    ["issue-brief-simulated", 20],
-    // 3 policies × 4 + 4 + 3 × 3 fan charts + 2 pairs (each policy against the first) × 2
-    ["ratchet-simulated", 29]
+    // 4 at a glance + 3 policies × 4 charts + 4 comparison charts + the sensitivity tornado
+    ["issue-brief", 21],
+    ["ratchet", 21],
+    // 4 + 2 policies × 4 + 4 comparison + 1 tornado + 2 × 3 fan charts + 1 pair × 2
+    ["issue-brief-simulated", 25],
+    // 4 + 3 policies × 4 + 4 + 1 + 3 × 3 fan charts + 2 pairs (each policy against the first) × 2
+    ["ratchet-simulated", 34]
   ] as const)("%s: draws all %i charts, each an SVG with marks, a title and axis titles", (name, count) => {
     const charts = opened.get(name)!.charts
     expect(charts).toHaveLength(count)
     for (const c of charts) {
+      // The fixture's P(a better than b) is 0 in every year: that chart says so instead of drawing.
+      expect(c.empty, `${c.id} is drawn`).toBe(name === "issue-brief-simulated" && c.id === "sim-pair-0-probability")
+      if (c.empty) {
+        expect(c.emptyNote).toMatch(/: all values are 0: nothing to draw\.$/)
+        continue
+      }
       expect({ id: c.id, svgs: c.svgs }).toEqual({ id: c.id, svgs: 1 })
       expect(c.drawnMarks, `${c.id} has drawn marks`).toBeGreaterThan(0)
       expect(c.title, `${c.id} has an SVG title`).not.toBe("")
-      expect(c.vegaTitle, `${c.id} shows its title`).toBe(c.title)
-      expect(c.axisTitles, `${c.id} titles its x axis`).toContain("Contract year")
+      // The tornado's two panels show their own titles (provider net, payer cost); its SVG title names the whole.
+      expect(c.vegaTitle, `${c.id} shows its title`).toBe(c.id === "sensitivity-chart" ? "Provider net" : c.title)
+      expect(c.axisTitles, `${c.id} titles its x axis`).toContain(
+        c.id === "glance-waterfall" ? "Step of the 2025 benchmark (trending)" : c.id === "sensitivity-chart" ? "Provider net over the contract ($)" : "Contract year"
+      )
       expect(c.axisTitles.length, `${c.id} titles its y axis`).toBeGreaterThanOrEqual(2)
       expect(c.width).toBeGreaterThan(200)
       expect(c.height).toBeGreaterThan(150)
     }
   })
 
-  it.each(["issue-brief", "ratchet"])("%s: every table figure the browser reads equals compare --format json", (name) => {
+  it.each(["issue-brief", "ratchet", "all-zero"])("%s: every table figure the browser reads equals compare --format json, only made readable", (name) => {
     const o = opened.get(name)!
     expect(o.tables).toBeGreaterThan(10)
-    expect(o.cells.length).toBeGreaterThan(100)
+    const cells = o.cells.filter((c) => c.view !== "derived")
+    expect(cells.length).toBeGreaterThan(100)
     const compared = json.get(name)!
-    for (const c of o.cells) expect({ at: [c.view, c.policy, c.against, c.year, c.field], text: c.text }).toEqual({ at: [c.view, c.policy, c.against, c.year, c.field], text: expectedFigure(c, compared) })
+    for (const c of cells) expect({ at: [c.view, c.policy, c.against, c.year, c.field], value: c.value, shows: viewOfText(c.text) }).toEqual({ at: [c.view, c.policy, c.against, c.year, c.field], value: expectedFigure(c, compared), shows: c.value })
   })
 
   it("issue-brief-simulated: every simulated figure the browser reads equals the simulation view", () => {
     const cells = opened.get("issue-brief-simulated")!.cells.filter((c) => c.view === "simulation" || c.view === "pair")
     expect(cells.length).toBeGreaterThan(100)
-    for (const c of cells) expect({ at: [c.view, c.policy, c.against, c.year, c.field], text: c.text }).toEqual({ at: [c.view, c.policy, c.against, c.year, c.field], text: expectedFigure(c, {}, SIMULATION as unknown as Record<string, unknown>) })
+    for (const c of cells) expect({ at: [c.view, c.policy, c.against, c.year, c.field], value: c.value, shows: viewOfText(c.text) }).toEqual({ at: [c.view, c.policy, c.against, c.year, c.field], value: expectedFigure(c, {}, SIMULATION as unknown as Record<string, unknown>), shows: c.value })
+  })
+
+  it.each(["issue-brief", "ratchet", "all-zero"])("%s: the totals at the top equal compare --format json's, and the best-policy line names the right policies", (name) => {
+    const o = opened.get(name)!
+    const compared = json.get(name)! as { policies: Array<{ name: string; totals: { expenditure: string; providerNet: string; payerNet: string } }> }
+    const at = (policy: string, field: string) => o.cells.find((c) => c.year === "total" && c.policy === policy && c.field === field && (field === "payerCost" ? c.view === "derived" : c.view === "comparison"))!
+    const payerCost = (p: (typeof compared.policies)[number]) => cents(p.totals.expenditure) + cents(p.totals.providerNet)
+    for (const p of compared.policies) {
+      expect(at(p.name, "providerNet").value).toBe(p.totals.providerNet)
+      expect(at(p.name, "payerNet").value).toBe(p.totals.payerNet)
+      expect(cents(at(p.name, "payerCost").value!)).toBe(payerCost(p))
+    }
+    // Best for the provider: the highest provider net; for the payer: the lowest expenditure + provider net (every tied policy).
+    const top = (score: (p: (typeof compared.policies)[number]) => bigint) => {
+      const best = compared.policies.map(score).reduce((a, b) => (b > a ? b : a))
+      return compared.policies.filter((p) => score(p) === best).map((p) => p.name)
+    }
+    expect(o.layout.best.provider).toEqual(top((p) => cents(p.totals.providerNet)))
+    expect(o.layout.best.payer).toEqual(top((p) => -payerCost(p)))
+    // By hand (report.test.ts has the figures): the issue brief's provider prefers trending, its payer annual-rebase.
+    if (name === "issue-brief") expect(o.layout.best).toEqual({ provider: ["trending"], payer: ["annual-rebase"] })
+  })
+
+  it("issue-brief: the waterfall the browser reads reconciles step by step to the 2025 benchmark PMPM", () => {
+    const o = opened.get("issue-brief")!
+    const trending = (json.get("issue-brief")! as { policies: Array<{ years: Array<{ benchmarkPmpm: string; providerBaseline: string }> }> }).policies[0]!.years[0]!
+    const step = (i: number, what: string) => cents(o.cells.find((c) => c.view === "derived" && c.field === `waterfall.${i}.${what}`)!.value!)
+    let running = step(0, "after")
+    expect(running).toBe(cents(trending.providerBaseline))
+    for (let i = 1; i <= 6; i++) {
+      expect(step(i, "before")).toBe(running)
+      running += step(i, "change")
+      expect(step(i, "after")).toBe(running)
+    }
+    expect(running).toBe(cents(trending.benchmarkPmpm))
+    expect(step(7, "after")).toBe(cents(trending.benchmarkPmpm))
+  })
+
+  it.each(["issue-brief", "ratchet", "all-zero", "issue-brief-simulated", "ratchet-simulated"])("%s: no text below 12 px, tables scroll in their box, the page does not overflow", (name) => {
+    const o = opened.get(name)!
+    expect(o.text.svgText).toBeGreaterThan(100)
+    expect(o.text.small).toEqual([])
+    expect(o.layout.scrolling).toBe(o.layout.tables)
+    expect(o.layout.pageWidth).toBeLessThanOrEqual(o.layout.viewport)
+  })
+
+  it.each(["issue-brief", "ratchet"])("%s: each line of the benchmark vs actual chart has its own dash pattern", (name) => {
+    const dashes = opened.get(name)!.layout.dashes
+    // One benchmark per policy and the actual line.
+    expect(dashes).toHaveLength(4)
+    expect(new Set(dashes).size).toBe(4)
+  })
+
+  it("all-zero: charts of all-zero figures say so instead of drawing", () => {
+    const charts = opened.get("all-zero")!.charts
+    const empty = charts.filter((c) => c.empty)
+    expect(empty.map((c) => c.id)).toEqual(["glance-cumulative-provider", "compare-provider-net", "compare-incentive", "policy-0-settlement", "policy-0-incentive", "policy-1-settlement", "policy-1-incentive"])
+    for (const c of empty) {
+      expect(c.svgs).toBe(0)
+      expect(c.emptyNote).toMatch(/: all values are 0: nothing to draw\.$/)
+    }
+    for (const c of charts.filter((x) => !x.empty)) expect(c.drawnMarks, c.id).toBeGreaterThan(0)
   })
 
   it("saves a full-page screenshot of each report", () => {

@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { reportHtml, writeReport, type SimulationSource } from "../packages/cli/src/actions/report.js"
+import { pbpsim as pbpsimInProcess } from "./support/cli.js"
 import { Io } from "../packages/cli/src/io.js"
 import { reportDocument } from "../packages/cli/src/render/html/document.js"
 import { escapeHtml } from "../packages/cli/src/render/html/escape.js"
@@ -16,10 +17,12 @@ import { load, runPolicies, selectPolicies } from "../packages/cli/src/scenarioI
 import { provenanceOf } from "../packages/cli/src/provenance.js"
 import { simulationViewFor } from "../packages/cli/src/actions/simulationPipeline.js"
 import { captureIo } from "./support/io.js"
+import { cents, valuedCells, viewOfText } from "./support/reportCells.js"
 import { expectedFigure, taggedCells, type CellTag } from "./fixtures/report/figures.js"
 
 const ISSUE_BRIEF = "scenarios/issue-brief.yaml"
 const RATCHET = "scenarios/ratchet.yaml"
+const ALL_ZERO = "test/fixtures/report/all-zero.yaml"
 const SIMULATION = JSON.parse(readFileSync("test/fixtures/report/simulation-view.json", "utf8")) as SimulationView
 
 /** What `pbpsim compare <file> --format json` prints (the same pipeline, in process). */
@@ -54,14 +57,28 @@ describe("reportHtml", () => {
   beforeAll(async () => {
     reports.set(ISSUE_BRIEF, await html(ISSUE_BRIEF))
     reports.set(RATCHET, await html(RATCHET))
+    reports.set(ALL_ZERO, await html(ALL_ZERO))
     reports.set("simulated", await html(ISSUE_BRIEF, { requested: ["trending", "annual-rebase"], simulation: { trials: 10000, seed: "1", workers: 1, quiet: true }, simulate: fixtureSimulation }))
   }, 120_000)
 
-  it.each([ISSUE_BRIEF, RATCHET])("prints every table figure of %s exactly as compare --format json has it", (file) => {
+  it.each([ISSUE_BRIEF, RATCHET, ALL_ZERO])("prints every table figure of %s exactly as compare --format json has it, only made readable", (file) => {
     const json = compareJson(file)
-    const cells = taggedCells(reports.get(file)!)
+    const cells = valuedCells(reports.get(file)!).filter((c) => c.view !== "derived")
     expect(cells.length).toBeGreaterThan(100)
-    for (const cell of cells) expect({ cell: key(cell), text: cell.text }).toEqual({ cell: key(cell), text: expectedFigure(cell, json) })
+    // data-value is the JSON's string; the text shows the same digits (separators, rates as percentages), never rounded.
+    for (const cell of cells) expect({ cell: key(cell), value: cell.value, shows: viewOfText(cell.text) }).toEqual({ cell: key(cell), value: expectedFigure(cell, json), shows: cell.value })
+  })
+
+  it("shows money with thousands separators and rates as percentages in the tables", () => {
+    const cells = valuedCells(reports.get(ISSUE_BRIEF)!)
+    const at = (policy: string, year: string, field: string) => cells.find((c) => c.view === "comparison" && c.policy === policy && c.year === year && c.field === field)?.text
+    expect(at("trending", "2025", "providerNet")).toBe("4,226,205.90")
+    expect(at("trending", "total", "benchmark")).toBe("1,629,214,545.00")
+    expect(at("trending", "2025", "memberMonths")).toBe("703,500")
+    // Savings rate 8,452,411.80 / 306,873,735.00 = 0.027544… → the view's 0.027544 → 2.7544 %; MSR 0.02 → 2.0000 %.
+    expect(at("trending", "2025", "savingsRate")).toBe("2.7544 %")
+    expect(at("trending", "2025", "msr")).toBe("2.0000 %")
+    for (const c of cells) if (/^-?\d{4,}/.test(c.text)) throw new Error(`${key(c)} prints ${c.text} without separators`)
   })
 
   it.each([ISSUE_BRIEF, RATCHET])("tabulates every year figure, total and difference of %s", (file) => {
@@ -95,8 +112,8 @@ describe("reportHtml", () => {
 
   it("prints every simulated figure exactly as the simulation view has it, and all of them", () => {
     const report = reports.get("simulated")!
-    const cells = taggedCells(report).filter((c) => c.view === "simulation" || c.view === "pair")
-    for (const cell of cells) expect({ cell: key(cell), text: cell.text }).toEqual({ cell: key(cell), text: expectedFigure(cell, {}, SIMULATION as unknown as Record<string, unknown>) })
+    const cells = valuedCells(report).filter((c) => c.view === "simulation" || c.view === "pair")
+    for (const cell of cells) expect({ cell: key(cell), value: cell.value, shows: viewOfText(cell.text) }).toEqual({ cell: key(cell), value: expectedFigure(cell, {}, SIMULATION as unknown as Record<string, unknown>), shows: cell.value })
     const printed = new Set(cells.map(key))
     const stats = ["mean", "sd", "p5", "p25", "p50", "p75", "p95"]
     const missing: Array<string> = []
@@ -118,14 +135,20 @@ describe("reportHtml", () => {
     expect(missing).toEqual([])
   })
 
-  it("draws four charts per policy and four comparing them, each an SVG with a title, a description and axis titles", () => {
+  it("draws four charts at a glance, four per policy, four comparing them and a tornado chart, each an SVG with a title, a description and axis titles", () => {
     for (const [file, policies] of [[ISSUE_BRIEF, 3], [RATCHET, 3]] as const) {
-      const figures = reports.get(file)!.split("<figure ").slice(1)
-      expect(figures).toHaveLength(policies * 4 + 4)
+      const all = reports.get(file)!.split("<figure ").slice(1)
+      expect(all).toHaveLength(4 + policies * 4 + 4 + 1)
+      // The sensitivity section's tornado chart: its axes are the two totals in dollars, its table follows the figure.
+      const tornado = all.filter((f) => f.includes('aria-labelledby="sensitivity-chart-title sensitivity-chart-desc"'))
+      expect(tornado).toHaveLength(1)
+      expect(tornado[0]).toMatch(/<figcaption>[^<]+<\/figcaption>/)
+      const figures = all.filter((f) => f !== tornado[0])
       for (const f of figures) {
         expect(f).toMatch(/<svg [^>]*aria-labelledby="[^"]+-title [^"]+-desc"/)
         expect(f).toMatch(/<title id="[^"]+">[^<]+<\/title><desc id="[^"]+">[^<]+<\/desc>/)
-        expect(f).toContain(">Contract year</text>")
+        // The waterfall's x axis is the build-up's steps; every other chart's is the contract year.
+        expect(f).toContain(f.startsWith('class="chart" id="glance-waterfall"') ? ">Step of the 2025 benchmark (trending)</text>" : ">Contract year</text>")
         expect(f).toMatch(/<figcaption>[^<]+<\/figcaption>/)
         expect(f).toContain("<summary>Chart data</summary><div class=\"table-scroll\"><table>")
       }
@@ -135,14 +158,36 @@ describe("reportHtml", () => {
 
   it("adds three fan charts per simulated policy and two charts per pair with --simulate", () => {
     const report = reports.get("simulated")!
-    // 2 policies × 4 + 4 comparison + 2 × 3 fan charts + 1 pair × 2 = 20
-    expect(report.split("<figure ").length - 1).toBe(20)
+    // Why the two parties' paired differences mirror each other, in the report's words.
+    expect(report).toContain("payer cost a − b equals provider net a − b, trial by trial")
+    expect(report).toContain("10,000 trials with seed")
+    // 4 at a glance + 2 policies × 4 + 4 comparison + 1 tornado + 2 × 3 fan charts + 1 pair × 2 = 25
+    expect(report.split("<figure ").length - 1).toBe(25)
     expect(report).toContain('id="sim-policy-0-benchmarkPmpm"')
     expect(report).toContain('id="sim-pair-0-payer"')
     // The fan chart draws two bands (areas) and a median line.
     const fan = report.slice(report.indexOf('id="sim-policy-1-actualPmpm"'), report.indexOf('id="sim-policy-1-providerNet"'))
     expect(fan.match(/class="mark-area role-mark/g)).toHaveLength(2)
     expect(fan).toMatch(/class="mark-line role-mark/)
+  })
+
+  it("draws the first policy's sensitivity with the figures pbpsim sensitivity prints", async () => {
+    const out = await pbpsimInProcess("sensitivity", ISSUE_BRIEF, "--format", "json")
+    expect(out.code).toBe(0)
+    const result = JSON.parse(out.stdout) as { policy: string; inputs: ReadonlyArray<{ input: string; swing: { providerNet: string; payerCost: string } }> }
+    const report = reports.get(ISSUE_BRIEF)!
+    const section = report.slice(report.indexOf('id="sensitivity"'))
+    expect(result.policy).toBe("trending")
+    expect(section).toContain("What moves the contract totals of trending")
+    // "-33223021.83" is shown "-$33,223,021.83".
+    const dollars = (money: string) => {
+      const [whole, cents] = money.replace("-", "").split(".")
+      return `${money.startsWith("-") ? "-" : ""}$${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`
+    }
+    for (const i of result.inputs) {
+      expect(section).toContain(`<td class="right">${dollars(i.swing.providerNet)}</td>`)
+      expect(section).toContain(`<td class="right">${dollars(i.swing.payerCost)}</td>`)
+    }
   })
 
   it("is self-contained: no script, no stylesheet link, no URL to fetch, and a policy forbidding fetches", () => {
@@ -164,6 +209,157 @@ describe("reportHtml", () => {
     }
   })
 
+  it("opens with each policy's contract totals, equal to compare --format json's totals", () => {
+    for (const file of [ISSUE_BRIEF, RATCHET, ALL_ZERO]) {
+      const report = reports.get(file)!
+      const json = compareJson(file) as { policies: Array<{ name: string; totals: { benchmark: string; expenditure: string; providerNet: string; payerNet: string } }> }
+      // The first section is the glance, and its first table the totals.
+      expect(report.indexOf('<section id="glance"')).toBeLessThan(report.indexOf('<section id="summary"'))
+      const glance = report.slice(report.indexOf('<section id="glance"'), report.indexOf("</table>", report.indexOf('<section id="glance"')))
+      expect(glance).toContain("<caption>Contract totals per policy</caption>")
+      const cells = valuedCells(glance)
+      for (const p of json.policies) {
+        const at = (field: string) => cells.find((c) => c.policy === p.name && c.year === "total" && c.field === field)
+        expect(at("providerNet")?.value).toBe(p.totals.providerNet)
+        expect(at("payerNet")?.value).toBe(p.totals.payerNet)
+        expect(at("benchmark")?.value).toBe(p.totals.benchmark)
+        expect(at("expenditure")?.value).toBe(p.totals.expenditure)
+        // Payer cost = expenditure + provider net, and payer savings vs benchmark (payer net) = benchmark − payer cost.
+        const cost = at("payerCost")!
+        expect(cost.view).toBe("derived")
+        expect(cents(cost.value!)).toBe(cents(p.totals.expenditure) + cents(p.totals.providerNet))
+        // Each total is rounded once from its exact sum, so benchmark − payer cost from printed totals is payer net to within a cent.
+        const gap = cents(p.totals.benchmark) - cents(cost.value!) - cents(p.totals.payerNet)
+        expect(gap >= -1n && gap <= 1n, `${file} ${p.name}: benchmark − payer cost − payer net = ${gap} cents`).toBe(true)
+        for (const c of [at("providerNet")!, cost, at("payerNet")!]) expect(viewOfText(c.text)).toBe(c.value)
+      }
+    }
+    // Issue brief, by hand: trending's payer cost 1,552,065,212.64 + 38,574,666.18 = 1,590,639,878.82.
+    expect(reports.get(ISSUE_BRIEF)).toContain(`data-field="payerCost" data-value="1590639878.82">1,590,639,878.82</td>`)
+    // One line defines each term.
+    for (const term of ["Provider net", "Payer cost", "Payer savings vs benchmark"]) expect(reports.get(ISSUE_BRIEF)).toContain(`<dt>${term}</dt><dd>`)
+  })
+
+  it("names the best policy for each party: the provider's by highest provider net, the payer's by lowest payer cost", () => {
+    // Issue brief totals (compare --format json): provider net trending 38,574,666.18, annual-rebase 27,311,631.18,
+    // glide-to-peer 37,493,105.28 → best for the provider: trending. Expenditure is 1,552,065,212.64 under all three
+    // (one projection), so payer cost = 1,552,065,212.64 + provider net: 1,590,639,878.82, 1,579,376,843.82 and
+    // 1,589,558,317.92 → best for the payer: annual-rebase, though glide-to-peer has the highest payer savings vs
+    // benchmark (40,507,462.08): its higher benchmark, not a lower cost.
+    const best = (report: string, party: string) => [...report.matchAll(new RegExp(`data-best-for="${party}">([^<]+)<`, "g"))].map((m) => m[1])
+    const brief = reports.get(ISSUE_BRIEF)!
+    expect(best(brief, "provider")).toEqual(["trending"])
+    expect(best(brief, "payer")).toEqual(["annual-rebase"])
+    expect(brief).toContain("<strong>Best for the provider</strong> (highest provider net over the contract)")
+    expect(brief).toContain("<strong>Best for the payer</strong> (lowest payer cost over the contract)")
+    expect(brief).toContain(", $38,574,666.18.")
+    expect(brief).toContain(", $1,579,376,843.82.")
+    // Ratchet: trending keeps the unrebased benchmark: provider net 10,135,410.97 is the highest; annual-rebase's
+    // 3,245,148.34 the lowest, so with a common expenditure it is the payer's lowest cost.
+    expect(best(reports.get(RATCHET)!, "provider")).toEqual(["trending"])
+    expect(best(reports.get(RATCHET)!, "payer")).toEqual(["annual-rebase"])
+    // All-zero: provider net 0 and the same expenditure under both: every policy ties for both parties.
+    expect(best(reports.get(ALL_ZERO)!, "provider")).toEqual(["trending", "annual-rebase"])
+    expect(best(reports.get(ALL_ZERO)!, "payer")).toEqual(["trending", "annual-rebase"])
+    expect(reports.get(ALL_ZERO)).toContain("(tied)")
+  })
+
+  it("builds the waterfall of the first policy's first contract year from compare's figures, reconciling to the benchmark PMPM to the cent", () => {
+    for (const file of [ISSUE_BRIEF, RATCHET, ALL_ZERO]) {
+      const report = reports.get(file)!
+      const json = compareJson(file) as { policies: Array<{ name: string; years: Array<Record<string, string | number>> }> }
+      const first = json.policies[0]!
+      const year = first.years[0]!
+      const figure = report.slice(report.indexOf('id="glance-waterfall"'), report.indexOf("</figure>", report.indexOf('id="glance-waterfall"')))
+      expect(figure).toContain(`${first.name}, ${year.year} (contract year 1)`)
+      const cells = valuedCells(figure).filter((c) => c.view === "derived" && c.year === String(year.year) && c.policy === first.name)
+      const step = (i: number, what: string) => cents(cells.find((c) => c.field === `waterfall.${i}.${what}`)!.value!)
+      // Provider baseline, blend, savings credit, trend, risk, discount (and rounding), equity add-on, benchmark.
+      expect(cells.length).toBe(8 * 3)
+      expect(step(0, "after")).toBe(cents(String(year.providerBaseline)))
+      expect(step(1, "after")).toBe(cents(String(year.blended)))
+      expect(step(2, "change")).toBe(cents(String(year.savingsCredit)))
+      expect(step(6, "change")).toBe(cents(String(year.equityAddOn)))
+      let running = step(0, "after")
+      for (let i = 1; i <= 6; i++) {
+        expect(step(i, "before")).toBe(running)
+        expect(step(i, "after") - step(i, "before")).toBe(step(i, "change"))
+        running = step(i, "after")
+      }
+      expect(running).toBe(cents(String(year.benchmarkPmpm)))
+      expect(step(7, "after")).toBe(cents(String(year.benchmarkPmpm)))
+    }
+    // Issue brief trending 2025 by hand: 416.00, + 7.50 blend (423.50), + 0 credit, 423.50 × 1.03 = 436.205 → 436.21
+    // (+ 12.71), × risk 1 (+ 0), no discount, no add-on: 416.00 + 7.50 + 12.71 = 436.21, the benchmark.
+    const brief = reports.get(ISSUE_BRIEF)!
+    const labels = [...brief.slice(brief.indexOf('id="glance-waterfall"')).matchAll(/<title>([^<]+)<\/title><\/path>/g)].map((m) => m[1]).slice(0, 8)
+    expect(labels).toEqual([
+      "Provider baseline: $416.00", "Blend (convergence): +$7.50", "Savings credit: $0.00", "Trend (× 1.030000): +$12.71",
+      "Risk (× 1.000000): $0.00", "Discount (and rounding): $0.00", "Equity add-on: $0.00", "Benchmark PMPM: $436.21"
+    ])
+  })
+
+  it("charts cumulative provider net and payer savings per policy as exact running sums of compare's figures", () => {
+    const json = compareJson(ISSUE_BRIEF) as { policies: Array<{ name: string; years: Array<{ year: number; providerNet: string; payerNet: string }> }> }
+    const cells = valuedCells(reports.get(ISSUE_BRIEF)!).filter((c) => c.view === "derived" && c.field.startsWith("cumulative."))
+    expect(cells).toHaveLength(3 * 5 * 2)
+    for (const p of json.policies) {
+      for (const field of ["providerNet", "payerNet"] as const) {
+        let sum = 0n
+        for (const y of p.years) {
+          sum += cents(y[field])
+          expect(cents(cells.find((c) => c.policy === p.name && c.year === String(y.year) && c.field === `cumulative.${field}`)!.value!)).toBe(sum)
+        }
+      }
+    }
+    // The last point is the contract total: trending's 38,574,666.18, as a tooltip with separators.
+    expect(reports.get(ISSUE_BRIEF)).toContain("<title>trending, 2029: $38,574,666.18</title>")
+  })
+
+  it("draws each policy's line with its own dash and marker, and says where lines coincide", () => {
+    const brief = reports.get(ISSUE_BRIEF)!
+    for (const id of ["glance-benchmark-actual", "glance-cumulative-provider", "glance-cumulative-payer", "compare-benchmark", "compare-incentive", "compare-glide"]) {
+      const svg = brief.slice(brief.indexOf(`id="${id}"`), brief.indexOf("</figure>", brief.indexOf(`id="${id}"`)))
+      const lines = [...svg.matchAll(/<path aria-label="[^"]*" role="graphics-symbol" aria-roledescription="line mark"[^>]*>/g)].map((m) => m[0])
+      expect(lines.length, id).toBeGreaterThanOrEqual(3)
+      const dashes = lines.map((tag) => /stroke-dasharray="([^"]*)"/.exec(tag)?.[1] ?? "solid")
+      expect(new Set(dashes).size, `${id}: ${dashes.join(" | ")}`).toBe(lines.length)
+    }
+    // Trending and annual-rebase share 2025 (no rebase yet): the caption says their markers overlap there.
+    expect(brief).toContain("Equal values, where the markers overlap: 2025 (trending = annual-rebase).")
+    // All-zero: the two policies' glide paths coincide in every year.
+    expect(reports.get(ALL_ZERO)).toContain("Trending and annual-rebase coincide exactly in every year (one line drawn over the other; told apart by dash and marker).")
+  })
+
+  it("says 'all values are 0: nothing to draw' for an all-zero chart instead of drawing an axis", () => {
+    const report = reports.get(ALL_ZERO)!
+    const empty = [...report.matchAll(/<figure class="chart" id="([^"]+)" data-chart data-empty>/g)].map((m) => m[1])
+    expect(empty).toEqual(["glance-cumulative-provider", "compare-provider-net", "compare-incentive", "policy-0-settlement", "policy-0-incentive", "policy-1-settlement", "policy-1-incentive"])
+    for (const id of empty) {
+      const f = report.slice(report.indexOf(`id="${id}"`), report.indexOf("</figure>", report.indexOf(`id="${id}"`)))
+      expect(f).toContain(": all values are 0: nothing to draw.</p>")
+      expect(f).not.toContain("<svg")
+    }
+    expect(report).not.toContain("NaN")
+    // Payer savings vs benchmark are not 0: that chart draws.
+    expect(report).toMatch(/<figure class="chart" id="glance-cumulative-payer" data-chart><div class="chart-svg"><svg /)
+  })
+
+  it("keeps chart text at 12 px or more, money axes with thousands separators, and every table in a scrolling box", () => {
+    for (const report of reports.values()) {
+      const sizes = [...report.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]))
+      expect(sizes.length).toBeGreaterThan(100)
+      expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12)
+      const css = [...report.matchAll(/font-size:\s*([\d.]+)px/g)].map((m) => Number(m[1]))
+      expect(Math.min(...css)).toBeGreaterThanOrEqual(12)
+      // Every table sits directly in a box that scrolls sideways.
+      expect(report.split("<table>").length - 1).toBe(report.split('<div class="table-scroll"><table>').length - 1)
+      expect(report).toContain(".table-scroll { overflow-x: auto;")
+    }
+    expect(reports.get(ISSUE_BRIEF)).toContain(">40,000,000</text>")
+    expect(reports.get(ISSUE_BRIEF)).not.toMatch(/>\d+(\.\d+)?[kMG]<\/text>/)
+  })
+
   it("names the scenario, provider, peers, contract years and provenance", async () => {
     const report = reports.get(ISSUE_BRIEF)!
     const sha = (compareJson(ISSUE_BRIEF).scenario as { sha256: string }).sha256
@@ -183,11 +379,11 @@ describe("reportHtml --simulate", () => {
     const report = await html(RATCHET, { simulation: request })
     const scenario = Effect.runSync(load(RATCHET))
     const view = await Effect.runPromise(simulationViewFor({ scenario, policies: [], ...request }))
-    const cells = taggedCells(report).filter((c) => c.view === "simulation" || c.view === "pair")
+    const cells = valuedCells(report).filter((c) => c.view === "simulation" || c.view === "pair")
     // 3 policies × (5 years × 6 measures + contract × 4 measures) × 7 statistics, once in the full table, plus the probabilities
     expect(cells.length).toBeGreaterThan(3 * (5 * 6 + 4) * 7)
-    for (const cell of cells) expect({ cell: key(cell), text: cell.text }).toEqual({ cell: key(cell), text: expectedFigure(cell, {}, view as unknown as Record<string, unknown>) })
-    expect(report).toContain("2000 trials with seed <code>report</code>")
+    for (const cell of cells) expect({ cell: key(cell), value: cell.value, shows: viewOfText(cell.text) }).toEqual({ cell: key(cell), value: expectedFigure(cell, {}, view as unknown as Record<string, unknown>), shows: cell.value })
+    expect(report).toContain("2,000 trials with seed <code>report</code>")
   }, 120_000)
 })
 

@@ -12,6 +12,7 @@ import { reconcile } from "./commands/reconcile.js"
 import { report } from "./commands/report.js"
 import { run } from "./commands/run.js"
 import { schema } from "./commands/schema.js"
+import { sensitivity } from "./commands/sensitivity.js"
 import { simulate } from "./commands/simulate.js"
 import { validate } from "./commands/validate.js"
 import { whatif } from "./commands/whatif.js"
@@ -25,7 +26,7 @@ const root = Command.make("pbpsim").pipe(
     "Multi-year population-based payment contracts: benchmarks, rebasing and trend policies, settlement.\n" +
       "Start with: pbpsim compare scenarios/issue-brief.yaml"
   ),
-  Command.withSubcommands([validate, run, compare, explain, simulate, merge, report, whatif, schema, reconcile])
+  Command.withSubcommands([validate, run, compare, explain, simulate, merge, report, whatif, sensitivity, schema, reconcile])
 )
 
 const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION, executable: "pbpsim" })

@@ -31,3 +31,11 @@ export const splitNames = (text: string): ReadonlyArray<string> =>
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
+
+export const setOption = Options.text("set").pipe(
+  Options.repeated,
+  Options.withDescription(
+    "Override a scenario field for this run: path=value, repeatable (benchmark.trend.rate=0.04, benchmark.glidePath.providerWeights[2]=0.6); " +
+      "the value is YAML and is checked as the file is"
+  )
+)

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
-import type { Scenario } from "@pbpsim/simulator"
+import { overridesOf, showOverride, type Scenario } from "@pbpsim/simulator"
 import type { Provenance } from "./render/comparisonView.js"
 import { ENGINE_VERSION } from "./version.js"
 
@@ -18,7 +18,11 @@ const scenarioHash = (scenario: Scenario): string => {
   return hash.digest("hex")
 }
 
-export const provenanceOf = (scenario: Scenario): Provenance => ({
-  engine: { name: "pbpsim", version: ENGINE_VERSION },
-  scenario: { name: scenario.name, file: scenario.file, sha256: scenarioHash(scenario) }
-})
+/** Engine and scenario; a scenario read with `--set` lists its overrides (path=value, in order) beside the file's hash. */
+export const provenanceOf = (scenario: Scenario): Provenance => {
+  const overrides = overridesOf(scenario).map(showOverride)
+  return {
+    engine: { name: "pbpsim", version: ENGINE_VERSION },
+    scenario: { name: scenario.name, file: scenario.file, sha256: scenarioHash(scenario), ...(overrides.length > 0 ? { overrides } : {}) }
+  }
+}

@@ -1,11 +1,25 @@
 import { InvalidArgument } from "@pbpsim/benchmark"
-import { loadScenario, policyNames, refusalIssue, resolvePolicy, runPolicy, scenarioError, type PolicyRun, type Scenario, type ScenarioError } from "@pbpsim/simulator"
-import { Effect } from "effect"
+import { loadScenarioWithOverrides, parseOverride, policyNames, refusalIssue, resolvePolicy, runPolicy, scenarioError, showText, type PolicyRun, type Scenario, type ScenarioError } from "@pbpsim/simulator"
+import { Effect, Either } from "effect"
 import { UserError } from "./errors.js"
 
 /** A scenario file and its policies as the commands take them: load, pick policies, run them with the exact engine. */
 
-export const load = (path: string): Effect.Effect<Scenario, ScenarioError> => loadScenario(path)
+/**
+ * Read a scenario file, with the `--set path=value` overrides given applied before it is
+ * decoded (checked as the file is; provenance lists them). A `--set` that is not path=value is
+ * a user error naming it.
+ */
+export const load = (path: string, sets: ReadonlyArray<string> = []): Effect.Effect<Scenario, ScenarioError | UserError> =>
+  Effect.flatMap(
+    Effect.forEach(sets, (text) =>
+      Either.match(parseOverride(text), {
+        onLeft: (message) => Effect.fail(new UserError({ message: `--set ${showText(text, 80)}: ${message}` })),
+        onRight: Effect.succeed
+      })
+    ),
+    (overrides) => loadScenarioWithOverrides(path, overrides)
+  )
 
 /** Which policies to run: all by default, or the names given (unknown names are a user error listing the known ones). */
 export const selectPolicies = (scenario: Scenario, requested: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, UserError> => {

@@ -26,6 +26,7 @@ export {
 export { loadScenario, decodeScenario, decodeScenarioDocument, type ReadCsv } from "./scenario/load.js"
 export { ScenarioError, scenarioError, formatIssue, formatWarning, type ScenarioIssue, type ScenarioWarning } from "./scenario/errors.js"
 export { onScenarioWarnings } from "./scenario/warnings.js"
+export { loadScenarioWithOverrides, parseOverride, applyOverrides, overridesOf, showOverride, type Override } from "./scenario/overrides.js"
 export { checkPolicyRuns, refusalIssue, runScenarioChecks, type PolicyRunCheck } from "./scenario/runChecks.js"
 export { policyNames, resolvePolicy, type Scenario, type ScenarioPolicy } from "./scenario/resolve.js"
 export {
@@ -49,6 +50,23 @@ export { runPolicy, type PolicyRun } from "./engine/run.js"
 export { runContract, type ContractResult, type ContractYearResult, type ContractTotals, type PresentValue } from "./engine/contract.js"
 export { projectExperience, type RealisedExperience } from "./engine/realised.js"
 export { incentivePower, type IncentivePower, type Cliff } from "./engine/incentive.js"
+
+// Sensitivity: each input of a policy moved down and up, the contract rerun, inputs ranked by swing (docs/sensitivity.md).
+export {
+  sensitivity,
+  isRefused,
+  swingSize,
+  SENSITIVITY_INPUTS,
+  SENSITIVITY_INPUT_NAMES,
+  type InputDefinition,
+  type SensitivityInput,
+  type SensitivityOptions,
+  type SensitivityOutcome,
+  type SensitivityRefusal,
+  type SensitivityResult,
+  type SensitivitySide,
+  type SkippedInput
+} from "./engine/sensitivity.js"
 
 // Monte Carlo: one call, or compile / run (in shards) / merge.
 export { simulate, simulatePlan, mergeStates, checkSimulationPlan, MAX_LOG_SD, type SimulateOptions, type Simulation } from "./montecarlo/simulate.js"

@@ -1,4 +1,5 @@
-import type { ScenarioError } from "@pbpsim/simulator"
+import { InvalidArgument } from "@pbpsim/benchmark"
+import { sensitivity, type ScenarioError } from "@pbpsim/simulator"
 import { Effect } from "effect"
 import { UserError } from "../errors.js"
 import type { Io } from "../io.js"
@@ -6,6 +7,7 @@ import { writeOutput } from "../output.js"
 import { reportDocument } from "../render/html/document.js"
 import { scenarioSummary } from "../render/html/summary.js"
 import { comparisonView } from "../render/comparisonView.js"
+import { sensitivityView } from "../render/sensitivity.js"
 import type { SimulationView } from "../render/simulationView.js"
 import { load, runPolicies, selectPolicies } from "../scenarioInput.js"
 import { provenanceOf } from "../provenance.js"
@@ -24,23 +26,40 @@ export type SimulationRequest = Pick<SimulationArgs, "trials" | "seed" | "worker
  */
 export const reportHtml = (args: {
   readonly scenario: string
+  /** `--set path=value` overrides, applied before the scenario is decoded. */
+  readonly sets?: ReadonlyArray<string>
   readonly requested: ReadonlyArray<string>
   readonly simulation?: SimulationRequest
   /** Where the simulation comes from (tests pass a fixed view); simulate's own pipeline by default. */
   readonly simulate?: SimulationSource
+  /** false: leave out the sensitivity section (its tornado chart); default: the first policy's. */
+  readonly sensitivity?: boolean
 }): Effect.Effect<string, UserError | ScenarioError> =>
   Effect.gen(function* () {
-    const scenario = yield* load(args.scenario)
+    const scenario = yield* load(args.scenario, args.sets)
     const names = yield* selectPolicies(scenario, args.requested)
     const runs = yield* runPolicies(scenario, names)
     const comparison = comparisonView(provenanceOf(scenario), runs)
     const simulation = args.simulation ? yield* (args.simulate ?? simulateOwnPipeline)({ scenario, policies: names, ...args.simulation }) : undefined
+    // What moves the first policy's totals (pbpsim sensitivity's defaults). Its base run is the one
+    // compare just made, so a refusal here can only be a variation's, which the result carries.
+    const moved = args.sensitivity === false ? undefined : sensitivityView(provenanceOf(scenario), sensitivityOrThrow(() => sensitivity(scenario, names[0]!)))
     return yield* Effect.tryPromise({
-      try: () => reportDocument({ summary: scenarioSummary(scenario), comparison, ...(simulation ? { simulation } : {}) }),
+      try: () => reportDocument({ summary: scenarioSummary(scenario), comparison, ...(simulation ? { simulation } : {}), ...(moved ? { sensitivity: moved } : {}) }),
       // A chart that fails to render is a bug in pbpsim, not a user mistake: let it surface as a defect.
       catch: (e) => e
     }).pipe(Effect.orDie)
   })
+
+/** The sensitivity result; the rules refusing its base run would have refused compare's first. */
+const sensitivityOrThrow = <A>(run: () => A): A => {
+  try {
+    return run()
+  } catch (e) {
+    if (e instanceof InvalidArgument) throw new Error(`report: the sensitivity base run was refused after compare accepted it: ${e.message}`)
+    throw e
+  }
+}
 
 /** simulate's own pipeline, loaded only when the report has a simulation. */
 const simulateOwnPipeline: SimulationSource = (args) => lazily(() => import("./simulationPipeline.js"), (m) => m.simulationViewFor(args))

@@ -12,6 +12,8 @@ import { load, runPolicies, selectPolicies } from "../scenarioInput.js"
 /** run and compare: load, pick policies, run them exactly, render the one results view, write it. */
 export const reportPolicies = (args: {
   readonly scenario: string
+  /** `--set path=value` overrides, applied before the scenario is decoded. */
+  readonly sets?: ReadonlyArray<string>
   readonly requested: ReadonlyArray<string>
   readonly kind: "run" | "compare"
   readonly format: Format
@@ -20,7 +22,7 @@ export const reportPolicies = (args: {
   readonly out: string | undefined
 }): Effect.Effect<void, UserError | ScenarioError, Io> =>
   Effect.gen(function* () {
-    const scenario = yield* load(args.scenario)
+    const scenario = yield* load(args.scenario, args.sets)
     const names = yield* selectPolicies(scenario, args.requested)
     const runs = yield* runPolicies(scenario, args.kind === "run" ? names.slice(0, 1) : names)
     yield* writeOutput(renderComparison(comparisonView(provenanceOf(scenario), runs), args.format, args.kind, args.width), args.out)

@@ -24,12 +24,17 @@ export const simulateAction = (args: {
   readonly workers: number
   readonly shard: Option.Option<string>
   readonly quiet: boolean
+  /** `--set path=value` overrides, applied before the scenario is decoded. */
+  readonly set?: ReadonlyArray<string>
   readonly format: Format
   readonly width: number
   readonly out: string | undefined
 }) =>
   Effect.gen(function* () {
-    const scenario = yield* load(args.scenario)
+    // merge re-reads the scenario file as it is: a shard of an overridden scenario could not be merged.
+    if (Option.isSome(args.shard) && (args.set ?? []).length > 0)
+      return yield* Effect.fail(new UserError({ message: "--set cannot be used with --shard: pbpsim merge re-reads the scenario file as it is, without the overrides (write the changes into a copy of the file instead)" }))
+    const scenario = yield* load(args.scenario, args.set)
     const common = { scenario, policies: args.policies, trials: args.trials, seed: args.seed, workers: args.workers, quiet: args.quiet }
     if (Option.isSome(args.shard)) {
       const shard = yield* parseShard(args.shard.value)

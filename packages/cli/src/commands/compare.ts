@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { formatOption, outOption, scenarioArg, splitNames, tableWidth, wideOption } from "../options.js"
+import { formatOption, outOption, scenarioArg, setOption, splitNames, tableWidth, wideOption } from "../options.js"
 import { lazily } from "./lazy.js"
 
 const policiesOption = Options.text("policies").pipe(
@@ -8,9 +8,10 @@ const policiesOption = Options.text("policies").pipe(
   Options.withDescription("Comma-separated policies to compare, the first being the one differences are taken against (default: all, in file order)")
 )
 
-export const compare = Command.make("compare", { scenario: scenarioArg, policies: policiesOption, format: formatOption, wide: wideOption, out: outOption }, (args) =>
+export const compare = Command.make("compare", { scenario: scenarioArg, policies: policiesOption, set: setOption, format: formatOption, wide: wideOption, out: outOption }, (args) =>
   lazily(() => import("../actions/runCompare.js"), (m) => m.reportPolicies({
     scenario: args.scenario,
+    sets: args.set,
     requested: Option.match(args.policies, { onNone: () => [], onSome: splitNames }),
     kind: "compare",
     format: args.format,

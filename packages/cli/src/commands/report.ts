@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { outOption, scenarioArg, splitNames } from "../options.js"
+import { outOption, scenarioArg, setOption, splitNames } from "../options.js"
 import { lazily } from "./lazy.js"
 
 const policiesOption = Options.text("policies").pipe(
@@ -12,6 +12,9 @@ const simulateOption = Options.boolean("simulate").pipe(Options.withDescription(
 const trialsOption = Options.integer("trials").pipe(Options.withAlias("n"), Options.withDefault(10_000), Options.withDescription("Simulated trials with --simulate (default 10,000)"))
 const seedOption = Options.text("seed").pipe(Options.withDefault("1"), Options.withDescription("Seed of the simulation's draws with --simulate (any text; default 1); the same seed gives the same report"))
 const workersOption = Options.integer("workers").pipe(Options.withAlias("w"), Options.withDefault(1), Options.withDescription("Worker threads for the simulation (default 1); the report is identical for any number"))
+const noSensitivityOption = Options.boolean("no-sensitivity").pipe(
+  Options.withDescription("Leave out the sensitivity section (a tornado chart of what moves the first policy's totals, as pbpsim sensitivity computes it)")
+)
 const quietOption = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("No simulation progress bar on standard error"))
 
 export const report = Command.make(
@@ -24,18 +27,22 @@ export const report = Command.make(
     seed: seedOption,
     workers: workersOption,
     quiet: quietOption,
+    noSensitivity: noSensitivityOption,
+    set: setOption,
     out: outOption
   },
   (args) =>
     lazily(() => import("../actions/report.js"), (m) => m.writeReport({
       scenario: args.scenario,
+      sets: args.set,
       requested: Option.match(args.policies, { onNone: () => [], onSome: splitNames }),
+      ...(args.noSensitivity ? { sensitivity: false } : {}),
       ...(args.simulate ? { simulation: { trials: args.trials, seed: args.seed, workers: args.workers, quiet: args.quiet } } : {}),
       out: Option.getOrUndefined(args.out)
     }))
 ).pipe(
   Command.withDescription(
-    "Write one self-contained HTML report (no network needed to view it): the scenario, each policy's year-by-year tables and charts, the policies compared and, with --simulate, fan charts of the Monte Carlo run.\n" +
+    "Write one self-contained HTML report (no network needed to view it): totals at a glance, the scenario, the policies compared, what moves the first policy's totals (a tornado chart), each policy's year-by-year tables and charts and, with --simulate, fan charts of the Monte Carlo run.\n" +
       "Example: pbpsim report scenarios/issue-brief.yaml --out issue-brief.html"
   )
 )

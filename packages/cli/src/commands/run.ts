@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { formatOption, outOption, scenarioArg, tableWidth, wideOption } from "../options.js"
+import { formatOption, outOption, scenarioArg, setOption, tableWidth, wideOption } from "../options.js"
 import { lazily } from "./lazy.js"
 
 const policyOption = Options.text("policy").pipe(
@@ -9,12 +9,13 @@ const policyOption = Options.text("policy").pipe(
   Options.withDescription("Policy to run (default: the scenario's first policy)")
 )
 
-export const run = Command.make("run", { scenario: scenarioArg, policy: policyOption, format: formatOption, wide: wideOption, out: outOption }, (args) =>
+export const run = Command.make("run", { scenario: scenarioArg, policy: policyOption, set: setOption, format: formatOption, wide: wideOption, out: outOption }, (args) =>
   lazily(
     () => import("../actions/runCompare.js"),
     (m) =>
       m.reportPolicies({
         scenario: args.scenario,
+        sets: args.set,
         requested: Option.toArray(args.policy),
         kind: "run",
         format: args.format,

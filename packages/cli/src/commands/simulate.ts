@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { formatOption, outOption, scenarioArg, splitNames, tableWidth, wideOption } from "../options.js"
+import { formatOption, outOption, scenarioArg, setOption, splitNames, tableWidth, wideOption } from "../options.js"
 import { lazily } from "./lazy.js"
 
 const trialsOption = Options.integer("trials").pipe(Options.withAlias("n"), Options.withDefault(10_000), Options.withDescription("Number of trials (default 10,000; at most 10,000,000)"))
@@ -33,6 +33,7 @@ export const simulate = Command.make(
     policies: policiesOption,
     shard: shardOption,
     quiet: quietOption,
+    set: setOption,
     format: formatOption,
     wide: wideOption,
     out: outOption

@@ -54,7 +54,8 @@ export const differenceView = (run: PolicyRun, against: PolicyRun): DifferenceVi
 
 export interface Provenance {
   readonly engine: { readonly name: "pbpsim"; readonly version: string }
-  readonly scenario: { readonly name: string; readonly file: string; readonly sha256: string }
+  /** `overrides`: the `--set path=value` the file was read with (absent when read as it is); sha256 is the file's. */
+  readonly scenario: { readonly name: string; readonly file: string; readonly sha256: string; readonly overrides?: ReadonlyArray<string> }
 }
 
 export interface ComparisonView extends Provenance {

@@ -423,3 +423,33 @@ export const loadScenario = (path: string): Effect.Effect<Scenario, ScenarioErro
     return Effect.zipRight(reportScenarioWarnings(warnings), Either.match(result, { onLeft: Effect.fail, onRight: Effect.succeed }))
   })
 
+
+/**
+ * Reads a scenario file like loadScenario, with its parsed document changed by `edit` before
+ * it is decoded (the CLI's `--set` overrides, scenario/overrides.ts), so the changed scenario is
+ * decoded and checked exactly as a file would be. `relabel` rewrites each issue and warning
+ * (an override names the `--set` it came from); `edit` fails with issues when it cannot apply.
+ */
+export const loadScenarioEdited = (
+  path: string,
+  edit: (document: unknown) => Either.Either<unknown, ReadonlyArray<ScenarioIssue>>,
+  relabel: (issue: ScenarioIssue) => ScenarioIssue
+): Effect.Effect<Scenario, ScenarioError> =>
+  Effect.suspend(() => {
+    let text: string
+    try {
+      text = readTextFile(path, MAX_SCENARIO_BYTES, "a scenario file")
+    } catch (error) {
+      const reason = readFailure(error)
+      return Effect.fail(scenarioError([{ file: path, path: "", expected: "a readable scenario file", actual: reason, message: `cannot read the scenario file: ${reason}` }]))
+    }
+    const parsed = parseScenarioText(text, path)
+    if (Either.isLeft(parsed)) return Effect.fail(scenarioError(parsed.left))
+    const edited = edit(parsed.right.value)
+    if (Either.isLeft(edited)) return Effect.fail(scenarioError(edited.left))
+    const { result, warnings } = decodeParsed({ value: edited.right, lineOf: parsed.right.lineOf }, path, readText)
+    return Effect.zipRight(
+      reportScenarioWarnings(warnings.map(relabel)),
+      Either.match(result, { onLeft: (e) => Effect.fail(scenarioError(e.issues.map(relabel))), onRight: Effect.succeed })
+    )
+  })

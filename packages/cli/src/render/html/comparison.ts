@@ -66,7 +66,7 @@ export const measureTable = (view: ComparisonView, m: Measure): HtmlTable => {
 }
 
 const seriesOf = (view: ComparisonView, field: keyof YearRow & string): ReadonlyArray<SeriesPoint> =>
-  view.policies.flatMap((p) => p.years.map((y) => ({ year: y.year, series: p.name, value: Number(y[field]) })))
+  view.policies.flatMap((p) => p.years.map((y) => ({ year: y.year, series: p.name, value: Number(y[field]), text: String(y[field]) })))
 
 export const comparisonSection = async (view: ComparisonView): Promise<string> => {
   const first = view.policies[0]
@@ -81,9 +81,8 @@ export const comparisonSection = async (view: ComparisonView): Promise<string> =
       }
       return chartFigure({
         id: "compare-benchmark",
-        wide: true,
         text,
-        spec: lineChart({ ...text, yTitle: "Benchmark PMPM ($)", yFormat: ",.0f", seriesTitle: "Policy", points: seriesOf(view, "benchmarkPmpm") }),
+        spec: lineChart({ ...text, yTitle: "Benchmark PMPM ($)", yFormat: ",.0f", unit: "dollars", seriesTitle: "Policy", points: seriesOf(view, "benchmarkPmpm") }),
         figures: table("benchmarkPmpm")
       })
     },
@@ -94,9 +93,8 @@ export const comparisonSection = async (view: ComparisonView): Promise<string> =
       }
       return chartFigure({
         id: "compare-provider-net",
-        wide: true,
         text,
-        spec: barChart({ ...text, yTitle: "Provider net ($)", yFormat: "~s", seriesTitle: "Policy", points: seriesOf(view, "providerNet") }),
+        spec: barChart({ ...text, yTitle: "Provider net ($)", yFormat: ",.0f", unit: "dollars", seriesTitle: "Policy", points: seriesOf(view, "providerNet") }),
         figures: table("providerNet")
       })
     },
@@ -108,7 +106,7 @@ export const comparisonSection = async (view: ComparisonView): Promise<string> =
       return chartFigure({
         id: "compare-incentive",
         text,
-        spec: lineChart({ ...text, yTitle: "$ per $1 of cost cut", yFormat: ".2f", seriesTitle: "Policy", narrow: true, points: seriesOf(view, "incentivePower") }),
+        spec: lineChart({ ...text, yTitle: "$ per $1 of cost cut", yFormat: ".2f", unit: "plain", seriesTitle: "Policy", narrow: true, points: seriesOf(view, "incentivePower") }),
         figures: table("incentivePower")
       })
     },
@@ -120,7 +118,7 @@ export const comparisonSection = async (view: ComparisonView): Promise<string> =
       return chartFigure({
         id: "compare-glide",
         text,
-        spec: lineChart({ ...text, yTitle: "Provider weight λ (0–1)", yFormat: ".2f", seriesTitle: "Policy", narrow: true, yDomain: [0, 1], points: seriesOf(view, "providerWeight") }),
+        spec: lineChart({ ...text, yTitle: "Provider weight λ (0–1)", yFormat: ".2f", unit: "plain", seriesTitle: "Policy", narrow: true, yDomain: [0, 1], points: seriesOf(view, "providerWeight") }),
         figures: table("providerWeight")
       })
     }

@@ -1,9 +1,13 @@
 import type { ComparisonView } from "../comparisonView.js"
+import type { SensitivityView } from "../sensitivity.js"
 import type { SimulationView } from "../simulationView.js"
 import { comparisonSection } from "./comparison.js"
 import { escapeHtml } from "./escape.js"
+import { glanceSection } from "./glance.js"
+import { count } from "./numbers.js"
 import { policySection } from "./policy.js"
 import { simulationSection } from "./simulation.js"
+import { tornadoSection } from "./tornado.js"
 import { summarySection, type ScenarioSummary } from "./summary.js"
 
 /**
@@ -15,6 +19,8 @@ export interface ReportInput {
   readonly summary: ScenarioSummary
   readonly comparison: ComparisonView
   readonly simulation?: SimulationView
+  /** The first policy's sensitivity (pbpsim sensitivity's result), drawn as a tornado chart. */
+  readonly sensitivity?: SensitivityView
 }
 
 const STYLE = `
@@ -38,14 +44,18 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
 code.hash { word-break: break-all; }
-.charts { display: flex; flex-wrap: wrap; gap: 18px; margin: 12px 0 16px; }
-figure.chart { width: fit-content; max-width: 100%; margin: 0; padding: 10px; border: 1px solid var(--rule); border-radius: 6px; background: #fff; }
+/* Charts one under the other, each the full width of the text column; a narrower screen scrolls the drawing inside its box. */
+.charts { display: flex; flex-direction: column; gap: 18px; margin: 12px 0 16px; }
+figure.chart { width: 100%; min-width: 0; margin: 0; padding: 10px; border: 1px solid var(--rule); border-radius: 6px; background: #fff; }
 figure.chart .chart-svg { overflow-x: auto; }
 figure.chart .chart-svg svg { display: block; }
-/* Caption and chart data take the drawing's width instead of widening the figure. */
-figure.chart figcaption, figure.chart details { width: 0; min-width: 100%; }
-figure.chart figcaption { font-size: 13px; color: var(--muted); margin-top: 6px; }
-figure.chart details { margin-top: 6px; font-size: 13px; }
+figure.chart figcaption { font-size: 14px; color: var(--muted); margin-top: 6px; }
+figure.chart details { margin-top: 6px; font-size: 14px; }
+.chart-empty { padding: 12px 4px; }
+.chart-empty .chart-title { margin: 0 0 6px; font-weight: 600; font-size: 16px; }
+.chart-empty .chart-empty-note { margin: 0; color: var(--muted); font-style: italic; }
+p.best { font-size: 16px; margin: 8px 0 12px; padding: 10px 14px; background: var(--band); border-left: 4px solid var(--accent); }
+dl.definitions { font-size: 14px; }
 details > summary { cursor: pointer; color: var(--accent); }
 .table-scroll { overflow-x: auto; margin: 10px 0 18px; }
 table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
@@ -65,13 +75,17 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; 
 
 export const reportDocument = async (input: ReportInput): Promise<string> => {
   const { summary, comparison, simulation } = input
+  const glance = await glanceSection(comparison)
   const policies: Array<string> = []
   for (const [i, p] of comparison.policies.entries()) policies.push(await policySection(p, i))
   const compared = await comparisonSection(comparison)
   const simulated = simulation ? await simulationSection(simulation) : ""
+  const tornado = input.sensitivity ? await tornadoSection(input.sensitivity) : ""
   const toc = [
+    ...(glance ? [`<a href="#glance">At a glance</a>`] : []),
     `<a href="#summary">Scenario</a>`,
     ...(compared ? [`<a href="#comparison">Policies compared</a>`] : []),
+    ...(tornado ? [`<a href="#sensitivity">Sensitivity</a>`] : []),
     ...comparison.policies.map((p, i) => `<a href="#policy-${i}">${escapeHtml(p.name)}</a>`),
     ...(simulated ? [`<a href="#simulation">Simulation</a>`] : [])
   ]
@@ -89,12 +103,14 @@ export const reportDocument = async (input: ReportInput): Promise<string> => {
     `<body>`,
     `<header class="report">`,
     `<h1>${escapeHtml(summary.name)}</h1>`,
-    `<p>Contract simulation report: provider ${escapeHtml(summary.provider.name)}, ${comparison.policies.length} polic${comparison.policies.length === 1 ? "y" : "ies"}${simulation ? `, ${simulation.trials} simulated trials` : ""}.</p>`,
+    `<p>Contract simulation report: provider ${escapeHtml(summary.provider.name)}, ${comparison.policies.length} polic${comparison.policies.length === 1 ? "y" : "ies"}${simulation ? `, ${count(simulation.trials)} simulated trials` : ""}.</p>`,
     `<nav class="toc" aria-label="Contents">${toc.join("")}</nav>`,
     `</header>`,
     `<main>`,
+    glance,
     summarySection(summary, comparison, simulation),
     compared,
+    tornado,
     ...policies,
     simulated,
     `</main>`,

@@ -64,8 +64,8 @@ export const settlementTable = (p: PolicyView): HtmlTable => {
       column("Benchmark ($)"),
       column("Expenditure ($)"),
       column("Gross savings ($)"),
-      column("Savings rate (share of benchmark)"),
-      column("MSR (share)"),
+      column("Savings rate (% of benchmark)"),
+      column("MSR (% of benchmark)"),
       column("Outcome", "left"),
       column("Shared savings ($)"),
       column("Shared losses ($)"),
@@ -114,7 +114,7 @@ export const settlementTable = (p: PolicyView): HtmlTable => {
             [
               label("Present value", "right"),
               ...Array.from({ length: 7 }, () => empty),
-              { ...totalCell(p, "presentValue.rate", pv.rate), text: pv.rate },
+              totalCell(p, "presentValue.rate", pv.rate),
               empty,
               empty,
               totalCell(p, "presentValue.providerNet", pv.providerNet),
@@ -135,13 +135,12 @@ const span = (p: PolicyView) => {
 }
 
 const chartsOf = (p: PolicyView, id: string): ReadonlyArray<() => Promise<string>> => {
-  const yearsOf = (field: keyof YearRow & string, series: string) => p.years.map((y) => ({ year: y.year, series, value: Number(y[field]) }))
+  const yearsOf = (field: keyof YearRow & string, series: string) => p.years.map((y) => ({ year: y.year, series, value: Number(y[field]), text: String(y[field]) }))
   const rowsOf = (fields: ReadonlyArray<keyof YearRow & string>) => p.years.map((y) => [yearCell(y), ...fields.map((f) => cellOf(p.name, y, f))])
   return [
     () =>
       chartFigure({
         id: `${id}-pmpm`,
-        wide: true,
         text: {
           title: `${p.name}: benchmark vs actual PMPM`,
           description: `Benchmark PMPM and actual PMPM per contract year, ${span(p)}, under policy ${p.name}. Where the benchmark line is above the actual line the provider spent less than its benchmark (gross savings); below it, more (gross losses).`
@@ -151,6 +150,7 @@ const chartsOf = (p: PolicyView, id: string): ReadonlyArray<() => Promise<string
           description: `Benchmark PMPM and actual PMPM per contract year, ${span(p)}, under policy ${p.name}. Where the benchmark line is above the actual line the provider spent less than its benchmark (gross savings); below it, more (gross losses).`,
           yTitle: "PMPM ($)",
           yFormat: ",.0f",
+          unit: "dollars",
           seriesTitle: "Series",
           points: [...yearsOf("benchmarkPmpm", "Benchmark PMPM"), ...yearsOf("actualPmpm", "Actual PMPM")],
           palette: { domain: ["Benchmark PMPM", "Actual PMPM"], range: [BENCHMARK_COLOR, ACTUAL_COLOR] }
@@ -172,10 +172,11 @@ const chartsOf = (p: PolicyView, id: string): ReadonlyArray<() => Promise<string
           title: `${p.name}: shared savings and losses`,
           description: `Shared savings paid to the provider (above zero) and shared losses owed by the provider (below zero) per contract year under policy ${p.name}, in dollars.`,
           yTitle: "Dollars ($)",
-          yFormat: "~s",
+          yFormat: ",.0f",
+          unit: "dollars",
           seriesTitle: "Settlement",
           narrow: true,
-          points: [...yearsOf("sharedSavings", "Shared savings"), ...p.years.map((y) => ({ year: y.year, series: "Shared losses", value: -Number(y.sharedLosses) }))],
+          points: [...yearsOf("sharedSavings", "Shared savings"), ...p.years.map((y) => ({ year: y.year, series: "Shared losses", value: -Number(y.sharedLosses), text: y.sharedLosses === "0.00" ? "0.00" : `-${y.sharedLosses}` }))],
           palette: { domain: ["Shared savings", "Shared losses"], range: [SAVINGS_COLOR, LOSSES_COLOR] }
         }),
         figures: {
@@ -196,6 +197,7 @@ const chartsOf = (p: PolicyView, id: string): ReadonlyArray<() => Promise<string
           description: `Provider weight λ per contract year under policy ${p.name}: the share of the benchmark built from the provider's own history (1) rather than the peer figure (0).`,
           yTitle: "Provider weight λ (0–1)",
           yFormat: ".2f",
+          unit: "plain",
           seriesTitle: "Series",
           narrow: true,
           yDomain: [0, 1],
@@ -220,6 +222,7 @@ const chartsOf = (p: PolicyView, id: string): ReadonlyArray<() => Promise<string
           description: `Incentive power per contract year under policy ${p.name}: the change in the provider's net over the whole contract per $1 of cost it cuts in that year. It equals the sharing rate when nothing later depends on the cut; rebasing lowers it (the ratchet).`,
           yTitle: "$ per $1 of cost cut",
           yFormat: ".2f",
+          unit: "plain",
           seriesTitle: "Series",
           narrow: true,
           points: yearsOf("incentivePower", "Incentive power"),

@@ -2,6 +2,7 @@ import { POLICY_METRICS, type PolicyMetric } from "@pbpsim/simulator"
 import type { DistributionView, PairRowView, SimulationPairView, SimulationPolicyView, SimulationRowView, SimulationView } from "../simulationView.js"
 import { fanChart, intervalChart, lineChart, type FanPoint } from "./charts.js"
 import { escapeHtml } from "./escape.js"
+import { count } from "./numbers.js"
 import { chartFigure, inOrder } from "./figure.js"
 import { ACTUAL_COLOR, BENCHMARK_COLOR, SAVINGS_COLOR } from "./policy.js"
 import { column, figure, label, renderTable, type Cell, type FigureSource, type HtmlTable } from "./tables.js"
@@ -95,7 +96,7 @@ const simulatedPolicy = async (p: SimulationPolicyView, index: number): Promise<
   const charts = await inOrder([
     fanFigure(p, id, "benchmarkPmpm", "Benchmark PMPM", "Benchmark PMPM ($)", ",.0f", BENCHMARK_COLOR),
     fanFigure(p, id, "actualPmpm", "Actual PMPM", "Actual PMPM ($)", ",.0f", ACTUAL_COLOR),
-    fanFigure(p, id, "providerNet", "Provider net", "Provider net ($)", "~s", SAVINGS_COLOR)
+    fanFigure(p, id, "providerNet", "Provider net", "Provider net ($)", ",.0f", SAVINGS_COLOR)
   ])
   return [
     `<section class="sim-policy" id="${id}" aria-labelledby="${id}-title">`,
@@ -132,7 +133,7 @@ const pairSection = async (pair: SimulationPairView, index: number): Promise<str
     () => {
       const text = {
         title: `Payer cost, ${pair.a} − ${pair.b}`,
-        description: `Paired difference in what the payer pays (expenditure + provider net), policy ${pair.a} minus policy ${pair.b}, per contract year on the same simulated draws: the thin line spans the 5th to 95th percentile, the bar the 25th to 75th, the tick is the median. Below the dashed zero line ${pair.a} costs the payer less.`
+        description: `Paired difference in what the payer pays (expenditure + provider net), policy ${pair.a} minus policy ${pair.b}, per contract year on the same simulated draws: the thin line spans the 5th to 95th percentile, the bar the 25th to 75th, the tick is the median. Below the dashed zero line ${pair.a} costs the payer less. The provider-net difference is the same figure (table below): expenditure is common to both policies on the same draws.`
       }
       return chartFigure({
         id: `${id}-payer`,
@@ -140,7 +141,7 @@ const pairSection = async (pair: SimulationPairView, index: number): Promise<str
         spec: intervalChart({
           ...text,
           yTitle: "Payer cost difference ($)",
-          yFormat: "~s",
+          yFormat: ",.0f",
           points: years.map((r) => ({ year: r.year!, p5: Number(r.payerCost.p5), p25: Number(r.payerCost.p25), p50: Number(r.payerCost.p50), p75: Number(r.payerCost.p75), p95: Number(r.payerCost.p95) }))
         }),
         figures: {
@@ -153,21 +154,22 @@ const pairSection = async (pair: SimulationPairView, index: number): Promise<str
     () => {
       const text = {
         title: `P(${pair.a} better than ${pair.b})`,
-        description: `Share of simulated trials, per contract year, in which policy ${pair.a} leaves the payer (it pays less: expenditure + provider net) or the provider (its provider net is higher) better off than policy ${pair.b} (0 to 1). The two need not add to 1: in a trial where both policies pay the same, neither is better.`
+        description: `Share of simulated trials, per contract year, in which policy ${pair.a} leaves the payer (it pays less: expenditure + provider net) or the provider (its provider net is higher) better off than policy ${pair.b}, in percent. The two need not add to 100 %: in a trial where both policies pay the same, neither is better.`
       }
       return chartFigure({
         id: `${id}-probability`,
         text,
         spec: lineChart({
           ...text,
-          yTitle: "Probability (0–1)",
-          yFormat: ".1f",
+          yTitle: "Probability (%)",
+          yFormat: ".0%",
+          unit: "percent",
           seriesTitle: "Better for",
           narrow: true,
           yDomain: [0, 1],
           points: years.flatMap((r) => [
-            { year: r.year!, series: "payer", value: Number(r.pABetterForPayer) },
-            { year: r.year!, series: "provider", value: Number(r.pABetterForProvider) }
+            { year: r.year!, series: "payer", value: Number(r.pABetterForPayer), text: r.pABetterForPayer },
+            { year: r.year!, series: "provider", value: Number(r.pABetterForProvider), text: r.pABetterForProvider }
           ])
         }),
         figures: {
@@ -198,11 +200,13 @@ export const simulationSection = async (sim: SimulationView): Promise<string> =>
   return [
     `<section id="simulation" aria-labelledby="simulation-title">`,
     `<h2 id="simulation-title">Monte Carlo simulation</h2>`,
-    `<p class="lede">${sim.trials} trials with seed <code>${escapeHtml(sim.seed)}</code> (${escapeHtml(sim.generator)}); every policy runs on the same draws, so differences between policies are paired. `,
+    `<p class="lede">${count(sim.trials)} trials with seed <code>${escapeHtml(sim.seed)}</code> (${escapeHtml(sim.generator)}); every policy runs on the same draws, so differences between policies are paired. `,
     `Quantiles come from a sketch and are within a relative ${escapeHtml(sim.quantileRelativeAccuracy)} of the sample quantile.</p>`,
     ...policies,
     pairs.length > 0
-      ? `<h3 class="sub">Paired differences against <span class="policy-name">${escapeHtml(sim.pairs[0]!.b)}</span></h3><p>Each policy minus the first policy, ${escapeHtml(sim.pairs[0]!.b)}, on the same draws (as the comparison's Δ columns).</p>`
+      ? `<h3 class="sub">Paired differences against <span class="policy-name">${escapeHtml(sim.pairs[0]!.b)}</span></h3><p>Each policy minus the first policy, ${escapeHtml(sim.pairs[0]!.b)}, on the same draws (as the comparison's Δ columns).</p>` +
+        `<p class="note" id="sim-mirror">Why the payer's and the provider's differences mirror each other: payer cost = expenditure + provider net, and on common random numbers and the same projection of actual cost both policies have the same expenditure in every trial, so it cancels and payer cost a − b equals provider net a − b, trial by trial. ` +
+        `A dollar more for the provider is a dollar more the payer pays: a policy is better for the payer exactly when it is worse for the provider (payer net = gross − provider net does not mirror this way, because gross also moves with each policy's benchmark).</p>`
       : "",
     ...pairs,
     `</section>`

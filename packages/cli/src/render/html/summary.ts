@@ -2,6 +2,7 @@ import type { Scenario } from "@pbpsim/simulator"
 import type { ComparisonView } from "../comparisonView.js"
 import type { SimulationView } from "../simulationView.js"
 import { escapeHtml } from "./escape.js"
+import { count } from "./numbers.js"
 
 /** The scenario as the report's first section describes it: who contracts with whom, when, on which baseline. */
 export interface ScenarioSummary {
@@ -61,14 +62,14 @@ export const summarySection = (summary: ScenarioSummary, view: ComparisonView, s
     simulation
       ? row(
           "Simulation",
-          `${simulation.trials} trials, seed <code>${escapeHtml(simulation.seed)}</code>, generator ${escapeHtml(simulation.generator)}` +
+          `${count(simulation.trials)} trials, seed <code>${escapeHtml(simulation.seed)}</code>, generator ${escapeHtml(simulation.generator)}` +
             (simulation.shard ? `, shard ${simulation.shard.index} of ${simulation.shard.count}` : "")
         )
       : "",
     `</dl>`,
     `<p class="note">Every figure in the tables is the exact string <code>pbpsim compare --format json</code> prints for this file`,
     simulation ? ` (simulation figures: the simulation view)` : "",
-    `: money and PMPM in dollars to the cent, rates and weights to 6 places. Charts plot the same figures.</p>`,
+    `: money and PMPM in dollars to the cent with thousands separators, rates and probabilities as percentages (the decimal point moved two places, no digit dropped), weights and factors to 6 places. Charts plot the same figures. Figures the report derives (payer cost, cumulative sums, the benchmark build-up) are exact sums of these in cents.</p>`,
     `</section>`
   ].join("")
 }

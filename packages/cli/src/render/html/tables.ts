@@ -1,17 +1,24 @@
 import type { Column } from "../table.js"
 import { attribute, escapeHtml } from "./escape.js"
+import { display } from "./numbers.js"
 
 /**
  * HTML tables of view strings. A cell that prints a figure names where it came from
  * (data-view, data-policy, data-against, data-year, data-field), so a test, or a reader with
  * the JSON output beside them, can match every figure in the report to the exact string of
- * `pbpsim compare --format json` (or of the simulation view) without parsing prose.
+ * `pbpsim compare --format json` (or of the simulation view) without parsing prose. The
+ * exact view string is the cell's data-value; its text is the same digits made readable
+ * (thousands separators, rates as percentages: numbers.ts), never rounded.
  */
 
 /** Where a figure comes from. `year` is a calendar year, "total" (comparison totals) or "contract" (simulation). */
 export interface FigureSource {
-  /** comparison: policies[].years[] / totals; difference: differences[]; simulation: policies[]; pair: pairs[]. */
-  readonly view: "comparison" | "difference" | "simulation" | "pair"
+  /**
+   * comparison: policies[].years[] / totals; difference: differences[]; simulation: policies[]; pair: pairs[];
+   * derived: a figure the report computes exactly from comparison figures (a cumulative sum, payer cost, a
+   * waterfall step), its field saying which (data-field), year "total" for contract totals.
+   */
+  readonly view: "comparison" | "difference" | "simulation" | "pair" | "derived"
   readonly policy: string
   /** The policy a difference is taken against (difference: the first policy; pair: b). */
   readonly against?: string
@@ -22,6 +29,8 @@ export interface FigureSource {
 
 export interface Cell {
   readonly text: string
+  /** The exact view string the text shows (figures only). */
+  readonly value?: string
   readonly source?: FigureSource
   readonly align: "left" | "right"
 }
@@ -34,8 +43,8 @@ export interface HtmlTable {
   readonly footer?: ReadonlyArray<ReadonlyArray<Cell>>
 }
 
-/** A figure printed exactly as the view has it. */
-export const figure = (text: string, source: FigureSource): Cell => ({ text, source, align: "right" })
+/** A figure: the view string as data-value, shown with separators (or as a percentage for rates), never rounded. */
+export const figure = (value: string, source: FigureSource): Cell => ({ text: display(value, source.field), value, source, align: "right" })
 export const label = (text: string, align: "left" | "right" = "left"): Cell => ({ text, align })
 export const column = (header: string, align: "left" | "right" = "right"): Column => ({ header, align })
 
@@ -49,7 +58,7 @@ const sourceAttributes = (s: FigureSource): string =>
 const renderRow = (cells: ReadonlyArray<Cell>): string => {
   const [head, ...rest] = cells
   const headHtml = head ? `<th scope="row" class="${head.align}">${escapeHtml(head.text)}</th>` : ""
-  const body = rest.map((c) => `<td class="${c.align}"${c.source ? sourceAttributes(c.source) : ""}>${escapeHtml(c.text)}</td>`).join("")
+  const body = rest.map((c) => `<td class="${c.align}"${c.source ? sourceAttributes(c.source) + (c.value === undefined ? "" : attribute("data-value", c.value)) : ""}>${escapeHtml(c.text)}</td>`).join("")
   return `<tr>${headHtml}${body}</tr>`
 }
 
