@@ -368,13 +368,6 @@ export const compileSimulation = (
       return i
     })
     const sets = worldSets[w]!
-    const keyOfPeers = peers.join(",")
-    let peerSet = setIndex[w]!.get(keyOfPeers)
-    if (peerSet === undefined) {
-      peerSet = sets.length
-      sets.push(peers)
-      setIndex[w]!.set(keyOfPeers, peerSet)
-    }
     // The set of a group of rows, added once per world.
     const setOf = (members: Int32Array): number => {
       const key = members.join(",")
@@ -386,6 +379,7 @@ export const compileSimulation = (
       }
       return index
     }
+    const peerSet = setOf(peers)
     const world = worlds[w]!
     const rowOf = (segment: string, entity: number): number => {
       for (let r = world.entityRows; r < world.entities; r++) if (world.segmentOfRow[r] === segment && world.entityOfRow[r] === entity) return r

@@ -405,6 +405,16 @@ const dedupeBy = (issues: ReadonlyArray<ScenarioIssue>, key: (issue: ScenarioIss
 
 const dedupe = (issues: ReadonlyArray<ScenarioIssue>): ReadonlyArray<ScenarioIssue> => dedupeBy(issues, formatIssue)
 
+/** A scenario file's text, or the error naming it when it cannot be read. */
+const scenarioFileText = (path: string): Either.Either<string, ScenarioError> => {
+  try {
+    return Either.right(readTextFile(path, MAX_SCENARIO_BYTES, "a scenario file"))
+  } catch (error) {
+    const reason = readFailure(error)
+    return Either.left(scenarioError([{ file: path, path: "", expected: "a readable scenario file", actual: reason, message: `cannot read the scenario file: ${reason}` }]))
+  }
+}
+
 /**
  * Reads and decodes a scenario file (YAML or JSON) and the experience CSV it names. Its
  * warnings (unusual figures) go to the listener installed with onScenarioWarnings, even when
@@ -412,14 +422,9 @@ const dedupe = (issues: ReadonlyArray<ScenarioIssue>): ReadonlyArray<ScenarioIss
  */
 export const loadScenario = (path: string): Effect.Effect<Scenario, ScenarioError> =>
   Effect.suspend(() => {
-    let text: string
-    try {
-      text = readTextFile(path, MAX_SCENARIO_BYTES, "a scenario file")
-    } catch (error) {
-      const reason = readFailure(error)
-      return Effect.fail(scenarioError([{ file: path, path: "", expected: "a readable scenario file", actual: reason, message: `cannot read the scenario file: ${reason}` }]))
-    }
-    const { result, warnings } = decodeText(text, path, readText)
+    const read = scenarioFileText(path)
+    if (Either.isLeft(read)) return Effect.fail(read.left)
+    const { result, warnings } = decodeText(read.right, path, readText)
     return Effect.zipRight(reportScenarioWarnings(warnings), Either.match(result, { onLeft: Effect.fail, onRight: Effect.succeed }))
   })
 
@@ -436,14 +441,9 @@ export const loadScenarioEdited = (
   relabel: (issue: ScenarioIssue) => ScenarioIssue
 ): Effect.Effect<Scenario, ScenarioError> =>
   Effect.suspend(() => {
-    let text: string
-    try {
-      text = readTextFile(path, MAX_SCENARIO_BYTES, "a scenario file")
-    } catch (error) {
-      const reason = readFailure(error)
-      return Effect.fail(scenarioError([{ file: path, path: "", expected: "a readable scenario file", actual: reason, message: `cannot read the scenario file: ${reason}` }]))
-    }
-    const parsed = parseScenarioText(text, path)
+    const read = scenarioFileText(path)
+    if (Either.isLeft(read)) return Effect.fail(read.left)
+    const parsed = parseScenarioText(read.right, path)
     if (Either.isLeft(parsed)) return Effect.fail(scenarioError(parsed.left))
     const edited = edit(parsed.right.value)
     if (Either.isLeft(edited)) return Effect.fail(scenarioError(edited.left))
