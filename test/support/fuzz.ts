@@ -486,7 +486,8 @@ export const messageProblem = (message: string): string | undefined => {
 }
 
 const FIXED = /^-?\d+(\.\d+)?$/
-const TEXT_KEYS = new Set(["name", "description", "a", "b", "file", "seed", "provider", "settlementTerms", "label", "version", "sha256", "generator", "policyName", "policyDescription", "scenarioName", "outcome", "title", "policy"])
+// Keys whose values are names, not figures (a name may be any text, "Infinity" included): terms.settlement names the settlement terms, segment a segment.
+const TEXT_KEYS = new Set(["settlement", "segment", "name", "description", "a", "b", "file", "seed", "provider", "settlementTerms", "label", "version", "sha256", "generator", "policyName", "policyDescription", "scenarioName", "outcome", "title", "policy"])
 const NUMERIC_LOOKING = /^[-+]?(\d|\.\d)|^[-+]?(NaN|Infinity)$/
 
 /** The first number that is not finite, or numeric text that is not fixed-place, in a JSON-like value. */
