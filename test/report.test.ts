@@ -190,6 +190,15 @@ describe("reportHtml", () => {
     }
   })
 
+  it("says in its provenance which --set overrides the figures were read with", async () => {
+    const html = await Effect.runPromise(
+      reportHtml({ scenario: ISSUE_BRIEF, sets: ["benchmark.trend.rate=0.05"], requested: ["trending"], sensitivity: false }).pipe(Effect.provideService(Io, captureIo().io))
+    )
+    expect(html).toContain("<code>--set benchmark.trend.rate=0.05</code>")
+    expect(html).toContain("prints for this file read with the same <code>--set</code> overrides")
+    expect(reports.get(ISSUE_BRIEF)).not.toContain("Read with")
+  })
+
   it("is self-contained: no script, no stylesheet link, no URL to fetch, and a policy forbidding fetches", () => {
     for (const report of reports.values()) {
       expect(report).not.toMatch(/<script\b/i)

@@ -59,6 +59,9 @@ export const summarySection = (summary: ScenarioSummary, view: ComparisonView, s
     row("Engine", `${escapeHtml(view.engine.name)} ${escapeHtml(view.engine.version)}`),
     row("Scenario file", `<code>${escapeHtml(view.scenario.file)}</code>`),
     row("SHA-256", `<code class="hash">${escapeHtml(view.scenario.sha256)}</code>`),
+    view.scenario.overrides && view.scenario.overrides.length > 0
+      ? row("Read with", view.scenario.overrides.map((o) => `<code>--set ${escapeHtml(o)}</code>`).join(", ") + " (the figures are the file's as these change it, not as it is written)")
+      : "",
     simulation
       ? row(
           "Simulation",
@@ -67,7 +70,9 @@ export const summarySection = (summary: ScenarioSummary, view: ComparisonView, s
         )
       : "",
     `</dl>`,
-    `<p class="note">Every figure in the tables is the exact string <code>pbpsim compare --format json</code> prints for this file`,
+    `<p class="note">Every figure in the tables is the exact string <code>pbpsim compare --format json</code> prints for this file${
+      view.scenario.overrides && view.scenario.overrides.length > 0 ? " read with the same <code>--set</code> overrides" : ""
+    }`,
     simulation ? ` (simulation figures: the simulation view)` : "",
     `: money and PMPM in dollars to the cent with thousands separators, rates and probabilities as percentages (the decimal point moved two places, no digit dropped), weights and factors to 6 places. Charts plot the same figures. Figures the report derives (payer cost, cumulative sums, the benchmark build-up) are exact sums of these in cents.</p>`,
     `</section>`
