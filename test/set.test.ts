@@ -147,3 +147,13 @@ describe("--set mistakes: exit 1, the --set named, what was expected, no stack t
     expect(r.stderr).toContain(`${FILE}: read with --set contract.startYear=2024: a problem above may come from these overrides`)
   })
 })
+
+describe("explain --set", () => {
+  it("explains the year of the overridden scenario", async () => {
+    // small.yaml: blended 102 PMPM; --set trend 5 %: 102 × 1.05 = 107.10 PMPM, × 12,000 = 1,285,200.00.
+    const out = await pbpsim("explain", "test/fixtures/sensitivity/small.yaml", "--year", "1", "--set", "benchmark.trend.rate=0.05")
+    expect(out.code).toBe(0)
+    expect(out.stdout).toMatch(/× trend factor\s+1\.0500/)
+    expect(out.stdout).toMatch(/= Benchmark\s+107\.10 PMPM\s+total 1,285,200\.00/)
+  })
+})

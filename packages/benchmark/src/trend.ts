@@ -13,7 +13,9 @@ import { invalid } from "./errors.js"
  */
 
 
-const TREND_SOURCE = "42 CFR 425.652(a)(5), (b) (national-regional blend; 2/3 two-way + 1/3 ACPT); docs/model.md §3.2"
+const TREND_SOURCE = "docs/model.md §3.2 (trend policies: fixed, schedule, observed, blend; deduction, cap, floor)"
+/** A blend is what MSSP's update is; other trends cite the model, not a regulation they need not follow. */
+const BLEND_SOURCE = "42 CFR 425.652(a)(5), (b) (MSSP: national-regional blend; 2/3 two-way + 1/3 ACPT); docs/model.md §3.2"
 
 const requireYear = (rule: string, field: string, year: number): void => {
   if (!Number.isInteger(year)) throw invalid(rule, field, `must be a whole calendar year, got ${year}`)
@@ -105,7 +107,7 @@ const specRate = (spec: TrendSpec, year: number, observed: ObservedGrowth | unde
             quantity(`g ${year} part ${i + 1}`, p.rate.value, "rate")
           ]),
           output: quantity(`g ${year}`, rate, "rate"),
-          source: TREND_SOURCE,
+          source: BLEND_SOURCE,
           steps: parts.map((p) => p.rate.derivation)
         })
       )

@@ -11,6 +11,8 @@ import { provenanceOf } from "../provenance.js"
  */
 export const explainAction = (args: {
   readonly scenario: string
+  /** `--set path=value` overrides, applied before the scenario is decoded. */
+  readonly sets: ReadonlyArray<string>
   readonly policy: ReadonlyArray<string>
   readonly year: number
   readonly format: "text" | "json"
@@ -18,7 +20,7 @@ export const explainAction = (args: {
   readonly out: string | undefined
 }) =>
   Effect.gen(function* () {
-    const scenario = yield* load(args.scenario)
+    const scenario = yield* load(args.scenario, args.sets)
     const names = yield* selectPolicies(scenario, args.policy)
     const [run] = yield* runPolicies(scenario, names.slice(0, 1))
     const years = run!.result.years

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { outOption, scenarioArg } from "../options.js"
+import { outOption, scenarioArg, setOption } from "../options.js"
 import { lazily } from "./lazy.js"
 
 const policyOption = Options.text("policy").pipe(
@@ -24,15 +24,15 @@ const verboseOption = Options.boolean("verbose").pipe(
 
 export const explain = Command.make(
   "explain",
-  { scenario: scenarioArg, policy: policyOption, year: yearOption, format: explainFormat, verbose: verboseOption, out: outOption },
+  { scenario: scenarioArg, policy: policyOption, year: yearOption, format: explainFormat, verbose: verboseOption, set: setOption, out: outOption },
   (args) =>
     lazily(
       () => import("../actions/explain.js"),
-      (m) => m.explainAction({ ...args, policy: Option.toArray(args.policy), out: Option.getOrUndefined(args.out) })
+      (m) => m.explainAction({ ...args, sets: args.set, policy: Option.toArray(args.policy), out: Option.getOrUndefined(args.out) })
     )
 ).pipe(
   Command.withDescription(
-    "Show why a year's numbers are what they are: a summary of about ten lines (terms, the benchmark built from " +
+    "Show why a year's numbers are what they are: a summary of about twelve lines (terms, the benchmark built from " +
       "provider and peer baselines through blend, trend and risk, the actual cost, the settlement, the incentive power); " +
       "with --verbose the whole waterfall, each step with its inputs, rule and source.\n" +
       "Example: pbpsim explain scenarios/issue-brief.yaml --policy annual-rebase --year 3 --verbose"
