@@ -11,6 +11,9 @@
  * "Entity-year-policy evaluations" = trials × entities × contract years × policies.
  */
 import { execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { resourceUsage } from "node:process"
 import { compileSimulation, loadScenario, policyNames, resolvePolicy, simulatePlan } from "@pbpsim/simulator"
 import { market } from "./benchMarket.js"
@@ -120,4 +123,39 @@ for (const workers of [1, 2]) {
   const t = await timed(() => simulatePlan(briefPlan, { seed: "bench", trials: 100_000, workers }))
   line(`issue-brief.yaml, 100,000 trials, ${workers} worker${workers > 1 ? "s" : ""}`, t, 100_000 * 3 * 5 * brief.length, workers)
 }
+// Large markets from the command line: validate and run (the exact engine, incentive power included)
+// on markets of 5,000 to 20,000 entities written as a scenario and its CSV; time should grow linearly.
+console.log("\nlarge markets, whole process (validate, then run with incentive power), 1 policy, 5 years:")
+const dir = mkdtempSync(join(tmpdir(), "pbpsim-bench-market-"))
+try {
+  for (const n of [5_000, 10_000, 20_000]) {
+    const [model] = market(n, 5)
+    writeFileSync(join(dir, "m.csv"), ["entity,year,memberMonths,cost,riskScore", ...model!.experience.map((r) => `${r.entity},${r.year},${r.memberMonths.toFixed()},${r.cost.toFixed(2)},${r.riskScore.toFixed()}`)].join("\n") + "\n")
+    writeFileSync(
+      join(dir, "m.yaml"),
+      [
+        `name: market of ${n}`,
+        "market:",
+        "  entities:",
+        ...model!.entities.map((id) => `    - { id: ${id} }`),
+        "experience: { csv: m.csv }",
+        `contract: { provider: ${model!.provider}, peers: [${model!.peers.join(", ")}], startYear: 2025, years: 5, baseline: { years: [2022, 2023, 2024], weights: ["0.1", "0.3", "0.6"] } }`,
+        'benchmark: { glidePath: { constant: "0.7" }, trend: { kind: observed, source: peers }, historicalTrend: { kind: observed, source: market } }',
+        'settlement: { msr: { fixed: "0.02" }, savingsRate: "0.5" }',
+        'projection: { marketTrend: "0.04" }',
+        "policies: [{ name: a }]",
+        ""
+      ].join("\n")
+    )
+    const seconds = (command: string) => {
+      const started = process.hrtime.bigint()
+      execFileSync(process.execPath, ["packages/cli/bin/pbpsim.js", command, join(dir, "m.yaml")], { stdio: "ignore" })
+      return Number(process.hrtime.bigint() - started) / 1e9
+    }
+    console.log(`${`${n.toLocaleString("en-US")} entities`.padEnd(20)} validate ${seconds("validate").toFixed(2).padStart(6)} s   run ${seconds("run").toFixed(2).padStart(6)} s`)
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+
 console.log(`\nmax RSS of the whole bench process: ${mib(resourceUsage().maxRSS * 1024)}`)
