@@ -18,6 +18,11 @@ export interface RealisedExperience {
   readonly segments?: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>>
   /** segment → entity → contract year index → the segment's counterfactual PMPM (what the Monte Carlo draws around). */
   readonly segmentCounterfactualPmpm?: ReadonlyMap<string, ReadonlyMap<string, ReadonlyArray<Decimal>>>
+  /**
+   * Set by withCost: this experience is `parent` with one entity-year's cost moved by `delta`, so a pool
+   * of thousands of entities is the parent's pool moved by the same amount, not summed again.
+   */
+  readonly costChange?: { readonly parent: RealisedExperience; readonly entity: string; readonly year: number; readonly delta: Decimal }
   /** entity → contract year index (0-based) → counterfactual PMPM (what cost would have been without savings). */
   readonly counterfactualPmpm: ReadonlyMap<string, ReadonlyArray<Decimal>>
 }
@@ -187,7 +192,8 @@ export const withCost = (realised: RealisedExperience, entity: string, year: num
     return out
   }
   const cells = replace(realised.cells, (c) => ({ ...c, cost }))
-  if (!realised.segments) return { ...realised, cells }
+  const costChange = { parent: realised, entity, year, delta: cost.sub(cell.cost) }
+  if (!realised.segments) return { ...realised, cells, costChange }
   // Every segment's cost moves in proportion, so the segments still pool to the entity.
   const factor = cell.cost.isZero() ? undefined : cost.div(cell.cost)
   const segments = new Map<string, ReadonlyMap<string, ReadonlyMap<number, ExperienceCell>>>()
@@ -196,7 +202,7 @@ export const withCost = (realised: RealisedExperience, entity: string, year: num
       segment,
       replace(byEntity, (c) => ({ ...c, cost: factor ? c.cost.mul(factor) : cost.mul(c.memberMonths).div(cell.memberMonths) }))
     )
-  return { ...realised, cells, segments }
+  return { ...realised, cells, segments, costChange }
 }
 
 /** The realised experience of one segment, as an entity-level view the year-step rules read unchanged. */
@@ -212,48 +218,86 @@ export const segmentView = (realised: RealisedExperience, segment: string): Real
  * (the series that `observed` trend specs read).
  */
 export const observedGrowthOf = (realised: RealisedExperience, entities: ReadonlyArray<string>): ReadonlyMap<number, Decimal> => {
-  // Policies compiled together run on one realised experience: its pools' growth is worked out once.
-  const cache = growthCache.get(realised.cells) ?? new Map<string, ReadonlyMap<number, Decimal>>()
-  growthCache.set(realised.cells, cache)
-  const key = entities.join("\u0000")
-  const known = cache.get(key)
+  const cache = cacheOf(growthCache, realised)
+  const known = cache.get(entities)
   if (known) return known
-  const growth = observedGrowthUncached(realised, entities)
-  cache.set(key, growth)
+  const growth = growthOfPools(poolsOf(realised, entities))
+  cache.set(entities, growth)
   return growth
 }
 
-/** Realised cells (never mutated: withCost copies) → entity set → observed growth. */
-const growthCache = new WeakMap<object, Map<string, ReadonlyMap<number, Decimal>>>()
-
-/** Realised cells → entity set and year → their pooled cell. */
-const poolCache = new WeakMap<object, Map<string, ExperienceCell>>()
-
 /**
- * The pooled experience of `entities` in `year` (a peer group's cell), worked out once per
- * realised experience: every policy and contract year that reads the same pool shares it.
+ * Caches keyed by the realised cells (never mutated once built: withCost copies) and then by the
+ * entity list itself (a model's peers or entities, the same array from run to run).
  */
-export const pooledExperience = (realised: RealisedExperience, entities: ReadonlyArray<string>, year: number): ExperienceCell => {
-  const cache = poolCache.get(realised.cells) ?? new Map<string, ExperienceCell>()
-  poolCache.set(realised.cells, cache)
-  const key = `${year}\u0000${entities.join("\u0000")}`
-  const known = cache.get(key)
+const growthCache = new WeakMap<object, WeakMap<ReadonlyArray<string>, ReadonlyMap<number, Decimal>>>()
+const poolsCache = new WeakMap<object, WeakMap<ReadonlyArray<string>, ReadonlyMap<number, ExperienceCell>>>()
+const memberSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
+
+const cacheOf = <V>(caches: WeakMap<object, WeakMap<ReadonlyArray<string>, V>>, realised: RealisedExperience): WeakMap<ReadonlyArray<string>, V> => {
+  const known = caches.get(realised.cells)
   if (known) return known
-  const pooled = poolCells(entities.map((e) => cellOf(realised, e, year)))
-  cache.set(key, pooled)
-  return pooled
+  const made = new WeakMap<ReadonlyArray<string>, V>()
+  caches.set(realised.cells, made)
+  return made
 }
 
-const observedGrowthUncached = (realised: RealisedExperience, entities: ReadonlyArray<string>): ReadonlyMap<number, Decimal> => {
+const membersOf = (entities: ReadonlyArray<string>): ReadonlySet<string> => {
+  const known = memberSets.get(entities)
+  if (known) return known
+  const made = new Set(entities)
+  memberSets.set(entities, made)
+  return made
+}
+
+/**
+ * The pooled cell of `entities` in each calendar year where every one of them has experience.
+ * Worked out once per realised experience; for one that withCost made, the parent's pools with that
+ * year's pooled cost moved by the same amount (an incentive-power probe of a 20,000-entity market
+ * would otherwise sum the market again for every probe).
+ */
+const poolsOf = (realised: RealisedExperience, entities: ReadonlyArray<string>): ReadonlyMap<number, ExperienceCell> => {
+  const cache = cacheOf(poolsCache, realised)
+  const known = cache.get(entities)
+  if (known) return known
+  const change = realised.costChange
+  let pools: ReadonlyMap<number, ExperienceCell>
+  if (change) {
+    const parent = poolsOf(change.parent, entities)
+    const moved = membersOf(entities).has(change.entity) ? parent.get(change.year) : undefined
+    if (moved) {
+      const copy = new Map(parent)
+      copy.set(change.year, { ...moved, cost: moved.cost.add(change.delta) })
+      pools = copy
+    } else pools = parent
+  } else pools = sumPools(realised, entities)
+  cache.set(entities, pools)
+  return pools
+}
+
+const sumPools = (realised: RealisedExperience, entities: ReadonlyArray<string>): ReadonlyMap<number, ExperienceCell> => {
   const years = new Set<number>()
   for (const e of entities) for (const y of realised.cells.get(e)?.keys() ?? []) years.add(y)
-  const riskAdjusted = new Map<number, Decimal>()
+  const pools = new Map<number, ExperienceCell>()
   for (const y of years) {
     const cells = entities.map((e) => realised.cells.get(e)?.get(y))
     if (cells.some((c) => c === undefined)) continue
-    const pooled = poolCells(cells as Array<ExperienceCell>)
-    riskAdjusted.set(y, pooled.cost.div(pooled.memberMonths).div(pooled.riskScore))
+    pools.set(y, poolCells(cells as Array<ExperienceCell>))
   }
+  return pools
+}
+
+/**
+ * The pooled experience of `entities` in `year` (a peer group's cell), shared by every policy and
+ * contract year that reads the same pool; a member without the year is the error cellOf gives.
+ */
+export const pooledExperience = (realised: RealisedExperience, entities: ReadonlyArray<string>, year: number): ExperienceCell =>
+  poolsOf(realised, entities).get(year) ?? poolCells(entities.map((e) => cellOf(realised, e, year)))
+
+/** Growth of risk-adjusted PMPM, year over year, where both years are pooled. */
+const growthOfPools = (pools: ReadonlyMap<number, ExperienceCell>): ReadonlyMap<number, Decimal> => {
+  const riskAdjusted = new Map<number, Decimal>()
+  for (const [y, pooled] of pools) riskAdjusted.set(y, pooled.cost.div(pooled.memberMonths).div(pooled.riskScore))
   const growth = new Map<number, Decimal>()
   for (const [y, v] of riskAdjusted) {
     const prev = riskAdjusted.get(y - 1)
