@@ -33,9 +33,6 @@ export const cellOf = (realised: RealisedExperience, entity: string, year: numbe
   return cell
 }
 
-/** Pooled experience of several cells: the member-month-weighted roll-up rule, one source of truth. */
-export const poolCells = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => pooledCell(cells)
-
 type Cells = Map<string, Map<number, ExperienceCell>>
 
 /** Rows pooled per entity and year (groups and segments summed). */
@@ -51,7 +48,7 @@ const pooledCells = (rows: ReadonlyArray<ExperienceRecord>): Cells => {
   const out: Cells = new Map()
   for (const [entity, byYear] of grouped) {
     const years = new Map<number, ExperienceCell>()
-    for (const [year, list] of byYear) years.set(year, poolCells(list))
+    for (const [year, list] of byYear) years.set(year, pooledCell(list))
     out.set(entity, years)
   }
   return out
@@ -282,7 +279,7 @@ const sumPools = (realised: RealisedExperience, entities: ReadonlyArray<string>)
   for (const y of years) {
     const cells = entities.map((e) => realised.cells.get(e)?.get(y))
     if (cells.some((c) => c === undefined)) continue
-    pools.set(y, poolCells(cells as Array<ExperienceCell>))
+    pools.set(y, pooledCell(cells as Array<ExperienceCell>))
   }
   return pools
 }
@@ -292,7 +289,7 @@ const sumPools = (realised: RealisedExperience, entities: ReadonlyArray<string>)
  * contract year that reads the same pool; a member without the year is the error cellOf gives.
  */
 export const pooledExperience = (realised: RealisedExperience, entities: ReadonlyArray<string>, year: number): ExperienceCell =>
-  poolsOf(realised, entities).get(year) ?? poolCells(entities.map((e) => cellOf(realised, e, year)))
+  poolsOf(realised, entities).get(year) ?? pooledCell(entities.map((e) => cellOf(realised, e, year)))
 
 /** Growth of risk-adjusted PMPM, year over year, where both years are pooled. */
 const growthOfPools = (pools: ReadonlyMap<number, ExperienceCell>): ReadonlyMap<number, Decimal> => {

@@ -476,24 +476,9 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
       trendInRates = policy.trendOfYear[y]!
       for (let s = 0; s < S; s++) annualRates(policy.trends[trendInRates]!, w, peerSets[s]!, trendRates[s]!)
     }
-    // 2024+ risk cap across segments (engine/contract.ts aggregateRiskCaps): capped only if the aggregate growth exceeds it.
-    let ceiling = policy.riskCeiling[y]!
-    if (policy.segmented && policy.riskTrigger[y] === 1) {
-      let weightSum = 0
-      let growthSum = 0
-      for (let s = 0; s < S; s++) {
-        const adjustment = convergenceAdjustmentFloat(providerB[s]!, peerB[s]!, lambda, policy.capUp[y]!, policy.capDown[y]!, policy.noNegative[y] === 1, capBasis(policy, refT, peerB[s]!), policy.negativeOffset[y]!)
-        const weight = (providerB[s]! + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)) * w.memberMonths[rows[s]! * T + t]!
-        weightSum += weight
-        growthSum += weight * (w.risk[rows[s]! * T + t]! / riskBase[s]!)
-      }
-      if (!(growthSum / weightSum > ceiling)) ceiling = Number.POSITIVE_INFINITY
-    }
-    // Per segment: convergence, then credit, trend, risk, discount, rounding: the compute module's float forms.
-    let B = 0
-    let segmentPmpm = 0
+    // Per segment: convergence (caps are shares of the segment's own peer baseline, or national per
+    // capita), then the credit: the baseline before trend, which the 2024 risk-cap trigger weighs too.
     for (let s = 0; s < S; s++) {
-      const row = rows[s]!
       const adjustment = convergenceAdjustmentFloat(
         providerB[s]!,
         peerB[s]!,
@@ -501,17 +486,33 @@ const contractInTrial = (scratch: KernelScratch, policy: PolicyPlan, index: numb
         policy.capUp[y]!,
         policy.capDown[y]!,
         policy.noNegative[y] === 1,
-        // Convergence caps are shares of each segment's own peer baseline (or national per capita).
         capBasis(policy, refT, peerB[s]!),
         policy.negativeOffset[y]!
       )
-      const cell = row * T + t
+      segmentBefore[s] = providerB[s]! + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)
+    }
+    // 2024+ risk cap across segments (engine/contract.ts aggregateRiskCaps): capped only if the aggregate growth exceeds it.
+    let ceiling = policy.riskCeiling[y]!
+    if (policy.segmented && policy.riskTrigger[y] === 1) {
+      let weightSum = 0
+      let growthSum = 0
+      for (let s = 0; s < S; s++) {
+        const weight = segmentBefore[s]! * w.memberMonths[rows[s]! * T + t]!
+        weightSum += weight
+        growthSum += weight * (w.risk[rows[s]! * T + t]! / riskBase[s]!)
+      }
+      if (!(growthSum / weightSum > ceiling)) ceiling = Number.POSITIVE_INFINITY
+    }
+    // Then trend, risk, discount, rounding: the compute module's float forms.
+    let B = 0
+    let segmentPmpm = 0
+    for (let s = 0; s < S; s++) {
+      const cell = rows[s]! * T + t
       const riskRatio =
         policy.riskExtended[y] === 1
           ? effectiveRiskRatioFloat(w.risk[cell]!, riskBase[s]!, ceiling, policy.riskFloor[y]!, policy.codingBefore[y]!, 1, policy.riskWeight[y]!)
           : riskRatioFloat(w.risk[cell]!, riskBase[s]!, ceiling, policy.riskFloor[y]!)
-      const beforeTrend = providerB[s]! + creditWithAdjustmentFloat(adjustment, credit, policy.creditRule)
-      segmentBefore[s] = beforeTrend
+      const beforeTrend = segmentBefore[s]!
       segmentRisk[s] = riskRatio
       const discounted = benchmarkChainFloat(beforeTrend, 0, trendFactorFloat(trendRates[s]!, refT, t), riskRatio, policy.discount[y]!)
       segmentPmpm = roundFloat(discounted + policy.equityAddOn[y]!, policy.roundingPlaces, policy.roundingMode)
