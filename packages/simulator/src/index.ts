@@ -48,7 +48,7 @@ export { settlementTermsName } from "./model.js"
 // The exact engine.
 export { runPolicy, type PolicyRun } from "./engine/run.js"
 export { runContract, type ContractResult, type ContractYearResult, type ContractTotals, type PresentValue } from "./engine/contract.js"
-export { projectExperience, type RealisedExperience } from "./engine/realised.js"
+export { projectExperience, pooledExperience, peersWithout, type RealisedExperience } from "./engine/realised.js"
 export { incentivePower, type IncentivePower, type Cliff } from "./engine/incentive.js"
 
 // Sensitivity: each input of a policy moved down and up, the contract rerun, inputs ranked by swing (docs/sensitivity.md).
@@ -82,3 +82,6 @@ export { RELATIVE_ACCURACY } from "./montecarlo/sketch.js"
 
 // User text in messages: control characters escaped, clipped (what every scenario error shows).
 export { clipText, escapeText, showText, MAX_SHOWN_TEXT } from "./scenario/messageText.js"
+export { runMarket, runMarketPolicy, marketContracts, type MarketOptions, type MarketContracts } from "./market/run.js"
+export { participationRule, describeRule, expectedNetRate, chanceIn, participationPath, type ParticipationRule } from "./market/participation.js"
+export type { MarketRun, MarketPolicyRun, MarketProvider, MarketProviderYear, MarketYear, MarketTotals, Dispersion } from "./market/types.js"

@@ -17,7 +17,8 @@ import {
   type Explained,
   type RiskCaps,
   type ObservedGrowth,
-  type Settlement
+  type Settlement,
+  type SettlementInput
 } from "@pbpsim/benchmark"
 import { partialRebaseExact, restateRiskExact, savingsCreditExact } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
@@ -45,6 +46,8 @@ export interface ContractYearResult {
   readonly counterfactualPmpm?: Decimal
   /** Per segment when the benchmark is computed per segment (benchmark.bySegment); `benchmark` is then their member-month-weighted whole. */
   readonly segments?: ReadonlyArray<SegmentYearResult>
+  /** What the year was settled on: the same terms can settle another expenditure (the market view's counterfactual). */
+  readonly settlementInput: SettlementInput
   readonly settlement: Explained<Settlement>
 }
 
@@ -532,7 +535,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       ? totalOf(views.map((view, v) => benchmarkOn(view, refs[v]!, risks[v]!, guardrailTrend).value.benchmarkPmpm))
       : undefined
     const quality = terms.quality
-    const settlement = settle(terms.settlement, {
+    const settlementInput: SettlementInput = {
       benchmark: benchmarkTotal,
       expenditure: cell.cost,
       assignedMembers: terms.assignedBeneficiaries ?? cell.memberMonths.div(12),
@@ -543,7 +546,8 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       ...(guardrailBenchmark === undefined ? {} : { guardrailBenchmark }),
       ...(quality.derivation ? { qualityDerivation: quality.derivation } : {}),
       ...(advances ? { advance: { received: terms.advanceInvestment ?? ZERO, outstanding: advanceOutstanding } } : {})
-    })
+    }
+    const settlement = settle(terms.settlement, settlementInput)
     if (settlement.value.advance) advanceOutstanding = settlement.value.advance.balance
     const counterfactual = realised.counterfactualPmpm.get(model.provider)?.[k - 1]
     results.push({
@@ -560,6 +564,7 @@ export const runContract = (model: ContractModel, realised: RealisedExperience):
       actualPmpm: cell.cost.div(cell.memberMonths),
       ...(counterfactual ? { counterfactualPmpm: counterfactual } : {}),
       ...(single ? {} : { segments: parts }),
+      settlementInput,
       settlement
     })
   }

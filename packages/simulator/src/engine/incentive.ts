@@ -194,7 +194,12 @@ const cliffNote = (c: Cliff): string =>
  * year t's cost, on the side of a cut, with the cliffs within reach (docs/model.md §7).
  * `base` is the contract as run (rounded); the slope is measured on the same contract unrounded.
  */
-export const incentivePower = (model: ContractModel, realised: RealisedExperience, base: ContractResult): ReadonlyArray<IncentivePower> => {
+export const incentivePower = (
+  model: ContractModel,
+  realised: RealisedExperience,
+  base: ContractResult,
+  options: { readonly cliffs?: boolean } = {}
+): ReadonlyArray<IncentivePower> => {
   const unrounded: ContractModel = { ...model, rounding: { ...model.rounding, places: UNROUNDED_PLACES } }
   // The contract as realised, unrounded: the same run for every year t (its cost moved by 0).
   const at = runContract(unrounded, realised)
@@ -203,7 +208,8 @@ export const incentivePower = (model: ContractModel, realised: RealisedExperienc
     // A cut, unless the cost is already (nearly) zero: then the slope on the side of a rise.
     const step = probe.reachable(SLOPE_STEP_PMPM.neg()) ? SLOPE_STEP_PMPM.neg() : SLOPE_STEP_PMPM
     const near = probe.at(step)
-    const cliffs = cliffsOf(probe, index, base.years.length, step, { at, near })
+    // Without the cliff search (the market view reads the slope only) an edge within the step is not looked for.
+    const cliffs = options.cliffs === false ? [] : cliffsOf(probe, index, base.years.length, step, { at, near })
     // Cost given to the cent can sit exactly on a corridor edge: when a cliff lies within the step,
     // the slope is measured between one and two steps away, so the jump is never folded into it.
     const onEdge = cliffs.some((c) => c.distancePmpm.abs().lte(step.abs()))

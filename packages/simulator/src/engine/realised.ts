@@ -267,8 +267,73 @@ const poolsOf = (realised: RealisedExperience, entities: ReadonlyArray<string>):
       copy.set(change.year, { ...moved, cost: moved.cost.add(change.delta) })
       pools = copy
     } else pools = parent
-  } else pools = sumPools(realised, entities)
+  } else {
+    const complement = complements.get(entities)
+    pools = complement ? poolsWithout(realised, complement.group, complement.without) : sumPools(realised, entities)
+  }
   cache.set(entities, pools)
+  return pools
+}
+
+/** Peer lists made by peersWithout: the rest of a group, pooled as the group less one member. */
+const complements = new WeakMap<ReadonlyArray<string>, { readonly group: ReadonlyArray<string>; readonly without: string }>()
+
+/**
+ * The members of `group` other than `entity`, as a peer list whose pools are the group's sums less
+ * that member's cell (`pbpsim market` runs every member of a group as a provider against the rest:
+ * summing each rest again would be quadratic in the group). The sums are exact, so the pool is the
+ * one summing the rest would give (test/market-pools.test.ts).
+ */
+export const peersWithout = (group: ReadonlyArray<string>, entity: string): ReadonlyArray<string> => {
+  const peers = group.filter((e) => e !== entity)
+  complements.set(peers, { group, without: entity })
+  return peers
+}
+
+interface PoolSums {
+  readonly memberMonths: Decimal
+  readonly cost: Decimal
+  readonly riskMonths: Decimal
+  /** How many members have a cell that year. */
+  readonly count: number
+}
+
+const sumsCache = new WeakMap<object, WeakMap<ReadonlyArray<string>, ReadonlyMap<number, PoolSums>>>()
+
+/** Σ member months, Σ cost and Σ risk × member months of a group's cells per calendar year (the sums pooledCell takes). */
+const groupSums = (realised: RealisedExperience, group: ReadonlyArray<string>): ReadonlyMap<number, PoolSums> => {
+  const cache = cacheOf(sumsCache, realised)
+  const known = cache.get(group)
+  if (known) return known
+  const sums = new Map<number, PoolSums>()
+  for (const e of group) {
+    for (const [y, c] of realised.cells.get(e) ?? []) {
+      const s = sums.get(y)
+      const riskMonths = c.riskScore.mul(c.memberMonths)
+      sums.set(
+        y,
+        s
+          ? { memberMonths: s.memberMonths.add(c.memberMonths), cost: s.cost.add(c.cost), riskMonths: s.riskMonths.add(riskMonths), count: s.count + 1 }
+          : { memberMonths: c.memberMonths, cost: c.cost, riskMonths, count: 1 }
+      )
+    }
+  }
+  cache.set(group, sums)
+  return sums
+}
+
+const poolsWithout = (realised: RealisedExperience, group: ReadonlyArray<string>, without: string): ReadonlyMap<number, ExperienceCell> => {
+  const rest = group.filter((e) => e !== without).length
+  const own = realised.cells.get(without)
+  const pools = new Map<number, ExperienceCell>()
+  for (const [y, s] of groupSums(realised, group)) {
+    const cell = own?.get(y)
+    if (s.count - (cell ? 1 : 0) !== rest || rest === 0) continue
+    const memberMonths = cell ? s.memberMonths.sub(cell.memberMonths) : s.memberMonths
+    const cost = cell ? s.cost.sub(cell.cost) : s.cost
+    const riskMonths = cell ? s.riskMonths.sub(cell.riskScore.mul(cell.memberMonths)) : s.riskMonths
+    pools.set(y, { memberMonths, cost, riskScore: riskMonths.div(memberMonths) })
+  }
   return pools
 }
 

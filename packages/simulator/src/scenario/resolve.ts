@@ -98,7 +98,7 @@ const toContractModel = (scenarioName: string, policy: ScenarioPolicy): Contract
 }
 
 /** The provider's segments in the order its rows first name them (validate has checked every row names one). */
-const segmentsOf = (rows: ReadonlyArray<ExperienceRecord>, provider: string): ReadonlyArray<string> => [
+export const segmentsOf = (rows: ReadonlyArray<ExperienceRecord>, provider: string): ReadonlyArray<string> => [
   ...new Set(rows.filter((r) => r.entity === provider && r.segment !== undefined).map((r) => r.segment!))
 ]
 

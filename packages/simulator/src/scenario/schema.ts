@@ -83,15 +83,27 @@ export const Entity = Schema.Struct({
   groups: optional(
     Schema.Array(GroupId),
     "Groups (e.g. primary care groups) of the entity. Experience rows that name a group must name one listed here."
+  ),
+  peerGroup: optional(
+    Text,
+    "Peer group of the entity in `pbpsim market` (a region, a market segment): each provider's peers there are the other entities of its peer group. Absent: the market's one unnamed group."
   )
-}).annotations(label("an entity { id, name?, groups? }"))
+}).annotations(label("an entity { id, name?, groups?, peerGroup? }"))
 
 export const Market = Schema.Struct({
   entities: required(
     nonEmpty(Entity, "entities", LIMITS.entities),
     "Every provider organisation of the market (health systems, ACOs). Any entity can be the provider, a peer, or both."
+  ),
+  providers: optional(
+    nonEmpty(EntityId, "entity ids", LIMITS.entities),
+    "The entities `pbpsim market` runs as contracting providers, each once. Default: every entity."
+  ),
+  peersIncludeProvider: optional(
+    Flag,
+    "In `pbpsim market`, whether a provider's own experience is pooled into its peer figure (true) or its peers are the rest of its peer group (false). Default false."
   )
-}).annotations(label("a market { entities }"))
+}).annotations(label("a market { entities, providers?, peersIncludeProvider? }"))
 
 // ---------------------------------------------------------------- experience
 
@@ -603,10 +615,58 @@ export const Stochastic = Schema.Struct({
   riskDriftSd: withDefault(sdAtMost(LIMITS.riskDriftSd), "sd of the yearly risk drift shock. Default 0.", () => STOCHASTIC_DEFAULTS.riskDriftSd)
 }).annotations(label("stochastic assumptions { marketTrendSd, memberCostSd, savingsSd, riskDriftSd }"))
 
+// ---------------------------------------------------------------- participation (pbpsim market)
+
+/** Logistic participation calibrated to Chen & McWilliams (2025) and Bleser et al. (2019): docs/market.md#calibration. */
+export const PARTICIPATION_DEFAULTS = { horizon: 3, exitAtZero: "0.10", exitAtMinusOnePoint: "0.21" } as const
+
+const Horizon = withDefault(
+  ContractLength,
+  `Contract years the decision looks ahead, from the year decided (1 to 50; cut at the contract's end). Default ${PARTICIPATION_DEFAULTS.horizon}.`,
+  () => PARTICIPATION_DEFAULTS.horizon
+)
+
+export const Participation = Schema.Union(
+  Schema.Struct({ kind: kindField("mandatory", "mandatory: every provider joins in year 1 and stays.") }),
+  Schema.Struct({
+    kind: kindField("threshold", "threshold: a provider joins, and each later year stays, iff its expected net payment rate over the horizon is at least `minimum`; once out, out."),
+    horizon: Horizon,
+    minimum: withDefault(Rate, "Least expected net payment over the horizon, as a share of its benchmark (0.005 = 0.5 %). Default 0.", () => ZERO)
+  }),
+  Schema.Struct({
+    kind: kindField(
+      "logistic",
+      "logistic: the chance of joining in year 1, and of staying each later year, is 1 ÷ (1 + exp(−(a + b·x))) with x the expected net payment rate over the horizon in percent of the benchmark; a and b are set by the two exit chances below."
+    ),
+    horizon: Horizon,
+    exitAtZero: withDefault(
+      Share,
+      `Chance of not joining (or of leaving) when the expected net payment is 0. Default ${PARTICIPATION_DEFAULTS.exitAtZero} (docs/market.md#calibration).`,
+      () => dec(PARTICIPATION_DEFAULTS.exitAtZero)
+    ),
+    exitAtMinusOnePoint: withDefault(
+      Share,
+      `Chance of not joining (or of leaving) when the expected net payment is −1 % of the benchmark; must exceed exitAtZero. Default ${PARTICIPATION_DEFAULTS.exitAtMinusOnePoint}: 11 points more, Chen & McWilliams' effect of a larger benchmark cut (docs/market.md#calibration).`,
+      () => dec(PARTICIPATION_DEFAULTS.exitAtMinusOnePoint)
+    )
+  })
+).annotations(label("a participation rule { kind: mandatory | threshold | logistic, … }"))
+
 // ---------------------------------------------------------------- policies and the file
 
 /** Sections a policy overlay may replace or deep-merge; validated by decoding the merged scenario. */
-export const OVERLAY_SECTIONS = ["market", "experience", "contract", "benchmark", "settlement", "schedule", "projection", "presentValue", "stochastic"] as const
+export const OVERLAY_SECTIONS = [
+  "market",
+  "experience",
+  "contract",
+  "benchmark",
+  "settlement",
+  "schedule",
+  "projection",
+  "presentValue",
+  "stochastic",
+  "participation"
+] as const
 export type OverlaySection = (typeof OVERLAY_SECTIONS)[number]
 
 /** An overlay section as written: kept raw (numbers as Numerals) until merged, written back as plain data. */
@@ -627,7 +687,8 @@ export const Overlay = Schema.Struct({
   schedule: overlaySection("schedule"),
   projection: overlaySection("projection"),
   presentValue: overlaySection("presentValue"),
-  stochastic: overlaySection("stochastic")
+  stochastic: overlaySection("stochastic"),
+  participation: overlaySection("participation")
 }).annotations(label("an overlay { benchmark?, settlement?, … }"))
 
 export const Policy = Schema.Struct({
@@ -655,6 +716,10 @@ const bodyFields = {
     Stochastic,
     "Monte Carlo assumptions (docs/model.md §8). Default: marketTrendSd 0.01, memberCostSd 1.7, savingsSd 0.01, riskDriftSd 0.",
     () => ({ ...STOCHASTIC_DEFAULTS })
+  ),
+  participation: optional(
+    Participation,
+    "Who joins and who stays in `pbpsim market` (docs/market.md). Absent: the logistic rule with its calibrated defaults."
   )
 }
 

@@ -69,6 +69,28 @@ export const checkScenario = (body: Partial<ScenarioBodyDocument>, experience: R
     })
   })
 
+  // market view: providers known and listed once
+  const seenProviders = new Set<string>()
+  market?.providers?.forEach((provider, i) => {
+    knownEntity(["market", "providers", i], provider)
+    if (seenProviders.has(provider)) add(located(["market", "providers", i], "each provider once", `${showActual(provider)} again`))
+    seenProviders.add(provider)
+  })
+  // participation: a logistic response needs two exit chances strictly inside (0, 1), the worse net leaving more
+  const participation = body.participation
+  if (participation?.kind === "logistic") {
+    const { exitAtZero, exitAtMinusOnePoint } = participation
+    if (!(exitAtZero.gt(0) && exitAtZero.lt(1))) add(located(["participation", "exitAtZero"], "a chance strictly between 0 and 1", exitAtZero.toFixed()))
+    else if (!(exitAtMinusOnePoint.gt(exitAtZero) && exitAtMinusOnePoint.lt(1)))
+      add(
+        located(
+          ["participation", "exitAtMinusOnePoint"],
+          `a chance above exitAtZero (${exitAtZero.toFixed()}) and below 1: a worse expected net makes leaving likelier`,
+          exitAtMinusOnePoint.toFixed()
+        )
+      )
+  }
+
   // contract: who, baseline years and weights
   if (contract !== undefined) {
     knownEntity(["contract", "provider"], contract.provider)

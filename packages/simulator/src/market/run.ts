@@ -1,0 +1,242 @@
+import { settle, sum, ZERO } from "@pbpsim/benchmark"
+import type { Decimal } from "decimal.js"
+import { runContract, type ContractYearResult } from "../engine/contract.js"
+import { incentivePower } from "../engine/incentive.js"
+import { peersWithout, projectExperience, type RealisedExperience } from "../engine/realised.js"
+import type { ContractModel } from "../model.js"
+import { scenarioError, toScenarioIssue, type ScenarioIssue } from "../scenario/errors.js"
+import { showActual } from "../scenario/numerals.js"
+import { policyNames, resolvePolicy, segmentsOf, unknownPolicyIssue, type Scenario, type ScenarioPolicy } from "../scenario/resolve.js"
+import { dispersion, equityOf, weightedMean } from "./measures.js"
+import { describeRule, expectedNetRate, participationPath, participationRule, type ParticipationRule } from "./participation.js"
+import type { MarketPolicyRun, MarketProvider, MarketProviderYear, MarketRun, MarketTotals, MarketYear } from "./types.js"
+
+/** Options of runMarket. */
+export interface MarketOptions {
+  /** Policies to run, in this order (default: every policy, in file order). */
+  readonly policies?: ReadonlyArray<string>
+  /** Providers to run (default: the scenario's market.providers, else every entity). */
+  readonly providers?: ReadonlyArray<string>
+  /** Measure each provider-year's incentive power (its slope; default false: it triples the time of a large market). */
+  readonly incentivePower?: boolean
+}
+
+/** The market's peer groups under one policy: group name → members in file order (one array per group, so pools are shared). */
+const peerGroupsOf = (policy: ScenarioPolicy): { readonly groupOf: ReadonlyMap<string, string>; readonly members: ReadonlyMap<string, ReadonlyArray<string>> } => {
+  const groupOf = new Map<string, string>()
+  const members = new Map<string, Array<string>>()
+  for (const e of policy.body.market.entities) {
+    const group = e.peerGroup ?? ""
+    groupOf.set(e.id, group)
+    const list = members.get(group) ?? []
+    list.push(e.id)
+    members.set(group, list)
+  }
+  return { groupOf, members }
+}
+
+/** What makes a market run impossible, all at once: unknown names, a provider with no peers, segments a provider lacks. */
+const marketIssues = (scenario: Scenario, names: ReadonlyArray<string>, options: MarketOptions): ReadonlyArray<ScenarioIssue> => {
+  const issues: Array<ScenarioIssue> = []
+  const known = policyNames(scenario)
+  for (const name of names) if (!known.includes(name)) issues.push(unknownPolicyIssue(scenario, name))
+  const entities = scenario.base.market.entities.map((e) => e.id)
+  for (const p of options.providers ?? []) {
+    if (!entities.includes(p)) {
+      const expected = `entities of the market (${entities.length.toLocaleString("en-US")}: ${entities.slice(0, 8).join(", ")}${entities.length > 8 ? ", …" : ""})`
+      issues.push({ file: scenario.file, path: "--providers", expected, actual: showActual(p), message: `expected one of the ${expected}, got ${showActual(p)}` })
+    }
+  }
+  if (issues.length > 0) return issues
+  for (const name of names) {
+    const policy = scenario.policies.find((p) => p.name === name)!
+    const { groupOf, members } = peerGroupsOf(policy)
+    const includeSelf = policy.body.market.peersIncludeProvider ?? false
+    const providers = options.providers ?? policy.body.market.providers ?? entities
+    policy.body.market.entities.forEach((e, i) => {
+      if (!providers.includes(e.id)) return
+      const group = members.get(groupOf.get(e.id)!)!
+      if (!includeSelf && group.length < 2) {
+        issues.push(
+          toScenarioIssue(
+            scenario.file,
+            {
+              path: ["market", "entities", i, "peerGroup"],
+              expected: `a peer group with another entity: ${e.id} runs as a provider in \`pbpsim market\`, against the rest of its group`,
+              actual: e.peerGroup === undefined ? "none (the market's one group, which holds only it)" : `${showActual(e.peerGroup)}, which holds only ${e.id}`
+            },
+          )
+        )
+      }
+    })
+  }
+  // Policies that keep the base market report its problem once.
+  const seen = new Set<string>()
+  return issues.filter((i) => !seen.has(i.message + i.path) && seen.add(i.message + i.path))
+}
+
+/** A provider's contract under one policy: the policy's model with this provider and its peer group. */
+const providerModel = (base: ContractModel, entity: string, peers: ReadonlyArray<string>, includeSelf: boolean): ContractModel => ({
+  ...base,
+  provider: entity,
+  peers,
+  peerIncludesProvider: includeSelf,
+  ...(base.segments ? { segments: segmentsOf(base.experience, entity) } : {})
+})
+
+/** The shared savings the year's terms would pay on the same benchmark had the provider cost its counterfactual. */
+const windfallOf = (model: ContractModel, index: number, year: ContractYearResult, counterfactual: Decimal): Decimal => {
+  const paid = year.settlement.value.sharedSavings
+  if (paid.isZero()) return ZERO
+  const atCounterfactual = settle(model.terms[index]!.settlement, { ...year.settlementInput, expenditure: counterfactual }).value.sharedSavings
+  return atCounterfactual.lt(paid) ? atCounterfactual : paid
+}
+
+const runProvider = (
+  policy: ScenarioPolicy,
+  model: ContractModel,
+  realised: RealisedExperience,
+  peerGroup: string,
+  measurePower: boolean,
+  rule: ParticipationRule
+): MarketProvider => {
+  const result = runContract(model, realised)
+  const power = measurePower ? incentivePower(model, realised, result, { cliffs: false }) : undefined
+  const cf = realised.counterfactualPmpm.get(model.provider)!
+  const money = result.years.map((y) => ({ providerNet: y.settlement.value.providerNet, benchmark: y.settlement.value.benchmark }))
+  const rates = result.years.map((_, k) => expectedNetRate(rule, money, k))
+  const chances = participationPath(rule, rates)
+  const first = result.years[0]!.benchmark.value
+  const entity = policy.body.market.entities.find((e) => e.id === model.provider)
+  const years = result.years.map((y, k): MarketProviderYear => {
+    const s = y.settlement.value
+    const counterfactual = cf[k]!.mul(y.memberMonths)
+    const windfall = windfallOf(model, k, y, counterfactual)
+    return {
+      year: y.year,
+      memberMonths: y.memberMonths,
+      riskScore: y.riskScore,
+      benchmarkPmpm: y.benchmark.value.benchmarkPmpm,
+      benchmarkPerRisk: y.benchmark.value.benchmarkPmpm.div(y.riskScore),
+      costPerRisk: y.actualPmpm.div(y.riskScore),
+      benchmark: s.benchmark,
+      expenditure: s.expenditure,
+      counterfactual,
+      sharedSavings: s.sharedSavings,
+      sharedLosses: s.sharedLosses,
+      providerNet: s.providerNet,
+      windfall,
+      earned: s.sharedSavings.sub(windfall),
+      ...(power ? { incentivePower: power[k]!.value } : {}),
+      expectedNetRate: rates[k]!,
+      participation: chances[k]!
+    }
+  })
+  return {
+    entity: model.provider,
+    name: entity?.name ?? model.provider,
+    peerGroup,
+    peerCount: model.peers.length,
+    baselineRelative: first.providerBaseline.div(first.peerBaseline),
+    years
+  }
+}
+
+const ONE_MINUS = (p: Decimal): Decimal => p.neg().add(1)
+
+/** The market's year k (0-based) from its providers' years. */
+const marketYear = (providers: ReadonlyArray<MarketProvider>, k: number): MarketYear => {
+  const at = providers.map((p) => ({ p: p.years[k]!.participation, y: p.years[k]!, before: k === 0 ? undefined : p.years[k - 1]!.participation, rel: p.baselineRelative }))
+  const weighted = (pick: (x: (typeof at)[number]) => Decimal) => sum(at.map(pick))
+  const counterfactualSpending = weighted((x) => x.y.counterfactual)
+  const programmeSpending = weighted((x) => x.p.mul(x.y.expenditure.add(x.y.providerNet)).add(ONE_MINUS(x.p).mul(x.y.counterfactual)))
+  return {
+    year: at[0]!.y.year,
+    participants: weighted((x) => x.p),
+    leaving: weighted((x) => (x.before === undefined ? ONE_MINUS(x.p) : x.before.sub(x.p))),
+    counterfactualSpending,
+    programmeSpending,
+    programmeCost: programmeSpending.sub(counterfactualSpending),
+    savingsPaid: weighted((x) => x.p.mul(x.y.sharedSavings)),
+    lossesCollected: weighted((x) => x.p.mul(x.y.sharedLosses)),
+    earned: weighted((x) => x.p.mul(x.y.earned)),
+    windfall: weighted((x) => x.p.mul(x.y.windfall)),
+    costReduction: weighted((x) => x.p.mul(x.y.counterfactual.sub(x.y.expenditure))),
+    nonParticipantSpending: weighted((x) => ONE_MINUS(x.p).mul(x.y.counterfactual)),
+    forgoneReduction: weighted((x) => ONE_MINUS(x.p).mul(x.y.counterfactual.sub(x.y.expenditure))),
+    participantsBaselineRelative: weightedMean(at.map((x) => ({ value: x.rel, weight: x.p.mul(x.y.memberMonths) }))),
+    allBaselineRelative: weightedMean(at.map((x) => ({ value: x.rel, weight: x.y.memberMonths })))!,
+    benchmarkDispersion: dispersion(at.map((x) => x.y.benchmarkPerRisk)),
+    costDispersion: dispersion(at.map((x) => x.y.costPerRisk)),
+    equity: equityOf(at.map((x) => ({ risk: x.y.riskScore, value: x.y.benchmarkPerRisk })))
+  }
+}
+
+const totalsOf = (years: ReadonlyArray<MarketYear>): MarketTotals => {
+  const total = (pick: (y: MarketYear) => Decimal) => sum(years.map(pick))
+  return {
+    counterfactualSpending: total((y) => y.counterfactualSpending),
+    programmeSpending: total((y) => y.programmeSpending),
+    programmeCost: total((y) => y.programmeCost),
+    savingsPaid: total((y) => y.savingsPaid),
+    lossesCollected: total((y) => y.lossesCollected),
+    earned: total((y) => y.earned),
+    windfall: total((y) => y.windfall),
+    costReduction: total((y) => y.costReduction),
+    nonParticipantSpending: total((y) => y.nonParticipantSpending),
+    forgoneReduction: total((y) => y.forgoneReduction)
+  }
+}
+
+/** A policy's contracts over the market: the policy, its participation rule, the one projection, and a model per provider. */
+export interface MarketContracts {
+  readonly policy: ScenarioPolicy
+  readonly rule: ParticipationRule
+  readonly realised: RealisedExperience
+  readonly models: ReadonlyArray<ContractModel>
+  readonly peerGroups: ReadonlyArray<string>
+}
+
+/**
+ * Every provider's contract under one policy, its peers the rest of its peer group (or the whole
+ * group with market.peersIncludeProvider), all reading one projection of the market. What runMarket
+ * runs exactly and the market's Monte Carlo compiles.
+ */
+export const marketContracts = (scenario: Scenario, name: string, options: MarketOptions = {}): MarketContracts => {
+  const policy = scenario.policies.find((p) => p.name === name)
+  if (policy === undefined) throw scenarioError([unknownPolicyIssue(scenario, name)])
+  const base = resolvePolicy(scenario, name)
+  const { groupOf, members } = peerGroupsOf(policy)
+  const includeSelf = policy.body.market.peersIncludeProvider ?? false
+  // One projection of every entity (and every segment when segmented), read by every provider's contract.
+  const segments = base.segments ? [...new Set(base.experience.flatMap((r) => (r.segment === undefined ? [] : [r.segment])))] : undefined
+  const realised = projectExperience({ ...base, peers: base.entities, ...(segments ? { segments } : {}) })
+  const chosen = options.providers ?? policy.body.market.providers ?? base.entities
+  const models = chosen.map((entity) => {
+    const group = members.get(groupOf.get(entity)!)!
+    return providerModel(base, entity, includeSelf ? group : peersWithout(group, entity), includeSelf)
+  })
+  return { policy, rule: participationRule(policy.body), realised, models, peerGroups: chosen.map((e) => groupOf.get(e)!) }
+}
+
+/** One policy over the whole market: every provider against the rest of its peer group, on one projection. */
+export const runMarketPolicy = (scenario: Scenario, name: string, options: MarketOptions = {}): MarketPolicyRun => {
+  const { policy, rule, realised, models, peerGroups } = marketContracts(scenario, name, options)
+  const providers = models.map((model, i) => runProvider(policy, model, realised, peerGroups[i]!, options.incentivePower === true, rule))
+  const years = models[0]!.terms.map((_, k) => marketYear(providers, k))
+  return { policy: name, description: policy.description, participation: describeRule(rule), providers, years, totals: totalsOf(years) }
+}
+
+/**
+ * The market view (docs/market.md): each policy run for every provider of the market as the
+ * contracting provider, its peers the rest of its peer group, on one projection; who takes part
+ * by the policy's participation rule; what the programme costs the payer, earned vs windfall;
+ * the dispersion of benchmarks and costs. Throws ScenarioError for unknown policies or providers
+ * and for a provider alone in its peer group, all at once.
+ */
+export const runMarket = (scenario: Scenario, options: MarketOptions = {}): MarketRun => {
+  const names = options.policies && options.policies.length > 0 ? options.policies : policyNames(scenario)
+  const issues = marketIssues(scenario, names, options)
+  if (issues.length > 0) throw scenarioError(issues)
+  return { scenario: scenario.name, policies: names.map((name) => runMarketPolicy(scenario, name, options)) }
+}
