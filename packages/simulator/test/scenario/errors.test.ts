@@ -136,7 +136,7 @@ describe("loadScenario errors", () => {
 
   it("names overlay errors by the policy's path, and reports a base error once rather than per policy", () => {
     expect(linesOf("bad-overlay.yaml")).toEqual([
-      'bad-overlay.yaml: policies[3].overlay.settlements: expected one of the fields market, experience, contract, benchmark, settlement, schedule, projection, presentValue, stochastic, got unknown field "settlements" (did you mean "settlement"?)',
+      'bad-overlay.yaml: policies[3].overlay.settlements: expected one of the fields market, experience, contract, benchmark, settlement, schedule, projection, presentValue, stochastic, participation, got unknown field "settlements" (did you mean "settlement"?)',
       'bad-overlay.yaml: policies[3].name: expected a policy name not used before (policies[0] is trending), got "trending"',
       'bad-overlay.yaml: policies[1].overlay.benchmark.glidePathOnRebse: expected one of the fields glidePath, convergenceCaps, trend, historicalTrend, risk, peerWeightBySide, nationalPerCapita, lossGuardrail, bySegment, peerTarget, equityAddOn, discount, rounding, peerRefresh, rebasing, savingsCredit, glidePathOnRebase, got unknown field "glidePathOnRebse" (did you mean "glidePathOnRebase"?)',
       "bad-overlay.yaml: policies[1].overlay.benchmark.rebasing.every: expected a whole number ≥ 1, got nothing",
