@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { dec, formatFixed } from "@pbpsim/benchmark"
 import { loadScenarioFile, parseScenario, runMarket, runPolicy, resolvePolicy, pooledExperience, peersWithout, projectExperience, type MarketPolicyRun } from "@pbpsim/simulator"
 import type { Decimal } from "decimal.js"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
+import { parse } from "yaml"
 import { ROOT } from "./support/cli.js"
 
 /**
@@ -131,6 +133,17 @@ describe("runMarket", () => {
     const run = runPolicy(resolvePolicy(scenario, "voluntary"))
     const market = voluntary.providers[0]!
     expect(market.years.map((y) => money(y.providerNet))).toEqual(run.result.years.map((y) => money(y.settlement.value.providerNet)))
+  })
+
+  it("takes a year that happened as its cost before the savings plan, not the projection from before the contract", async () => {
+    // N1 actually cost 4,656,000 in 2025 (12,000 MM, $388). Its plan says 2 % below the counterfactual, so
+    // CF = 4,656,000 ÷ 0.98 = 4,751,020.41; paid ½ × (5,400,000 − 4,656,000) = 372,000, of which the windfall
+    // is ½ × (5,400,000 − 4,751,020.408…) = 324,489.80 and 47,510.20 is earned.
+    const document = parse(readFileSync(FIXTURE, "utf8")) as { experience: Array<unknown> }
+    document.experience.push({ entity: "N1", year: 2025, memberMonths: 12000, cost: "4656000" })
+    const scenario = await parseScenario(document, { file: FIXTURE })
+    const n1 = runMarket(scenario, { policies: ["mandatory"], providers: ["N1", "N2"] }).policies[0]!.providers[0]!.years[0]!
+    expect([n1.counterfactual, n1.sharedSavings, n1.windfall, n1.earned].map(money)).toEqual(["4751020.41", "372000.00", "324489.80", "47510.20"])
   })
 
   it("names a provider alone in its peer group, and unknown providers, all at once", async () => {

@@ -1,4 +1,4 @@
-import { settle, sum, ZERO } from "@pbpsim/benchmark"
+import { ONE, settle, sum, ZERO } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { runContract, type ContractYearResult } from "../engine/contract.js"
 import { incentivePower } from "../engine/incentive.js"
@@ -103,6 +103,8 @@ const runProvider = (
   const result = runContract(model, realised)
   const power = measurePower ? incentivePower(model, realised, result, { cliffs: false }) : undefined
   const cf = realised.counterfactualPmpm.get(model.provider)!
+  const plan = model.projection.get(model.provider)!
+  const actualYears = new Set(model.experience.filter((r) => r.entity === model.provider && r.year >= model.startYear).map((r) => r.year))
   const money = result.years.map((y) => ({ providerNet: y.settlement.value.providerNet, benchmark: y.settlement.value.benchmark }))
   const rates = result.years.map((_, k) => expectedNetRate(rule, money, k))
   const chances = participationPath(rule, rates)
@@ -110,7 +112,9 @@ const runProvider = (
   const entity = policy.body.market.entities.find((e) => e.id === model.provider)
   const years = result.years.map((y, k): MarketProviderYear => {
     const s = y.settlement.value
-    const counterfactual = cf[k]!.mul(y.memberMonths)
+    // A year that happened: what it would have cost without the programme is its cost before the savings plan,
+    // not the projection from before the contract (that gap is the trend's error, not the programme's effect).
+    const counterfactual = actualYears.has(y.year) ? s.expenditure.div(ONE.sub(plan.savings[k] ?? ZERO)) : cf[k]!.mul(y.memberMonths)
     const windfall = windfallOf(model, k, y, counterfactual)
     return {
       year: y.year,
