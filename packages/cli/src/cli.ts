@@ -7,6 +7,7 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Console, Effect, Layer } from "effect"
 import { compare } from "./commands/compare.js"
 import { explain } from "./commands/explain.js"
+import { market } from "./commands/market.js"
 import { merge } from "./commands/merge.js"
 import { reconcile } from "./commands/reconcile.js"
 import { report } from "./commands/report.js"
@@ -26,7 +27,7 @@ const root = Command.make("pbpsim").pipe(
     "Multi-year population-based payment contracts: benchmarks, rebasing and trend policies, settlement.\n" +
       "Start with: pbpsim compare scenarios/issue-brief.yaml"
   ),
-  Command.withSubcommands([validate, run, compare, explain, simulate, merge, report, whatif, sensitivity, schema, reconcile])
+  Command.withSubcommands([validate, run, compare, market, explain, simulate, merge, report, whatif, sensitivity, schema, reconcile])
 )
 
 const cli = Command.run(root, { name: "pbpsim", version: ENGINE_VERSION, executable: "pbpsim" })

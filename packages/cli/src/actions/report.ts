@@ -13,6 +13,7 @@ import { load, runPolicies, selectPolicies } from "../scenarioInput.js"
 import { provenanceOf } from "../provenance.js"
 import type { SimulationArgs } from "./simulationPipeline.js"
 import { lazily } from "../commands/lazy.js"
+import { marketViewOf } from "./market.js"
 
 /** How the report gets a Monte Carlo run: the simulate command's own pipeline, so both print the same figures. */
 export type SimulationSource = (args: SimulationArgs) => Effect.Effect<SimulationView, UserError | ScenarioError>
@@ -34,6 +35,8 @@ export const reportHtml = (args: {
   readonly simulate?: SimulationSource
   /** false: leave out the sensitivity section (its tornado chart); default: the first policy's. */
   readonly sensitivity?: boolean
+  /** true: add the market section (pbpsim market on the same policies, every provider, incentive power not measured: the section does not show it). */
+  readonly market?: boolean
 }): Effect.Effect<string, UserError | ScenarioError> =>
   Effect.gen(function* () {
     const scenario = yield* load(args.scenario, args.sets)
@@ -44,8 +47,16 @@ export const reportHtml = (args: {
     // What moves the first policy's totals (pbpsim sensitivity's defaults). Its base run is the one
     // compare just made, so a refusal here can only be a variation's, which the result carries.
     const moved = args.sensitivity === false ? undefined : sensitivityView(provenanceOf(scenario), sensitivityOrThrow(() => sensitivity(scenario, names[0]!)))
+    const market = args.market === true ? yield* marketViewOf(scenario, { policies: names, providers: [], incentivePower: false }) : undefined
     return yield* Effect.tryPromise({
-      try: () => reportDocument({ summary: scenarioSummary(scenario), comparison, ...(simulation ? { simulation } : {}), ...(moved ? { sensitivity: moved } : {}) }),
+      try: () =>
+        reportDocument({
+          summary: scenarioSummary(scenario),
+          comparison,
+          ...(simulation ? { simulation } : {}),
+          ...(moved ? { sensitivity: moved } : {}),
+          ...(market ? { market } : {})
+        }),
       // A chart that fails to render is a bug in pbpsim, not a user mistake: let it surface as a defect.
       catch: (e) => e
     }).pipe(Effect.orDie)

@@ -15,6 +15,9 @@ const workersOption = Options.integer("workers").pipe(Options.withAlias("w"), Op
 const noSensitivityOption = Options.boolean("no-sensitivity").pipe(
   Options.withDescription("Leave out the sensitivity section (a tornado chart of what moves the first policy's totals, as pbpsim sensitivity computes it)")
 )
+const marketOption = Options.boolean("market").pipe(
+  Options.withDescription("Add the market section: the policies run for every provider of the market against its peer group (as pbpsim market), with participation, the programme's cost to the payer, earned against windfall savings and convergence")
+)
 const quietOption = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("No simulation progress bar on standard error"))
 
 export const report = Command.make(
@@ -28,6 +31,7 @@ export const report = Command.make(
     workers: workersOption,
     quiet: quietOption,
     noSensitivity: noSensitivityOption,
+    market: marketOption,
     set: setOption,
     out: outOption
   },
@@ -37,12 +41,13 @@ export const report = Command.make(
       sets: args.set,
       requested: Option.match(args.policies, { onNone: () => [], onSome: splitNames }),
       ...(args.noSensitivity ? { sensitivity: false } : {}),
+      ...(args.market ? { market: true } : {}),
       ...(args.simulate ? { simulation: { trials: args.trials, seed: args.seed, workers: args.workers, quiet: args.quiet } } : {}),
       out: Option.getOrUndefined(args.out)
     }))
 ).pipe(
   Command.withDescription(
-    "Write one self-contained HTML report (no network needed to view it): totals at a glance, the scenario, the policies compared, what moves the first policy's totals (a tornado chart), each policy's year-by-year tables and charts and, with --simulate, fan charts of the Monte Carlo run.\n" +
+    "Write one self-contained HTML report (no network needed to view it): totals at a glance, the scenario, the policies compared, what moves the first policy's totals (a tornado chart), each policy's year-by-year tables and charts, with --market the market's participation, payer cost and convergence and, with --simulate, fan charts of the Monte Carlo run.\n" +
       "Example: pbpsim report scenarios/issue-brief.yaml --out issue-brief.html"
   )
 )

@@ -205,6 +205,56 @@ export const barChart = (args: ChartText & {
   ]
 })
 
+/** One part of one stacked bar: `bar` names the bar (a policy), `part` the segment (earned, windfall). */
+export interface StackPart {
+  readonly bar: string
+  readonly part: string
+  readonly value: number
+  /** The exact view string behind `value`, for the tooltip. */
+  readonly text: string
+}
+
+/**
+ * Stacked bars, one per `bar` (a policy) on the x axis, its parts stacked from zero in the order
+ * given (earned at the bottom, windfall on top): the whole bar is their sum.
+ */
+export const stackedBarChart = (args: ChartText & {
+  readonly xTitle: string
+  readonly yTitle: string
+  readonly yFormat: string
+  readonly unit: Unit
+  readonly parts: ReadonlyArray<StackPart>
+  readonly partTitle: string
+  readonly palette: Palette
+}): TopLevelSpec => {
+  const order = [...new Set(args.parts.map((p) => p.part))]
+  // The stacking rank is text, not a number: chartFigure reads every numeric field as a plotted value.
+  const values = args.parts.map((p) => ({
+    bar: p.bar,
+    part: p.part,
+    rank: String(order.indexOf(p.part)).padStart(3, "0"),
+    value: p.value,
+    tip: `${p.bar}, ${p.part}: ${tipValue({ year: 0, series: p.part, value: p.value, text: p.text }, args.unit)}`
+  }))
+  return {
+    ...base(args, false),
+    data: { values },
+    layer: [
+      {
+        mark: { type: "bar", size: 60 },
+        encoding: {
+          x: { field: "bar", type: "nominal", sort: null, title: args.xTitle, axis: { labelAngle: 0, labelLimit: 0 } },
+          y: { field: "value", type: "quantitative", stack: "zero", title: args.yTitle, axis: { format: args.yFormat } },
+          color: { field: "part", type: "nominal", title: args.partTitle, sort: null, scale: { domain: [...args.palette.domain], range: [...args.palette.range] } },
+          order: { field: "rank", type: "ordinal" },
+          ...TIP
+        }
+      },
+      { mark: { type: "rule", color: "#555" }, encoding: { y: { datum: 0, type: "quantitative" } } }
+    ]
+  }
+}
+
 /** One bar of a waterfall: from `start` to `end` (a total bar starts at the axis floor). */
 export interface WaterfallStep {
   readonly step: string

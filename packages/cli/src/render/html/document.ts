@@ -1,9 +1,11 @@
 import type { ComparisonView } from "../comparisonView.js"
+import type { MarketView } from "../marketView.js"
 import type { SensitivityView } from "../sensitivity.js"
 import type { SimulationView } from "../simulationView.js"
 import { comparisonSection } from "./comparison.js"
 import { escapeHtml } from "./escape.js"
 import { glanceSection } from "./glance.js"
+import { marketSection } from "./market.js"
 import { count } from "./numbers.js"
 import { policySection } from "./policy.js"
 import { simulationSection } from "./simulation.js"
@@ -21,9 +23,11 @@ export interface ReportInput {
   readonly simulation?: SimulationView
   /** The first policy's sensitivity (pbpsim sensitivity's result), drawn as a tornado chart. */
   readonly sensitivity?: SensitivityView
+  /** The market run of the same policies (`report --market`): participation, payer cost, convergence. */
+  readonly market?: MarketView
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; --ink: #1d2530; --muted: #5b6470; --rule: #d5dae1; --band: #f4f6f9; --accent: #1f4e79; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; }
@@ -71,7 +75,7 @@ footer.report { margin-top: 40px; padding-top: 12px; padding-bottom: 30px; borde
 `
 
 /** No script, no fetch of any kind: inline styles and inline SVG are all the file needs. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 export const reportDocument = async (input: ReportInput): Promise<string> => {
   const { summary, comparison, simulation } = input
@@ -81,11 +85,13 @@ export const reportDocument = async (input: ReportInput): Promise<string> => {
   const compared = await comparisonSection(comparison)
   const simulated = simulation ? await simulationSection(simulation) : ""
   const tornado = input.sensitivity ? await tornadoSection(input.sensitivity) : ""
+  const market = input.market ? await marketSection(input.market) : ""
   const toc = [
     ...(glance ? [`<a href="#glance">At a glance</a>`] : []),
     `<a href="#summary">Scenario</a>`,
     ...(compared ? [`<a href="#comparison">Policies compared</a>`] : []),
     ...(tornado ? [`<a href="#sensitivity">Sensitivity</a>`] : []),
+    ...(market ? [`<a href="#market">Market</a>`] : []),
     ...comparison.policies.map((p, i) => `<a href="#policy-${i}">${escapeHtml(p.name)}</a>`),
     ...(simulated ? [`<a href="#simulation">Simulation</a>`] : [])
   ]
@@ -111,6 +117,7 @@ export const reportDocument = async (input: ReportInput): Promise<string> => {
     summarySection(summary, comparison, simulation),
     compared,
     tornado,
+    market,
     ...policies,
     simulated,
     `</main>`,

@@ -36,7 +36,8 @@ export const PERCENT_FIELDS: ReadonlySet<string> = new Set([
   "pSharedSavings",
   "pSharedLoss",
   "pABetterForPayer",
-  "pABetterForProvider"
+  "pABetterForProvider",
+  "windfallShare"
 ])
 
 /** How a figure of this view field is shown. */

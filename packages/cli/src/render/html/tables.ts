@@ -16,12 +16,16 @@ export interface FigureSource {
   /**
    * comparison: policies[].years[] / totals; difference: differences[]; simulation: policies[]; pair: pairs[];
    * derived: a figure the report computes exactly from comparison figures (a cumulative sum, payer cost, a
-   * waterfall step), its field saying which (data-field), year "total" for contract totals.
+   * waterfall step), its field saying which (data-field), year "total" for contract totals;
+   * market: `pbpsim market --format json`'s policies[] (years[], totals, windfallShare, and providers[] by
+   * data-entity) and differences[] (data-against), year "total" for contract totals.
    */
-  readonly view: "comparison" | "difference" | "simulation" | "pair" | "derived"
+  readonly view: "comparison" | "difference" | "simulation" | "pair" | "derived" | "market"
   readonly policy: string
   /** The policy a difference is taken against (difference: the first policy; pair: b). */
   readonly against?: string
+  /** The provider a market figure is of (market view: policies[].providers[] with this entity). */
+  readonly entity?: string
   readonly year: string
   /** The field's name in the view; nested fields dotted ("providerNet.p50", "presentValue.payerNet"). */
   readonly field: string
@@ -52,6 +56,7 @@ const sourceAttributes = (s: FigureSource): string =>
   attribute("data-view", s.view) +
   attribute("data-policy", s.policy) +
   (s.against === undefined ? "" : attribute("data-against", s.against)) +
+  (s.entity === undefined ? "" : attribute("data-entity", s.entity)) +
   attribute("data-year", s.year) +
   attribute("data-field", s.field)
 
