@@ -7,7 +7,8 @@
  * noise stream on, 10,000 trials: first from the command line, whole process
  * (scenarios/bench/market-1000.yaml, the same market, built bin), then the kernel alone, with 1
  * and 2 workers; then the workload with entities, years and trials doubled; then 100,000 trials
- * of scenarios/issue-brief.yaml.
+ * of scenarios/issue-brief.yaml; then validate, run and market on generated markets of 1,000 to 50,000
+ * entities (`pnpm bench --markets` runs that part alone).
  * "Entity-year-policy evaluations" = trials × entities × contract years × policies.
  */
 import { execFileSync } from "node:child_process"
@@ -20,6 +21,12 @@ import { market } from "./benchMarket.js"
 import { Effect } from "effect"
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
+
+// `pnpm bench --markets`: the large-market timings alone (validate, run, market), without the Monte Carlo.
+if (process.argv.includes("--markets")) {
+  await largeMarkets()
+  process.exit(0)
+}
 
 interface Timing {
   readonly seconds: number
@@ -124,38 +131,43 @@ for (const workers of [1, 2]) {
   line(`issue-brief.yaml, 100,000 trials, ${workers} worker${workers > 1 ? "s" : ""}`, t, 100_000 * 3 * 5 * brief.length, workers)
 }
 // Large markets from the command line: validate and run (the exact engine, incentive power included)
-// on markets of 5,000 to 20,000 entities written as a scenario and its CSV; time should grow linearly.
-console.log("\nlarge markets, whole process (validate, then run with incentive power), 1 policy, 5 years:")
-const dir = mkdtempSync(join(tmpdir(), "pbpsim-bench-market-"))
-try {
-  for (const n of [5_000, 10_000, 20_000]) {
-    const [model] = market(n, 5)
-    writeFileSync(join(dir, "m.csv"), ["entity,year,memberMonths,cost,riskScore", ...model!.experience.map((r) => `${r.entity},${r.year},${r.memberMonths.toFixed()},${r.cost.toFixed(2)},${r.riskScore.toFixed()}`)].join("\n") + "\n")
-    writeFileSync(
-      join(dir, "m.yaml"),
-      [
-        `name: market of ${n}`,
-        "market:",
-        "  entities:",
-        ...model!.entities.map((id) => `    - { id: ${id} }`),
-        "experience: { csv: m.csv }",
-        `contract: { provider: ${model!.provider}, peers: [${model!.peers.join(", ")}], startYear: 2025, years: 5, baseline: { years: [2022, 2023, 2024], weights: ["0.1", "0.3", "0.6"] } }`,
-        'benchmark: { glidePath: { constant: "0.7" }, trend: { kind: observed, source: peers }, historicalTrend: { kind: observed, source: market } }',
-        'settlement: { msr: { fixed: "0.02" }, savingsRate: "0.5" }',
-        'projection: { marketTrend: "0.04" }',
-        "policies: [{ name: a }]",
-        ""
-      ].join("\n")
-    )
-    const seconds = (command: string) => {
-      const started = process.hrtime.bigint()
-      execFileSync(process.execPath, ["packages/cli/bin/pbpsim.js", command, join(dir, "m.yaml")], { stdio: "ignore" })
-      return Number(process.hrtime.bigint() - started) / 1e9
+// on markets of 5,000 to 50,000 entities written as a scenario and its CSV; time should grow linearly.
+// Then the market view (every entity as the provider against the rest, no incentive power) on 1,000 and 5,000.
+async function largeMarkets(): Promise<void> {
+  console.log("\nlarge markets, whole process (validate, then run with incentive power; market: every entity a provider), 1 policy, 5 years:")
+  const dir = mkdtempSync(join(tmpdir(), "pbpsim-bench-market-"))
+  try {
+    for (const n of [1_000, 5_000, 10_000, 20_000, 50_000]) {
+      const [model] = market(n, 5)
+      writeFileSync(join(dir, "m.csv"), ["entity,year,memberMonths,cost,riskScore", ...model!.experience.map((r) => `${r.entity},${r.year},${r.memberMonths.toFixed()},${r.cost.toFixed(2)},${r.riskScore.toFixed()}`)].join("\n") + "\n")
+      writeFileSync(
+        join(dir, "m.yaml"),
+        [
+          `name: market of ${n}`,
+          "market:",
+          "  entities:",
+          ...model!.entities.map((id) => `    - { id: ${id} }`),
+          "experience: { csv: m.csv }",
+          `contract: { provider: ${model!.provider}, peers: [${model!.peers.join(", ")}], startYear: 2025, years: 5, baseline: { years: [2022, 2023, 2024], weights: ["0.1", "0.3", "0.6"] } }`,
+          'benchmark: { glidePath: { constant: "0.7" }, trend: { kind: observed, source: peers }, historicalTrend: { kind: observed, source: market } }',
+          'settlement: { msr: { fixed: "0.02" }, savingsRate: "0.5" }',
+          'projection: { marketTrend: "0.04" }',
+          "policies: [{ name: a }]",
+          ""
+        ].join("\n")
+      )
+      const seconds = (command: string) => {
+        const started = process.hrtime.bigint()
+        execFileSync(process.execPath, ["packages/cli/bin/pbpsim.js", command, join(dir, "m.yaml")], { stdio: "ignore" })
+        return Number(process.hrtime.bigint() - started) / 1e9
+      }
+      const marketView = n <= 5_000 ? `   market ${seconds("market").toFixed(2).padStart(6)} s` : ""
+      console.log(`${`${n.toLocaleString("en-US")} entities`.padEnd(20)} validate ${seconds("validate").toFixed(2).padStart(6)} s   run ${seconds("run").toFixed(2).padStart(6)} s${marketView}`)
     }
-    console.log(`${`${n.toLocaleString("en-US")} entities`.padEnd(20)} validate ${seconds("validate").toFixed(2).padStart(6)} s   run ${seconds("run").toFixed(2).padStart(6)} s`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true })
 }
+await largeMarkets()
 
 console.log(`\nmax RSS of the whole bench process: ${mib(resourceUsage().maxRSS * 1024)}`)
