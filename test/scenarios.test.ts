@@ -41,7 +41,7 @@ const expectExact = (actual: Decimal, expected: Decimal): void => {
 
 describe("bundled scenarios", () => {
   it("are all present", () => {
-    expect(bundled).toEqual(["commercial-aqc", "issue-brief", "lan-contract", "mssp-aco-a5202", "mssp-basic-glide", "mssp-enhanced", "ratchet", "safety-net"])
+    expect(bundled).toEqual(["commercial-aqc", "issue-brief", "lan-contract", "mssp-aco-a5202", "mssp-basic-glide", "mssp-enhanced", "mssp-market-2023", "ratchet", "safety-net"])
   })
 
   it.each(bundled)("%s loads and runs every policy over the whole contract", (name) => {
