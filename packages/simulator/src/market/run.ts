@@ -2,7 +2,7 @@ import { ONE, settle, sum, ZERO } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { runContract, type ContractYearResult } from "../engine/contract.js"
 import { incentivePower } from "../engine/incentive.js"
-import { peersWithout, projectExperience, type RealisedExperience } from "../engine/realised.js"
+import { cellOf, peersWithout, pooledExperience, projectExperience, type RealisedExperience } from "../engine/realised.js"
 import type { ContractModel } from "../model.js"
 import { scenarioError, toScenarioIssue, type ScenarioIssue } from "../scenario/errors.js"
 import { showActual } from "../scenario/numerals.js"
@@ -108,7 +108,10 @@ const runProvider = (
   const money = result.years.map((y) => ({ providerNet: y.settlement.value.providerNet, benchmark: y.settlement.value.benchmark }))
   const rates = result.years.map((_, k) => expectedNetRate(rule, money, k))
   const chances = participationPath(rule, rates)
-  const first = result.years[0]!.benchmark.value
+  // Relative to its peer group as pooled, whatever peer figure the policy uses (a percentile target is not the region).
+  const lastBaseline = model.baselineYears[model.baselineYears.length - 1]!
+  const riskAdjusted = (c: { readonly cost: Decimal; readonly memberMonths: Decimal; readonly riskScore: Decimal }) => c.cost.div(c.memberMonths).div(c.riskScore)
+  const baselineRelative = riskAdjusted(cellOf(realised, model.provider, lastBaseline)).div(riskAdjusted(pooledExperience(realised, model.peers, lastBaseline)))
   const entity = policy.body.market.entities.find((e) => e.id === model.provider)
   const years = result.years.map((y, k): MarketProviderYear => {
     const s = y.settlement.value
@@ -141,7 +144,7 @@ const runProvider = (
     name: entity?.name ?? model.provider,
     peerGroup,
     peerCount: model.peers.length,
-    baselineRelative: first.providerBaseline.div(first.peerBaseline),
+    baselineRelative,
     years
   }
 }

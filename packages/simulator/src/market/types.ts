@@ -40,7 +40,7 @@ export interface MarketProvider {
   readonly peerGroup: string
   /** Peers pooled into its peer figure. */
   readonly peerCount: number
-  /** Its risk-adjusted provider baseline ÷ the peer baseline in contract year 1 (below 1: cheaper than its peers). */
+  /** Its risk-adjusted PMPM ÷ its peer group's pooled risk-adjusted PMPM, in the last baseline year (below 1: cheaper than its peers), whatever peer figure the policy uses. */
   readonly baselineRelative: Decimal
   readonly years: ReadonlyArray<MarketProviderYear>
 }
