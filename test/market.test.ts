@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { dec, formatFixed } from "@pbpsim/benchmark"
-import { loadScenarioFile, parseScenario, runMarket, runPolicy, resolvePolicy, pooledExperience, peersWithout, projectExperience, type MarketPolicyRun } from "@pbpsim/simulator"
+import { loadScenarioFile, marketProblems, parseScenario, runMarket, runPolicy, resolvePolicy, pooledExperience, peersWithout, projectExperience, type MarketPolicyRun } from "@pbpsim/simulator"
 import type { Decimal } from "decimal.js"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -163,6 +163,23 @@ describe("runMarket", () => {
       { file: "alone.yaml" }
     )
     expect(() => runMarket(lonely)).toThrow(/alone\.yaml: market\.entities\[0\]\.peerGroup: expected a peer group with another entity/)
+  })
+})
+
+describe("marketProblems", () => {
+  it("names every entity a market run reads without its baseline years, a repeated or empty --providers", async () => {
+    const document = parse(readFileSync(FIXTURE, "utf8")) as { experience: Array<unknown>; contract: { baseline: unknown } }
+    // Two baseline years: N1 and N2 (the contract's provider and peers) get 2023 rows, S1 and S2 do not.
+    document.contract.baseline = { years: [2023, 2024], weights: ["0.5", "0.5"] }
+    document.experience.push({ entity: "N1", year: 2023, memberMonths: 12000, cost: "4800000" }, { entity: "N2", year: 2023, memberMonths: 12000, cost: "6000000" })
+    const scenario = await parseScenario(document, { file: "two-years.yaml" })
+    expect(marketProblems(scenario).map((i) => i.message)).toEqual([
+      "expected rows of S1 in 2023, 2024 (the baseline years and the year before the contract: in `pbpsim market` every entity of a provider's peer group is read), got none in 2023",
+      "expected rows of S2 in 2023, 2024 (the baseline years and the year before the contract: in `pbpsim market` every entity of a provider's peer group is read), got none in 2023"
+    ])
+    expect(() => runMarket(scenario, { providers: ["N1", "N2"] })).not.toThrow()
+    expect(() => runMarket(scenario, { providers: ["N1", "N1"] })).toThrow(/--providers: expected each provider once, got "N1" again/)
+    expect(() => runMarket(scenario, { providers: [] })).toThrow(/--providers: expected at least one entity id, got none/)
   })
 })
 

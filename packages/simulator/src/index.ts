@@ -82,6 +82,6 @@ export { RELATIVE_ACCURACY } from "./montecarlo/sketch.js"
 
 // User text in messages: control characters escaped, clipped (what every scenario error shows).
 export { clipText, escapeText, showText, MAX_SHOWN_TEXT } from "./scenario/messageText.js"
-export { runMarket, runMarketPolicy, marketContracts, type MarketOptions, type MarketContracts } from "./market/run.js"
+export { runMarket, runMarketPolicy, marketContracts, marketProblems, type MarketOptions, type MarketContracts } from "./market/run.js"
 export { participationRule, describeRule, expectedNetRate, chanceIn, participationPath, type ParticipationRule } from "./market/participation.js"
 export type { MarketRun, MarketPolicyRun, MarketProvider, MarketProviderYear, MarketYear, MarketTotals, Dispersion } from "./market/types.js"

@@ -15,8 +15,8 @@ export type MarketFormat = Format | "html"
 export interface MarketRequest {
   /** Policies in order (the first is the one differences are taken against). */
   readonly policies: ReadonlyArray<string>
-  /** Entity ids to run as contracting providers; empty: the scenario's market.providers, else every entity. */
-  readonly providers: ReadonlyArray<string>
+  /** Entity ids to run as contracting providers (`--providers`); absent: the scenario's market.providers, else every entity. */
+  readonly providers?: ReadonlyArray<string>
   readonly incentivePower: boolean
 }
 
@@ -31,7 +31,7 @@ export const marketViewOf = (scenario: Scenario, request: MarketRequest): Effect
     rulesOf(scenario, "market", () =>
       runMarket(scenario, {
         policies: request.policies,
-        ...(request.providers.length > 0 ? { providers: request.providers } : {}),
+        ...(request.providers === undefined ? {} : { providers: request.providers }),
         incentivePower: request.incentivePower
       })
     ),
@@ -43,7 +43,7 @@ export const marketAction = (args: {
   readonly scenario: string
   readonly sets: ReadonlyArray<string>
   readonly policies: ReadonlyArray<string>
-  readonly providers: ReadonlyArray<string>
+  readonly providers: ReadonlyArray<string> | undefined
   readonly incentivePower: boolean
   readonly format: MarketFormat
   /** `--level`: CSV rows per provider-year (default) or per market-year; CSV only. */
@@ -60,7 +60,7 @@ export const marketAction = (args: {
     }
     const scenario = yield* load(args.scenario, args.sets)
     const policies = yield* selectPolicies(scenario, args.policies)
-    const view = yield* marketViewOf(scenario, { policies, providers: args.providers, incentivePower: args.incentivePower })
+    const view = yield* marketViewOf(scenario, { policies, ...(args.providers === undefined ? {} : { providers: args.providers }), incentivePower: args.incentivePower })
     const text = args.format === "html" ? yield* htmlPage(view) : renderMarket(view, args.format, args.level ?? "provider", args.width)
     yield* writeOutput(text, args.out)
   })

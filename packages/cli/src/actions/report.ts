@@ -47,7 +47,7 @@ export const reportHtml = (args: {
     // What moves the first policy's totals (pbpsim sensitivity's defaults). Its base run is the one
     // compare just made, so a refusal here can only be a variation's, which the result carries.
     const moved = args.sensitivity === false ? undefined : sensitivityView(provenanceOf(scenario), sensitivityOrThrow(() => sensitivity(scenario, names[0]!)))
-    const market = args.market === true ? yield* marketViewOf(scenario, { policies: names, providers: [], incentivePower: false }) : undefined
+    const market = args.market === true ? yield* marketViewOf(scenario, { policies: names, incentivePower: false }) : undefined
     return yield* Effect.tryPromise({
       try: () =>
         reportDocument({

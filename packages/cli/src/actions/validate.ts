@@ -1,4 +1,4 @@
-import { runScenarioChecks } from "@pbpsim/simulator"
+import { marketProblems, runScenarioChecks, scenarioError, type Scenario } from "@pbpsim/simulator"
 import { Effect } from "effect"
 import { Io } from "../io.js"
 import { writeOutput } from "../output.js"
@@ -24,6 +24,10 @@ export const validateAction = (file: string) =>
       })
     )
     const models = yield* runScenarioChecks(loaded)
+    if (usesMarketView(loaded)) {
+      const problems = marketProblems(loaded)
+      if (problems.length > 0) return yield* Effect.fail(scenarioError(problems))
+    }
     const first = models[0]!
     const verdict = warnings === 0 ? "valid" : `valid, ${warnings.toLocaleString("en-US")} warning${warnings === 1 ? "" : "s"}`
     yield* writeOutput(
@@ -32,3 +36,10 @@ export const validateAction = (file: string) =>
       undefined
     )
   })
+
+/** A scenario written for `pbpsim market`: it has a participation rule, a providers list or a peer group. */
+const usesMarketView = (scenario: Scenario): boolean =>
+  scenario.document.participation !== undefined ||
+  scenario.document.market.providers !== undefined ||
+  scenario.document.market.entities.some((e) => e.peerGroup !== undefined) ||
+  scenario.policies.some((p) => p.body.participation !== undefined)

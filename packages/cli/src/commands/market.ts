@@ -50,7 +50,7 @@ export const market = Command.make(
           scenario: args.scenario,
           sets: args.set,
           policies: Option.match(args.policies, { onNone: () => [], onSome: splitNames }),
-          providers: Option.match(args.providers, { onNone: () => [], onSome: splitNames }),
+          providers: Option.getOrUndefined(Option.map(args.providers, splitNames)),
           incentivePower: args.incentivePower,
           format: args.format,
           level: Option.getOrUndefined(args.level),

@@ -103,6 +103,7 @@ const participationSentence = (who: string, p: MarketPolicyView): string => {
   const n = p.providers.length
   if (!a || !b) return ""
   if (dec(a.participants).eq(n) && dec(b.participants).eq(n)) return `${who} all ${n} providers take part in every year.`
+  if (dec(a.participants).isZero()) return `${who} none of the ${n} providers joins in ${a.year}.`
   const lost = dec(a.participants).sub(dec(b.participants))
   const joined = `${countText(a.participants)} of the ${n} providers ${dec(a.participants).isInteger() ? "join" : "are expected to join"} in ${a.year}`
   if (a.year === b.year) return `${who} ${joined}.`

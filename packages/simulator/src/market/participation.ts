@@ -62,7 +62,8 @@ export const expectedNetRate = (
   years: ReadonlyArray<{ readonly providerNet: Decimal; readonly benchmark: Decimal }>,
   index: number
 ): Decimal => {
-  const horizon = rule.kind === "mandatory" ? years.length : rule.horizon
+  // Nothing is decided under a mandatory rule; its rate is shown over the default horizon, comparable with the others'.
+  const horizon = rule.kind === "mandatory" ? PARTICIPATION_DEFAULTS.horizon : rule.horizon
   let net = ZERO
   let benchmark = ZERO
   for (let k = index; k < Math.min(years.length, index + horizon); k++) {

@@ -41,7 +41,12 @@ const marketIssues = (scenario: Scenario, names: ReadonlyArray<string>, options:
   const known = policyNames(scenario)
   for (const name of names) if (!known.includes(name)) issues.push(unknownPolicyIssue(scenario, name))
   const entities = scenario.base.market.entities.map((e) => e.id)
+  const flag = (expected: string, actual: string): ScenarioIssue => ({ file: scenario.file, path: "--providers", expected, actual, message: `expected ${expected}, got ${actual}` })
+  if (options.providers !== undefined && options.providers.length === 0) issues.push(flag("at least one entity id", "none"))
+  const seen = new Set<string>()
   for (const p of options.providers ?? []) {
+    if (seen.has(p)) issues.push(flag("each provider once", `${showActual(p)} again`))
+    seen.add(p)
     if (!entities.includes(p)) {
       const expected = `entities of the market (${entities.length.toLocaleString("en-US")}: ${entities.slice(0, 8).join(", ")}${entities.length > 8 ? ", …" : ""})`
       issues.push({ file: scenario.file, path: "--providers", expected, actual: showActual(p), message: `expected one of the ${expected}, got ${showActual(p)}` })
@@ -70,10 +75,40 @@ const marketIssues = (scenario: Scenario, names: ReadonlyArray<string>, options:
       }
     })
   }
+  for (const name of names) issues.push(...missingYears(scenario, scenario.policies.find((p) => p.name === name)!, options))
   // Policies that keep the base market report its problem once.
-  const seen = new Set<string>()
-  return issues.filter((i) => !seen.has(i.message + i.path) && seen.add(i.message + i.path))
+  const once = new Set<string>()
+  return issues.filter((i) => !once.has(i.message + i.path) && once.add(i.message + i.path))
 }
+
+/**
+ * Every entity a market run reads (the chosen providers and everyone in their peer groups) needs
+ * experience in each baseline year and in the year before the contract (what it is projected
+ * from); `validate` checks this only for contract.provider and contract.peers.
+ */
+const missingYears = (scenario: Scenario, policy: ScenarioPolicy, options: MarketOptions): ReadonlyArray<ScenarioIssue> => {
+  const { contract } = policy.body
+  const needed = [...new Set([...contract.baseline.years, contract.startYear - 1])].sort((a, b) => a - b)
+  const has = new Set(policy.experience.map((r) => `${r.entity}\u0000${r.year}`))
+  const { groupOf, members } = peerGroupsOf(policy)
+  const providers = options.providers ?? policy.body.market.providers ?? policy.body.market.entities.map((e) => e.id)
+  const read = new Set(providers.flatMap((p) => members.get(groupOf.get(p) ?? "") ?? []))
+  const issues: Array<ScenarioIssue> = []
+  for (const entity of read) {
+    const missing = needed.filter((y) => !has.has(`${entity}\u0000${y}`))
+    if (missing.length === 0) continue
+    const expected = `rows of ${entity} in ${needed.join(", ")} (the baseline years and the year before the contract: in \`pbpsim market\` every entity of a provider's peer group is read)`
+    issues.push({ file: scenario.file, path: "experience", expected, actual: `none in ${missing.join(", ")}`, message: `expected ${expected}, got none in ${missing.join(", ")}` })
+  }
+  return issues
+}
+
+/**
+ * Problems `pbpsim market` would refuse, for every policy, without running it: a provider alone in
+ * its peer group, an entity read without its baseline years. `validate` reports them when a
+ * scenario uses the market view's fields (participation, market.providers, a peerGroup).
+ */
+export const marketProblems = (scenario: Scenario): ReadonlyArray<ScenarioIssue> => marketIssues(scenario, policyNames(scenario), {})
 
 /** A provider's contract under one policy: the policy's model with this provider and its peer group. */
 const providerModel = (base: ContractModel, entity: string, peers: ReadonlyArray<string>, includeSelf: boolean): ContractModel => ({
