@@ -33,6 +33,7 @@ import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { parse } from "csv-parse/sync"
 import { Decimal } from "decimal.js"
+import { SEGMENTS } from "./mssp-aco-scenario.mjs"
 
 /** Working precision far beyond cents: the restatement factors are ratios of sums of about 1e11. */
 const D = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -80, toExpPos: 80 })
@@ -46,13 +47,8 @@ export const YAML_FILE = "scenarios/mssp-market-2023.yaml"
 export const CSV_FILE = "scenarios/mssp-market-2023.csv"
 const CSV_NAME = "mssp-market-2023.csv"
 
-/** The four enrollment types: segment id, PUF column infixes (as scripts/mssp-aco-scenario.mjs). */
-export const SEGMENTS = [
-  { id: "esrd", label: "ESRD", exp: "ESRD", years: "ESRD" },
-  { id: "disabled", label: "disabled", exp: "DIS", years: "DIS" },
-  { id: "aged-dual", label: "aged/dual", exp: "AGDU", years: "AGED_Dual" },
-  { id: "aged-non-dual", label: "aged/non-dual", exp: "AGND", years: "AGED_NonDual" }
-]
+/** The four enrollment types: segment id, PUF column infixes (one definition, the single-ACO generator's). */
+export { SEGMENTS }
 /** The labels every ACO's BY1, BY2, BY3 get, and the performance year. */
 export const LABEL_YEARS = [2020, 2021, 2022]
 export const PERFORMANCE_YEAR = 2023

@@ -96,16 +96,7 @@ export const reportDocument = async (input: ReportInput): Promise<string> => {
     ...(simulated ? [`<a href="#simulation">Simulation</a>`] : [])
   ]
   return [
-    `<!DOCTYPE html>`,
-    `<html lang="en">`,
-    `<head>`,
-    `<meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<meta name="generator" content="${escapeHtml(`${comparison.engine.name} ${comparison.engine.version}`)}">`,
-    `<title>${escapeHtml(summary.name)} — pbpsim report</title>`,
-    `<style>${STYLE}</style>`,
-    `</head>`,
+    ...pageHead(`${summary.name} — pbpsim report`, comparison.engine),
     `<body>`,
     `<header class="report">`,
     `<h1>${escapeHtml(summary.name)}</h1>`,
@@ -127,3 +118,17 @@ export const reportDocument = async (input: ReportInput): Promise<string> => {
     ``
   ].join("\n")
 }
+
+/** The head of a pbpsim page: charset, the Content-Security-Policy (no script, no fetch), the engine, the title and the report's styles. */
+export const pageHead = (title: string, engine: { readonly name: string; readonly version: string }): ReadonlyArray<string> => [
+  `<!DOCTYPE html>`,
+  `<html lang="en">`,
+  `<head>`,
+  `<meta charset="utf-8">`,
+  `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
+  `<meta name="viewport" content="width=device-width, initial-scale=1">`,
+  `<meta name="generator" content="${escapeHtml(`${engine.name} ${engine.version}`)}">`,
+  `<title>${escapeHtml(title)}</title>`,
+  `<style>${STYLE}</style>`,
+  `</head>`
+]

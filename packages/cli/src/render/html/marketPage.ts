@@ -1,5 +1,5 @@
 import type { MarketView } from "../marketView.js"
-import { CONTENT_SECURITY_POLICY, STYLE } from "./document.js"
+import { pageHead } from "./document.js"
 import { escapeHtml } from "./escape.js"
 import { marketSection } from "./market.js"
 
@@ -11,16 +11,7 @@ export const marketPage = async (view: MarketView): Promise<string> => {
   const section = await marketSection(view)
   const overrides = view.scenario.overrides && view.scenario.overrides.length > 0 ? `, read with ${view.scenario.overrides.map((o) => `<code>--set ${escapeHtml(o)}</code>`).join(", ")}` : ""
   return [
-    `<!DOCTYPE html>`,
-    `<html lang="en">`,
-    `<head>`,
-    `<meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<meta name="generator" content="${escapeHtml(`${view.engine.name} ${view.engine.version}`)}">`,
-    `<title>${escapeHtml(view.scenario.name)} — pbpsim market</title>`,
-    `<style>${STYLE}</style>`,
-    `</head>`,
+    ...pageHead(`${view.scenario.name} — pbpsim market`, view.engine),
     `<body>`,
     `<header class="report">`,
     `<h1>${escapeHtml(view.scenario.name)}</h1>`,
