@@ -15,7 +15,7 @@ export const marketPage = async (view: MarketView): Promise<string> => {
     `<body>`,
     `<header class="report">`,
     `<h1>${escapeHtml(view.scenario.name)}</h1>`,
-    `<p>Market simulation: ${view.policies[0]?.providers.length ?? 0} providers, ${view.policies.length} polic${view.policies.length === 1 ? "y" : "ies"}.</p>`,
+    `<p>Market view: ${view.policies[0]?.providers.length ?? 0} providers, ${view.policies.length} polic${view.policies.length === 1 ? "y" : "ies"}.</p>`,
     `</header>`,
     `<main>`,
     section,
