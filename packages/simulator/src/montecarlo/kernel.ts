@@ -74,6 +74,14 @@ interface WorldScratch {
   readonly marketRisk: Float64Array
   /** Per set × calendar index: realised growth of risk-adjusted PMPM (NaN where not observable). */
   readonly growth: Float64Array
+  /**
+   * Per row × contract year (e·Y + k, as the plan's cells): the trial's realised counterfactual
+   * cost, i.e. counterfactual × exp(shocks) before the achieved-savings factor, so that
+   * cost = counterfactual × (1 − achieved savings) exactly (the market view's payer cost,
+   * market/simulate.ts). For a cell given as actual experience: that cost. Null unless
+   * kernelScratch was asked to keep it (simulate does not pay for the store).
+   */
+  readonly counterfactual: Float64Array | null
 }
 
 export interface KernelScratch {
@@ -102,7 +110,7 @@ export interface KernelScratch {
   readonly peerOrder: Uint32Array
 }
 
-const worldScratch = (plan: WorldPlan): WorldScratch => {
+const worldScratch = (plan: WorldPlan, keepCounterfactual: boolean): WorldScratch => {
   const T = plan.calendarYears
   const cost = Float64Array.from(plan.historyCost)
   const memberMonths = Float64Array.from(plan.historyMemberMonths)
@@ -127,21 +135,23 @@ const worldScratch = (plan: WorldPlan): WorldScratch => {
       return Int32Array.from({ length: plan.entityRows }, (_, e) => e).filter((e) => inSet[e] === 0)
     }),
     marketCost: new Float64Array(plan.years),
-    marketRisk: new Float64Array(plan.years)
+    marketRisk: new Float64Array(plan.years),
+    counterfactual: keepCounterfactual ? new Float64Array(plan.entities * plan.years) : null
   }
   // History pools never change: pool them once (NaN unless every member has the year, as the exact engine requires).
   for (let s = 0; s < sets; s++) poolSet(scratch, s, 0, plan.startIndex)
   return scratch
 }
 
-export const kernelScratch = (plan: SimulationPlan): KernelScratch => {
+/** Scratch of one thread's trials; `keepCounterfactual` also keeps each cell's realised counterfactual (WorldScratch.counterfactual). */
+export const kernelScratch = (plan: SimulationPlan, options: { readonly keepCounterfactual?: boolean } = {}): KernelScratch => {
   const T = Math.max(1, ...plan.worlds.map((w) => w.calendarYears))
   const maxSet = Math.max(1, ...plan.worlds.flatMap((w) => w.sets.map((set) => set.length)))
   const maxSegments = Math.max(1, ...plan.policies.map((p) => p.providerRows.length))
   const rates = () => Array.from({ length: maxSegments }, () => new Float64Array(T))
   return {
     plan,
-    worlds: plan.worlds.map(worldScratch),
+    worlds: plan.worlds.map((w) => worldScratch(w, options.keepCounterfactual === true)),
     marketShock: new Float64Array(plan.years),
     historicalRate: rates(),
     trendRate: rates(),
@@ -243,6 +253,7 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
   const drawCost = sc > 0
   const drawSavings = ss > 0
   const drawRisk = sr > 0
+  const realisedCounterfactual = w.counterfactual
   for (let e = 0; e < rows; e++) {
     const row = drawRow[e]! * stride
     const cellBase = e * T + startIndex
@@ -254,6 +265,7 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
       if (actual[i] === 1) {
         cost[c] = counterfactualCost[i]!
         risk[c] = plannedRisk[i]!
+        if (realisedCounterfactual !== null) realisedCounterfactual[i] = counterfactualCost[i]!
       } else {
       let shock = marketLevel[k]!
       if (drawCost) {
@@ -267,7 +279,10 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
         const ceiling = planned > SAVINGS_CEILING ? planned : SAVINGS_CEILING
         if (savings > ceiling) savings = ceiling
       }
-      cost[c] = counterfactualCost[i]! * (shock === 0 ? 1 : Math.exp(shock)) * (1 - savings)
+      // (counterfactual × e^shock) × (1 − savings): the first product is the realised counterfactual, kept exactly when asked.
+      const level = counterfactualCost[i]! * (shock === 0 ? 1 : Math.exp(shock))
+      if (realisedCounterfactual !== null) realisedCounterfactual[i] = level
+      cost[c] = level * (1 - savings)
       if (drawRisk) {
         riskShock += sr * z[riskOffset + row + k]! - halfRiskVariance
         risk[c] = plannedRisk[i]! * Math.exp(riskShock)

@@ -44,8 +44,18 @@ const spawn = (data: object): Worker => {
   return new Worker(workerEntry, { workerData: data, execArgv: process.execArgv.filter((arg) => !arg.startsWith("--input-type")) })
 }
 
-/** Hand blocks to workers one at a time; collect each worker's state at the end. If one fails, all stop. */
-const inWorkers = (plan: SimulationPlan, options: SimulateOptions, blocks: ReadonlyArray<number>, total: number): Promise<ReadonlyArray<AccumulatorState>> => {
+/**
+ * Hand blocks to workers one at a time; collect each worker's state at the end. If one fails, all stop.
+ * `extra` joins the worker's data: `{ market }` makes the worker run the market view's blocks
+ * (market/simulateBlocks.ts) instead of the policies' statistics (worker.ts).
+ */
+export const inWorkers = (
+  plan: SimulationPlan,
+  options: SimulateOptions,
+  blocks: ReadonlyArray<number>,
+  total: number,
+  extra: object = {}
+): Promise<ReadonlyArray<AccumulatorState>> => {
   let next = 0
   let done = 0
   const count = Math.min(options.workers, blocks.length)
@@ -55,7 +65,7 @@ const inWorkers = (plan: SimulationPlan, options: SimulateOptions, blocks: Reado
       { length: count },
       () =>
         new Promise<AccumulatorState>((resolve, reject) => {
-          const worker = spawn({ plan, seed: options.seed, trials: options.trials })
+          const worker = spawn({ ...extra, plan, seed: options.seed, trials: options.trials })
           workers.push(worker)
           const give = () => {
             const block = blocks[next++]

@@ -1,0 +1,331 @@
+import { invalid } from "@pbpsim/benchmark"
+import type { ContractModel } from "../model.js"
+import { runCountProblems, shardBlocks, trialsInBlocks } from "../montecarlo/blocks.js"
+import { compileSimulation } from "../montecarlo/compile.js"
+import { exactSumValue, mergeExact } from "../montecarlo/exactSum.js"
+import type { SimulationPlan } from "../montecarlo/plan.js"
+import { mergeSketch, sketchFromState, sketchQuantile, storeSpan, MAX_KEY } from "../montecarlo/sketch.js"
+import { checkSimulationPlan, inWorkers, type SimulateOptions } from "../montecarlo/simulate.js"
+import type { AccumulatorState } from "../montecarlo/statistics.js"
+import type { Distribution } from "../montecarlo/summary.js"
+import type { Scenario } from "../scenario/resolve.js"
+import { marketContracts } from "./run.js"
+import {
+  emptySlots,
+  MARKET_FIGURES,
+  marketBlockRunner,
+  marketLayout,
+  slotsState,
+  type MarketPlan,
+  type MarketPlanPolicy,
+  type SlotAccumulator
+} from "./simulateBlocks.js"
+import type { MarketProvider, MarketRun } from "./types.js"
+
+/**
+ * `pbpsim market --simulate` (issue 12, item 5): the market view on common random numbers.
+ * Participation is decided once, on expected values, by the deterministic run (runMarket): each
+ * provider-year's chance p_{e,k} is fixed. Outcomes vary by trial: every provider's contract
+ * under every policy runs in the Monte Carlo kernel on the trial's draws (one world of draws
+ * for the whole market, shared by every provider and every policy with the same projection),
+ * and the payer's programme cost, savings paid and losses collected are summed over providers
+ * weighted by p_{e,k} (simulateBlocks.ts). Statistics per policy and contract year and over the
+ * contract, and for each policy after the first the paired difference from the first.
+ *
+ * As simulate: a trial's draws depend only on (seed, trial); trials run in blocks of
+ * BLOCK_TRIALS; exact sums and whole-number counts merge in any order; so the result is identical
+ * for any number of workers and for shards merged back (mergeMarketStates).
+ */
+
+/** Options: simulate's (seed, trials, workers, shard, onProgress). */
+export type SimulateMarketOptions = SimulateOptions
+
+/** The policies of a market simulation, what its statistics are laid out by (and all a merge needs). */
+export interface MarketSimulationLayout {
+  readonly policies: ReadonlyArray<{ readonly name: string; readonly startYear: number; readonly years: number }>
+}
+
+/** One policy's distributions for a contract year (contractYear and year set) or the whole contract (both null). */
+export interface MarketSimulationRow {
+  readonly contractYear: number | null
+  readonly year: number | null
+  /** Σ p × (E + provider net − CF): what the programme costs the payer against no programme (negative: it saves). */
+  readonly programmeCost: Distribution
+  /** Σ p × shared savings. */
+  readonly savingsPaid: Distribution
+  /** Σ p × shared losses. */
+  readonly lossesCollected: Distribution
+}
+
+/** Policy a minus policy b (the first) on the same draws, for a contract year or over the years both cover. */
+export interface MarketSimulationPairRow {
+  readonly contractYear: number | null
+  readonly year: number | null
+  /** a − b of the programme cost. */
+  readonly programmeCost: Distribution
+  /** Share of trials in which the programme costs the payer less under a than under b. */
+  readonly pACheaper: number
+}
+
+export interface MarketSimulationSummary {
+  readonly trials: number
+  readonly policies: ReadonlyArray<{ readonly name: string; readonly years: ReadonlyArray<MarketSimulationRow>; readonly contract: MarketSimulationRow }>
+  readonly pairs: ReadonlyArray<{
+    readonly a: string
+    readonly b: string
+    readonly years: ReadonlyArray<MarketSimulationPairRow>
+    readonly contract: MarketSimulationPairRow
+  }>
+}
+
+/** A market simulation: its layout, the blocks it covered, the mergeable state (what a shard writes) and the summary. */
+export interface MarketSimulation {
+  readonly layout: MarketSimulationLayout
+  /** Blocks this run covered: [first, end). */
+  readonly blocks: { readonly first: number; readonly end: number }
+  /** Same shape as simulate's AccumulatorState (AccumulatorStateSchema decodes it from a file). */
+  readonly state: AccumulatorState
+  readonly summary: MarketSimulationSummary
+}
+
+/** The layout of a deterministic market run's simulation: its policies in order, with their years. */
+export const marketSimulationLayout = (market: MarketRun): MarketSimulationLayout => ({
+  policies: market.policies.map((p) => {
+    const years = p.providers[0]?.years ?? []
+    return { name: p.policy, startYear: years[0]?.year ?? 0, years: years.length }
+  })
+})
+
+const sameEntities = (providers: ReadonlyArray<MarketProvider>, models: ReadonlyArray<ContractModel>): boolean =>
+  providers.length === models.length && providers.every((p, i) => p.entity === models[i]!.provider && p.years.length === models[i]!.years)
+
+/**
+ * The kernel's plan of a market: every provider's contract under every policy of `market`, in
+ * its order, and the participation the deterministic run fixed. A provider whose chance is 0 in
+ * every year adds nothing to any figure, so its contract is not compiled (a threshold rule
+ * leaves many out); a policy keeps at least one contract, so that its noise settings still
+ * decide which draw streams exist (the draws stay common whatever the participation).
+ * The models were run by the exact engine in runMarket: they are not run again.
+ */
+export const compileMarket = (scenario: Scenario, market: MarketRun): { readonly plan: SimulationPlan; readonly market: MarketPlan } => {
+  if (market.policies.length === 0) throw invalid("simulateMarket", "market.policies", "is empty: at least one policy is needed")
+  const models: Array<ContractModel> = []
+  const rows: Array<MarketProvider> = []
+  const policies: Array<MarketPlanPolicy> = []
+  for (const run of market.policies) {
+    const contracts = marketContracts(scenario, run.policy, { providers: run.providers.map((p) => p.entity) })
+    if (!sameEntities(run.providers, contracts.models)) {
+      throw invalid("simulateMarket", `market policy ${run.policy}`, "does not match the scenario's contracts (providers or years differ): run the market with runMarket on this scenario")
+    }
+    const first = models.length
+    const kept = run.providers.flatMap((p, i) => (p.years.some((y) => !y.participation.isZero()) ? [i] : []))
+    for (const i of kept.length > 0 ? kept : [0]) {
+      models.push(contracts.models[i]!)
+      rows.push(run.providers[i]!)
+    }
+    const model = contracts.models[0]!
+    policies.push({ name: run.policy, startYear: model.startYear, years: model.years, first, count: models.length - first })
+  }
+  const plan = compileSimulation(models, { exactRunDone: true })
+  const Y = plan.years
+  const participation = new Float64Array(models.length * Y)
+  const fixedCounterfactual = new Float64Array(models.length * Y).fill(Number.NaN)
+  rows.forEach((provider, i) => {
+    const policy = plan.policies[i]!
+    const world = plan.worlds[policy.world]!
+    provider.years.forEach((y, k) => {
+      participation[i * Y + k] = y.participation.toNumber()
+      // A year given as actual experience: the world holds its actual cost; the counterfactual is the deterministic one.
+      if (world.actual[policy.provider * world.years + k] === 1) fixedCounterfactual[i * Y + k] = y.counterfactual.toNumber()
+    })
+  })
+  return { plan, market: { policies, participation, fixedCounterfactual } }
+}
+
+/**
+ * The market view under uncertainty: `market` is runMarket's result on `scenario` (its
+ * participation is kept; its policies and providers are simulated, in its order). Rejects with a
+ * RangeError for bad counts (trials, workers, shard), InvalidArgument for a plan whose figures
+ * would not be finite. With `shard`, runs only that share of the blocks: merge the states with
+ * mergeMarketStates.
+ */
+export const simulateMarket = async (scenario: Scenario, market: MarketRun, options: SimulateMarketOptions): Promise<MarketSimulation> => {
+  const problems = runCountProblems(options)
+  if (problems.length > 0) throw new RangeError(problems.join("; "))
+  const compiled = compileMarket(scenario, market)
+  checkSimulationPlan(compiled.plan)
+  const layout: MarketSimulationLayout = { policies: compiled.market.policies.map((p) => ({ name: p.name, startYear: p.startYear, years: p.years })) }
+  const range = shardBlocks(options.trials, options.shard)
+  const blocks = Array.from({ length: range.end - range.first }, (_, i) => range.first + i)
+  const total = trialsInBlocks(options.trials, range.first, range.end)
+  let states: ReadonlyArray<AccumulatorState>
+  if (options.workers === 1 || blocks.length <= 1) {
+    const runner = marketBlockRunner(compiled.plan, compiled.market, options.seed, options.trials)
+    let done = 0
+    for (const block of blocks) {
+      runner.run(block)
+      done += trialsInBlocks(options.trials, block, block + 1)
+      options.onProgress?.(done, total)
+    }
+    states = [runner.state()]
+  } else states = await inWorkers(compiled.plan, options, blocks, total, { market: compiled.market })
+  const merged = mergeMarketStates(layout, states)
+  return { layout, blocks: range, ...merged }
+}
+
+/**
+ * What is wrong with a decoded state (a shard read back) for this layout and trial count, one
+ * problem per entry, at most `max` (empty: it can be merged). As stateProblems for simulate.
+ */
+export const marketStateProblems = (layout: MarketSimulationLayout, state: AccumulatorState, trials: number, max = 10): ReadonlyArray<string> => {
+  const problems: Array<string> = []
+  const add = (text: string) => {
+    if (problems.length < max) problems.push(text)
+  }
+  const { slots, counters } = marketLayout(layout.policies)
+  if (state.trials !== trials) add(`state.trials: expected ${trials} (the trials of the blocks it names), got ${state.trials}`)
+  for (const [name, list] of [["shift", state.shift], ["sum", state.sum], ["squares", state.squares], ["sketches", state.sketches], ["min", state.min], ["max", state.max]] as const) {
+    if (list.length !== slots) add(`state.${name}: expected ${slots} entries (the statistics of these policies), got ${list.length}`)
+  }
+  if (state.counts.length !== counters) add(`state.counts: expected ${counters} entries (the counters of these policies), got ${state.counts.length}`)
+  if (state.nonFinite !== 0 || state.nonFiniteSlot !== -1) add(`state.nonFinite: expected 0 (a run with values that are not finite is never written), got ${state.nonFinite}`)
+  if (problems.length > 0) return problems
+  state.counts.forEach((c, j) => {
+    if (c > trials) add(`state.counts[${j}]: expected at most ${trials} (the trials), got ${c}`)
+  })
+  state.sketches.forEach((sketch, j) => {
+    let held = sketch.zero
+    for (const store of [sketch.positive, sketch.negative]) {
+      if (store.minKey + storeSpan(store.counts) - 1 > MAX_KEY) add(`state.sketches[${j}]: keys beyond ${MAX_KEY}, which no finite value reaches`)
+      for (const c of store.counts) if (c > 0) held += c
+    }
+    if (held !== trials) add(`state.sketches[${j}]: expected ${trials} values (one per trial), got ${held}`)
+  })
+  state.min.forEach((m, j) => {
+    if (m > state.max[j]!) add(`state.min[${j}]: expected at most max ${state.max[j]}, got ${m}`)
+  })
+  return problems
+}
+
+/** The statistic a slot holds, in words: "policy trending, 2026, programme cost". */
+const describeSlot = (layout: MarketSimulationLayout, slot: number): string => {
+  const l = marketLayout(layout.policies)
+  const words = ["programme cost", "savings paid", "losses collected"]
+  for (let m = layout.policies.length - 1; m >= 0; m--) {
+    const p = layout.policies[m]!
+    const at = slot - l.policySlot[m]!
+    if (at >= 0 && at < (p.years + 1) * MARKET_FIGURES.length) {
+      const row = Math.floor(at / MARKET_FIGURES.length)
+      return `policy ${p.name}, ${row < p.years ? p.startYear + row : "contract"}, ${words[at % MARKET_FIGURES.length]}`
+    }
+  }
+  for (let n = 0; n < l.pairYears.length; n++) {
+    const at = slot - l.pairSlot[n]!
+    if (at >= 0 && at <= l.pairYears[n]!) {
+      const a = layout.policies[n + 1]!
+      return `${a.name} − ${layout.policies[0]!.name}, ${at < l.pairYears[n]! ? a.startYear + at : "contract"}, programme cost`
+    }
+  }
+  return `statistic ${slot}`
+}
+
+const distribution = (layout: MarketSimulationLayout, acc: SlotAccumulator, slot: number): Distribution => {
+  const n = acc.trials
+  const s1 = exactSumValue(acc.sum[slot]!)
+  const s2 = exactSumValue(acc.squares[slot]!)
+  const variance = n > 1 ? Math.max(0, (s2 - (s1 * s1) / n) / (n - 1)) : 0
+  const sketch = acc.sketches[slot]!
+  // A sample quantile lies between the extremes; the bucket midpoint may not (a figure that never varies reads back exactly).
+  const quantile = (q: number) => Math.min(acc.max[slot]!, Math.max(acc.min[slot]!, sketchQuantile(sketch, q)))
+  const d: Distribution = {
+    mean: acc.shift[slot]! + s1 / n,
+    sd: Math.sqrt(variance),
+    p5: quantile(0.05),
+    p25: quantile(0.25),
+    p50: quantile(0.5),
+    p75: quantile(0.75),
+    p95: quantile(0.95)
+  }
+  for (const [name, value] of Object.entries(d)) {
+    if (!Number.isFinite(value)) {
+      throw invalid("float range", describeSlot(layout, slot), `has a ${name} that is not a finite number (${value}) over ${n.toLocaleString("en-US")} trials: the figures are too large for float arithmetic`)
+    }
+  }
+  return d
+}
+
+const summarizeMarket = (layout: MarketSimulationLayout, acc: SlotAccumulator): MarketSimulationSummary => {
+  const n = acc.trials
+  if (acc.nonFinite > 0) {
+    throw invalid(
+      "float range",
+      describeSlot(layout, acc.nonFiniteSlot),
+      `is not a finite number in ${acc.nonFinite.toLocaleString("en-US")} value${acc.nonFinite === 1 ? "" : "s"} over ${n.toLocaleString("en-US")} trials: the scenario's amounts, growth (projection) or noise (stochastic) are too large for float arithmetic`
+    )
+  }
+  const l = marketLayout(layout.policies)
+  const policies = layout.policies.map((p, m) => {
+    const row = (r: number): MarketSimulationRow => {
+      const slot = l.policySlot[m]! + r * MARKET_FIGURES.length
+      return {
+        contractYear: r < p.years ? r + 1 : null,
+        year: r < p.years ? p.startYear + r : null,
+        programmeCost: distribution(layout, acc, slot),
+        savingsPaid: distribution(layout, acc, slot + 1),
+        lossesCollected: distribution(layout, acc, slot + 2)
+      }
+    }
+    return { name: p.name, years: Array.from({ length: p.years }, (_, r) => row(r)), contract: row(p.years) }
+  })
+  const pairs = Array.from(l.pairYears, (years, k) => {
+    const a = layout.policies[k + 1]!
+    const row = (r: number): MarketSimulationPairRow => ({
+      contractYear: r < years ? r + 1 : null,
+      year: r < years ? a.startYear + r : null,
+      programmeCost: distribution(layout, acc, l.pairSlot[k]! + r),
+      pACheaper: acc.counts[l.pairCounter[k]! + r]! / n
+    })
+    return { a: a.name, b: layout.policies[0]!.name, years: Array.from({ length: years }, (_, r) => row(r)), contract: row(years) }
+  })
+  return { trials: n, policies, pairs }
+}
+
+/**
+ * Merge states of one market simulation (workers' or shards', in any order) into one state and
+ * its summary. Exact: the result does not depend on the order or grouping. Throws
+ * InvalidArgument for states of different layouts or runs (their zero-noise centres differ).
+ */
+export const mergeMarketStates = (
+  layout: MarketSimulationLayout,
+  states: ReadonlyArray<AccumulatorState>
+): { readonly state: AccumulatorState; readonly summary: MarketSimulationSummary } => {
+  const first = states[0]
+  if (first === undefined) throw invalid("mergeMarketStates", "states", "is empty: at least one state is needed")
+  const { slots, counters } = marketLayout(layout.policies)
+  const acc = emptySlots(Float64Array.from(first.shift), counters)
+  for (const state of states) {
+    if (
+      state.shift.length !== slots ||
+      state.sum.length !== slots ||
+      state.squares.length !== slots ||
+      state.sketches.length !== slots ||
+      state.min.length !== slots ||
+      state.max.length !== slots ||
+      state.counts.length !== counters
+    )
+      throw invalid("mergeMarketStates", "states", "come from different markets or policies (their statistics do not line up)")
+    // Sums are kept relative to the zero-noise figures: states of one run share them bit for bit.
+    if (state.shift.some((s, j) => s !== acc.shift[j])) throw invalid("mergeMarketStates", "states", "come from different runs (their zero-noise figures differ)")
+    acc.trials += state.trials
+    if (state.nonFinite > 0 && (acc.nonFinite === 0 || state.nonFiniteSlot < acc.nonFiniteSlot)) acc.nonFiniteSlot = state.nonFiniteSlot
+    acc.nonFinite += state.nonFinite
+    state.sum.forEach((s, j) => mergeExact(acc.sum[j]!, [...s]))
+    state.squares.forEach((s, j) => mergeExact(acc.squares[j]!, [...s]))
+    state.counts.forEach((c, j) => (acc.counts[j] = acc.counts[j]! + c))
+    state.sketches.forEach((s, j) => mergeSketch(acc.sketches[j]!, sketchFromState(s)))
+    state.min.forEach((m, j) => (acc.min[j] = Math.min(acc.min[j]!, m)))
+    state.max.forEach((m, j) => (acc.max[j] = Math.max(acc.max[j]!, m)))
+  }
+  const summary = summarizeMarket(layout, acc)
+  return { state: slotsState(acc), summary }
+}
