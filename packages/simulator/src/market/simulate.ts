@@ -2,23 +2,18 @@ import { invalid } from "@pbpsim/benchmark"
 import type { ContractModel } from "../model.js"
 import { runCountProblems, shardBlocks, trialsInBlocks } from "../montecarlo/blocks.js"
 import { compileSimulation } from "../montecarlo/compile.js"
-import { exactSumValue, mergeExact } from "../montecarlo/exactSum.js"
 import type { SimulationPlan } from "../montecarlo/plan.js"
-import { mergeSketch, sketchFromState, sketchQuantile, storeSpan, MAX_KEY } from "../montecarlo/sketch.js"
 import { checkSimulationPlan, inWorkers, type SimulateOptions } from "../montecarlo/simulate.js"
-import type { AccumulatorState } from "../montecarlo/statistics.js"
-import type { Distribution } from "../montecarlo/summary.js"
+import { accumulatorState, emptySlotStatistics, slotStateProblems, type AccumulatorState, type SlotStatistics } from "../montecarlo/statistics.js"
+import { mergeState, slotDistribution, type Distribution } from "../montecarlo/summary.js"
 import type { Scenario } from "../scenario/resolve.js"
 import { marketContracts } from "./run.js"
 import {
-  emptySlots,
   MARKET_FIGURES,
   marketBlockRunner,
   marketLayout,
-  slotsState,
   type MarketPlan,
-  type MarketPlanPolicy,
-  type SlotAccumulator
+  type MarketPlanPolicy
 } from "./simulateBlocks.js"
 import type { MarketProvider, MarketRun } from "./types.js"
 
@@ -177,35 +172,8 @@ export const simulateMarket = async (scenario: Scenario, market: MarketRun, opti
  * What is wrong with a decoded state (a shard read back) for this layout and trial count, one
  * problem per entry, at most `max` (empty: it can be merged). As stateProblems for simulate.
  */
-export const marketStateProblems = (layout: MarketSimulationLayout, state: AccumulatorState, trials: number, max = 10): ReadonlyArray<string> => {
-  const problems: Array<string> = []
-  const add = (text: string) => {
-    if (problems.length < max) problems.push(text)
-  }
-  const { slots, counters } = marketLayout(layout.policies)
-  if (state.trials !== trials) add(`state.trials: expected ${trials} (the trials of the blocks it names), got ${state.trials}`)
-  for (const [name, list] of [["shift", state.shift], ["sum", state.sum], ["squares", state.squares], ["sketches", state.sketches], ["min", state.min], ["max", state.max]] as const) {
-    if (list.length !== slots) add(`state.${name}: expected ${slots} entries (the statistics of these policies), got ${list.length}`)
-  }
-  if (state.counts.length !== counters) add(`state.counts: expected ${counters} entries (the counters of these policies), got ${state.counts.length}`)
-  if (state.nonFinite !== 0 || state.nonFiniteSlot !== -1) add(`state.nonFinite: expected 0 (a run with values that are not finite is never written), got ${state.nonFinite}`)
-  if (problems.length > 0) return problems
-  state.counts.forEach((c, j) => {
-    if (c > trials) add(`state.counts[${j}]: expected at most ${trials} (the trials), got ${c}`)
-  })
-  state.sketches.forEach((sketch, j) => {
-    let held = sketch.zero
-    for (const store of [sketch.positive, sketch.negative]) {
-      if (store.minKey + storeSpan(store.counts) - 1 > MAX_KEY) add(`state.sketches[${j}]: keys beyond ${MAX_KEY}, which no finite value reaches`)
-      for (const c of store.counts) if (c > 0) held += c
-    }
-    if (held !== trials) add(`state.sketches[${j}]: expected ${trials} values (one per trial), got ${held}`)
-  })
-  state.min.forEach((m, j) => {
-    if (m > state.max[j]!) add(`state.min[${j}]: expected at most max ${state.max[j]}, got ${m}`)
-  })
-  return problems
-}
+export const marketStateProblems = (layout: MarketSimulationLayout, state: AccumulatorState, trials: number, max = 10): ReadonlyArray<string> =>
+  slotStateProblems(marketLayout(layout.policies), state, trials, max)
 
 /** The statistic a slot holds, in words: "policy trending, 2026, programme cost". */
 const describeSlot = (layout: MarketSimulationLayout, slot: number): string => {
@@ -229,32 +197,10 @@ const describeSlot = (layout: MarketSimulationLayout, slot: number): string => {
   return `statistic ${slot}`
 }
 
-const distribution = (layout: MarketSimulationLayout, acc: SlotAccumulator, slot: number): Distribution => {
-  const n = acc.trials
-  const s1 = exactSumValue(acc.sum[slot]!)
-  const s2 = exactSumValue(acc.squares[slot]!)
-  const variance = n > 1 ? Math.max(0, (s2 - (s1 * s1) / n) / (n - 1)) : 0
-  const sketch = acc.sketches[slot]!
-  // A sample quantile lies between the extremes; the bucket midpoint may not (a figure that never varies reads back exactly).
-  const quantile = (q: number) => Math.min(acc.max[slot]!, Math.max(acc.min[slot]!, sketchQuantile(sketch, q)))
-  const d: Distribution = {
-    mean: acc.shift[slot]! + s1 / n,
-    sd: Math.sqrt(variance),
-    p5: quantile(0.05),
-    p25: quantile(0.25),
-    p50: quantile(0.5),
-    p75: quantile(0.75),
-    p95: quantile(0.95)
-  }
-  for (const [name, value] of Object.entries(d)) {
-    if (!Number.isFinite(value)) {
-      throw invalid("float range", describeSlot(layout, slot), `has a ${name} that is not a finite number (${value}) over ${n.toLocaleString("en-US")} trials: the figures are too large for float arithmetic`)
-    }
-  }
-  return d
-}
+const distribution = (layout: MarketSimulationLayout, acc: SlotStatistics, slot: number): Distribution =>
+  slotDistribution(acc, slot, (s) => describeSlot(layout, s))
 
-const summarizeMarket = (layout: MarketSimulationLayout, acc: SlotAccumulator): MarketSimulationSummary => {
+const summarizeMarket = (layout: MarketSimulationLayout, acc: SlotStatistics): MarketSimulationSummary => {
   const n = acc.trials
   if (acc.nonFinite > 0) {
     throw invalid(
@@ -301,31 +247,13 @@ export const mergeMarketStates = (
 ): { readonly state: AccumulatorState; readonly summary: MarketSimulationSummary } => {
   const first = states[0]
   if (first === undefined) throw invalid("mergeMarketStates", "states", "is empty: at least one state is needed")
-  const { slots, counters } = marketLayout(layout.policies)
-  const acc = emptySlots(Float64Array.from(first.shift), counters)
+  const { counters } = marketLayout(layout.policies)
+  const acc = emptySlotStatistics(Float64Array.from(first.shift), counters)
   for (const state of states) {
-    if (
-      state.shift.length !== slots ||
-      state.sum.length !== slots ||
-      state.squares.length !== slots ||
-      state.sketches.length !== slots ||
-      state.min.length !== slots ||
-      state.max.length !== slots ||
-      state.counts.length !== counters
-    )
-      throw invalid("mergeMarketStates", "states", "come from different markets or policies (their statistics do not line up)")
     // Sums are kept relative to the zero-noise figures: states of one run share them bit for bit.
-    if (state.shift.some((s, j) => s !== acc.shift[j])) throw invalid("mergeMarketStates", "states", "come from different runs (their zero-noise figures differ)")
-    acc.trials += state.trials
-    if (state.nonFinite > 0 && (acc.nonFinite === 0 || state.nonFiniteSlot < acc.nonFiniteSlot)) acc.nonFiniteSlot = state.nonFiniteSlot
-    acc.nonFinite += state.nonFinite
-    state.sum.forEach((s, j) => mergeExact(acc.sum[j]!, [...s]))
-    state.squares.forEach((s, j) => mergeExact(acc.squares[j]!, [...s]))
-    state.counts.forEach((c, j) => (acc.counts[j] = acc.counts[j]! + c))
-    state.sketches.forEach((s, j) => mergeSketch(acc.sketches[j]!, sketchFromState(s)))
-    state.min.forEach((m, j) => (acc.min[j] = Math.min(acc.min[j]!, m)))
-    state.max.forEach((m, j) => (acc.max[j] = Math.max(acc.max[j]!, m)))
+    if (state.shift.length === acc.shift.length && state.shift.some((s, j) => s !== acc.shift[j])) throw invalid("mergeMarketStates", "states", "come from different runs (their zero-noise figures differ)")
+    mergeState(acc, state)
   }
   const summary = summarizeMarket(layout, acc)
-  return { state: slotsState(acc), summary }
+  return { state: accumulatorState(acc), summary }
 }

@@ -1,10 +1,8 @@
 import { BLOCK_TRIALS } from "../montecarlo/blocks.js"
 import { fillNormals, newTrialState, seedTrial } from "../montecarlo/draws.js"
-import { addExact, type ExactSum } from "../montecarlo/exactSum.js"
 import { kernelScratch, runTrial, type KernelScratch } from "../montecarlo/kernel.js"
 import { drawLength, FIELD_COUNT, F_EXPENDITURE, F_LOSSES, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "../montecarlo/plan.js"
-import { addToSketch, emptySketch, sketchState, type QuantileSketch } from "../montecarlo/sketch.js"
-import { canonicalPartials, type AccumulatorState } from "../montecarlo/statistics.js"
+import { accumulatorState, emptySlotStatistics, foldBlock, recordValues, type AccumulatorState } from "../montecarlo/statistics.js"
 
 /**
  * The market view under uncertainty, the part that runs trials (market/simulate.ts compiles and
@@ -86,88 +84,6 @@ export const marketLayout = (policies: ReadonlyArray<{ readonly years: number }>
   })
   return { policySlot, pairYears, pairSlot, pairCounter, slots, counters }
 }
-
-/** Streaming statistics over slots: what statistics.ts's Accumulator keeps, for any layout. */
-export interface SlotAccumulator {
-  /** Shift per slot (the zero-noise value) so that sums of squares do not cancel. */
-  readonly shift: Float64Array
-  readonly blockSum: Float64Array
-  readonly blockSquares: Float64Array
-  /** This trial's value per slot. */
-  readonly values: Float64Array
-  trials: number
-  readonly sum: Array<ExactSum>
-  readonly squares: Array<ExactSum>
-  readonly counts: Float64Array
-  readonly sketches: Array<QuantileSketch>
-  readonly min: Float64Array
-  readonly max: Float64Array
-  nonFinite: number
-  nonFiniteSlot: number
-}
-
-export const emptySlots = (shift: Float64Array, counters: number): SlotAccumulator => {
-  const slots = shift.length
-  return {
-    shift: Float64Array.from(shift),
-    blockSum: new Float64Array(slots),
-    blockSquares: new Float64Array(slots),
-    values: new Float64Array(slots),
-    trials: 0,
-    sum: Array.from({ length: slots }, () => []),
-    squares: Array.from({ length: slots }, () => []),
-    counts: new Float64Array(counters),
-    sketches: Array.from({ length: slots }, emptySketch),
-    min: new Float64Array(slots).fill(Number.POSITIVE_INFINITY),
-    max: new Float64Array(slots).fill(Number.NEGATIVE_INFINITY),
-    nonFinite: 0,
-    nonFiniteSlot: -1
-  }
-}
-
-/** Record acc.values as one trial (statistics.ts recordTrial). */
-export const recordSlots = (acc: SlotAccumulator): void => {
-  const { values, shift, blockSum, blockSquares, sketches, min, max } = acc
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j]!
-    if (!Number.isFinite(v)) {
-      if (acc.nonFinite === 0 || j < acc.nonFiniteSlot) acc.nonFiniteSlot = j
-      acc.nonFinite++
-      continue
-    }
-    if (v < min[j]!) min[j] = v
-    if (v > max[j]!) max[j] = v
-    const x = v - shift[j]!
-    blockSum[j] = blockSum[j]! + x
-    blockSquares[j] = blockSquares[j]! + x * x
-    addToSketch(sketches[j]!, v)
-  }
-  acc.trials++
-}
-
-/** Close a block: its float sums (in trial order) join the exact sums. */
-export const foldSlots = (acc: SlotAccumulator): void => {
-  for (let j = 0; j < acc.blockSum.length; j++) {
-    addExact(acc.sum[j]!, acc.blockSum[j]!)
-    addExact(acc.squares[j]!, acc.blockSquares[j]!)
-  }
-  acc.blockSum.fill(0)
-  acc.blockSquares.fill(0)
-}
-
-/** The mergeable state, in simulate's shape (AccumulatorState) and canonical form. */
-export const slotsState = (acc: SlotAccumulator): AccumulatorState => ({
-  trials: acc.trials,
-  shift: Array.from(acc.shift),
-  sum: acc.sum.map(canonicalPartials),
-  squares: acc.squares.map(canonicalPartials),
-  counts: Array.from(acc.counts),
-  sketches: acc.sketches.map(sketchState),
-  min: Array.from(acc.min),
-  max: Array.from(acc.max),
-  nonFinite: acc.nonFinite,
-  nonFiniteSlot: acc.nonFiniteSlot
-})
 
 /**
  * The realised counterfactual of compiled policy i's provider in contract year k (0-based) after
@@ -284,7 +200,7 @@ export const marketBlockRunner = (
   const generator = newTrialState()
   const layout = marketLayout(market.policies)
   const cells = counterfactualCells(plan)
-  const acc = emptySlots(marketZeroNoise(plan, market), layout.counters)
+  const acc = emptySlotStatistics(marketZeroNoise(plan, market), layout.counters)
   return {
     run: (block) => {
       const end = Math.min(trials, (block + 1) * BLOCK_TRIALS)
@@ -292,10 +208,10 @@ export const marketBlockRunner = (
         fillNormals(seedTrial(seed, trial, generator), z)
         runTrial(scratch, z)
         marketValues(plan, market, layout, scratch, cells, acc.values, acc.counts)
-        recordSlots(acc)
+        recordValues(acc)
       }
-      foldSlots(acc)
+      foldBlock(acc)
     },
-    state: () => slotsState(acc)
+    state: () => accumulatorState(acc)
   }
 }

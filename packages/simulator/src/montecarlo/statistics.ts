@@ -64,9 +64,11 @@ const layoutOf = (plan: SimulationPlan): Layout => {
   return { policySlot, policyCounter, pairSlot, pairCounter, pairs, slots, counters }
 }
 
-export interface Accumulator {
-  readonly plan: SimulationPlan
-  readonly layout: Layout
+/**
+ * Streaming statistics of a row of slots (one value per slot and trial): what simulate's
+ * Accumulator and the market view's accumulate alike, recorded, folded and written by the same code.
+ */
+export interface SlotStatistics {
   /** Shift per slot (the zero-noise value) so that sums of squares do not cancel. */
   readonly shift: Float64Array
   readonly blockSum: Float64Array
@@ -84,6 +86,31 @@ export interface Accumulator {
   /** Values that were not finite numbers (kept out of every statistic), and the first slot that had one (−1: none). */
   nonFinite: number
   nonFiniteSlot: number
+}
+
+export interface Accumulator extends SlotStatistics {
+  readonly plan: SimulationPlan
+  readonly layout: Layout
+}
+
+/** Empty statistics of `slots` slots and `counters` counters, centred on `shift` (the zero-noise values). */
+export const emptySlotStatistics = (shift: Float64Array, counters: number): SlotStatistics => {
+  const slots = shift.length
+  return {
+    shift: Float64Array.from(shift),
+    blockSum: new Float64Array(slots),
+    blockSquares: new Float64Array(slots),
+    values: new Float64Array(slots),
+    trials: 0,
+    sum: Array.from({ length: slots }, () => []),
+    squares: Array.from({ length: slots }, () => []),
+    counts: new Float64Array(counters),
+    sketches: Array.from({ length: slots }, emptySketch),
+    min: new Float64Array(slots).fill(Number.POSITIVE_INFINITY),
+    max: new Float64Array(slots).fill(Number.NEGATIVE_INFINITY),
+    nonFinite: 0,
+    nonFiniteSlot: -1
+  }
 }
 
 /** What a shard writes and `merge` reads: plain JSON. */
@@ -107,12 +134,21 @@ export interface AccumulatorState {
  * cannot exceed the trials, every sketch must hold exactly one value per trial, and a state
  * never holds values that were not finite (a run with any is refused before it is written).
  */
-export const stateProblems = (plan: SimulationPlan, state: AccumulatorState, trials: number, max = 10): ReadonlyArray<string> => {
+export const stateProblems = (plan: SimulationPlan, state: AccumulatorState, trials: number, max = 10): ReadonlyArray<string> =>
+  slotStateProblems(stateShape(plan), state, trials, max)
+
+/** stateProblems for any statistics of `slots` slots and `counters` counters (the market view's too). */
+export const slotStateProblems = (
+  shape: { readonly slots: number; readonly counters: number },
+  state: AccumulatorState,
+  trials: number,
+  max = 10
+): ReadonlyArray<string> => {
   const problems: Array<string> = []
   const add = (text: string) => {
     if (problems.length < max) problems.push(text)
   }
-  const { slots, counters } = stateShape(plan)
+  const { slots, counters } = shape
   if (state.trials !== trials) add(`state.trials: expected ${trials} (the trials of the blocks it names), got ${state.trials}`)
   for (const [name, list] of [["shift", state.shift], ["sum", state.sum], ["squares", state.squares], ["sketches", state.sketches], ["min", state.min], ["max", state.max]] as const) {
     if (list.length !== slots) add(`state.${name}: expected ${slots} entries (the statistics of these policies), got ${list.length}`)
@@ -249,23 +285,7 @@ const trialValues = (acc: Accumulator, out: Float64Array): void => {
 
 export const emptyAccumulator = (plan: SimulationPlan, shiftFrom: Float64Array): Accumulator => {
   const layout = layoutOf(plan)
-  const acc: Accumulator = {
-    plan,
-    layout,
-    shift: new Float64Array(layout.slots),
-    blockSum: new Float64Array(layout.slots),
-    blockSquares: new Float64Array(layout.slots),
-    values: new Float64Array(layout.slots),
-    trials: 0,
-    sum: Array.from({ length: layout.slots }, () => []),
-    squares: Array.from({ length: layout.slots }, () => []),
-    counts: new Float64Array(layout.counters),
-    sketches: Array.from({ length: layout.slots }, emptySketch),
-    min: new Float64Array(layout.slots).fill(Number.POSITIVE_INFINITY),
-    max: new Float64Array(layout.slots).fill(Number.NEGATIVE_INFINITY),
-    nonFinite: 0,
-    nonFiniteSlot: -1
-  }
+  const acc: Accumulator = { plan, layout, ...emptySlotStatistics(new Float64Array(layout.slots), layout.counters) }
   // The zero-noise trial's values centre the sums; its counters are discarded.
   const counts = Float64Array.from(acc.counts)
   trialValues(acc, shiftFrom)
@@ -276,6 +296,11 @@ export const emptyAccumulator = (plan: SimulationPlan, shiftFrom: Float64Array):
 
 export const recordTrial = (acc: Accumulator, out: Float64Array): void => {
   trialValues(acc, out)
+  recordValues(acc)
+}
+
+/** Record `acc.values` as one trial's values. */
+export const recordValues = (acc: SlotStatistics): void => {
   const { values, shift, blockSum, blockSquares, sketches, min, max } = acc
   for (let j = 0; j < values.length; j++) {
     const v = values[j]!
@@ -296,7 +321,7 @@ export const recordTrial = (acc: Accumulator, out: Float64Array): void => {
 }
 
 /** Close a block: its float sums (in trial order) join the exact sums. */
-export const foldBlock = (acc: Accumulator): void => {
+export const foldBlock = (acc: SlotStatistics): void => {
   for (let j = 0; j < acc.blockSum.length; j++) {
     addExact(acc.sum[j]!, acc.blockSum[j]!)
     addExact(acc.squares[j]!, acc.blockSquares[j]!)
@@ -328,7 +353,7 @@ export const canonicalPartials = (partials: ReadonlyArray<number>): Array<number
   return out.reverse()
 }
 
-export const accumulatorState = (acc: Accumulator): AccumulatorState => ({
+export const accumulatorState = (acc: SlotStatistics): AccumulatorState => ({
   trials: acc.trials,
   shift: Array.from(acc.shift),
   sum: acc.sum.map(canonicalPartials),

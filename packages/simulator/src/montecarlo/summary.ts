@@ -1,13 +1,13 @@
 import { invalid } from "@pbpsim/benchmark"
 import { exactSumValue, mergeExact } from "./exactSum.js"
 import { mergeSketch, sketchFromState, sketchQuantile } from "./sketch.js"
-import { describeSlot, type Accumulator, type AccumulatorState } from "./statistics.js"
+import { describeSlot, type Accumulator, type AccumulatorState, type SlotStatistics } from "./statistics.js"
 
 // Merging states and summarising them happen on the main thread only; kept apart from
 // statistics.ts, which the worker threads load, so that the workers never load the rules' errors (and Effect).
 
 /** Merge a state (a worker's or a shard's) into an accumulator: exact, so any order gives the same result. */
-export const mergeState = (acc: Accumulator, state: AccumulatorState): void => {
+export const mergeState = (acc: SlotStatistics, state: AccumulatorState): void => {
   if (
     state.sum.length !== acc.sum.length ||
     state.squares.length !== acc.squares.length ||
@@ -74,7 +74,10 @@ export interface SimulationSummary {
   readonly pairs: ReadonlyArray<{ readonly a: string; readonly b: string; readonly years: ReadonlyArray<PairRowSummary>; readonly contract: PairRowSummary }>
 }
 
-const distribution = (acc: Accumulator, slot: number): Distribution => {
+const distribution = (acc: Accumulator, slot: number): Distribution => slotDistribution(acc, slot, (s) => describeSlot(acc.plan, s))
+
+/** Mean, sd and quantiles of one slot's statistics; `describe` names a slot whose figure is not finite. */
+export const slotDistribution = (acc: SlotStatistics, slot: number, describe: (slot: number) => string): Distribution => {
   const n = acc.trials
   const s1 = exactSumValue(acc.sum[slot]!)
   const s2 = exactSumValue(acc.squares[slot]!)
@@ -94,7 +97,7 @@ const distribution = (acc: Accumulator, slot: number): Distribution => {
   // The last guard: a statistic that is not a finite number is refused, never printed as NaN or Infinity.
   for (const [name, value] of Object.entries(d)) {
     if (!Number.isFinite(value)) {
-      throw invalid("float range", describeSlot(acc.plan, slot), `has a ${name} that is not a finite number (${value}) over ${n.toLocaleString("en-US")} trials: the figures are too large for float arithmetic`)
+      throw invalid("float range", describe(slot), `has a ${name} that is not a finite number (${value}) over ${n.toLocaleString("en-US")} trials: the figures are too large for float arithmetic`)
     }
   }
   return d
