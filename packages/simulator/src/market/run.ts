@@ -92,7 +92,7 @@ const missingYears = (scenario: Scenario, policy: ScenarioPolicy, options: Marke
   const has = new Set(policy.experience.map((r) => `${r.entity}\u0000${r.year}`))
   const { groupOf, members } = peerGroupsOf(policy)
   const providers = options.providers ?? policy.body.market.providers ?? policy.body.market.entities.map((e) => e.id)
-  const read = new Set(providers.flatMap((p) => members.get(groupOf.get(p) ?? "") ?? []))
+  const read = new Set([...new Set(providers.map((p) => groupOf.get(p) ?? ""))].flatMap((g) => members.get(g) ?? []))
   const issues: Array<ScenarioIssue> = []
   for (const entity of read) {
     const missing = needed.filter((y) => !has.has(`${entity}\u0000${y}`))
@@ -127,8 +127,27 @@ const windfallOf = (model: ContractModel, index: number, year: ContractYearResul
   return atCounterfactual.lt(paid) ? atCounterfactual : paid
 }
 
+/** What every provider of a policy looks up: display names and the contract years each entity has actual experience in (by id, not a scan per provider). */
+interface MarketLookups {
+  readonly names: ReadonlyMap<string, string>
+  readonly actualYears: ReadonlyMap<string, ReadonlySet<number>>
+}
+
+const lookupsOf = (policy: ScenarioPolicy, startYear: number): MarketLookups => {
+  const actualYears = new Map<string, Set<number>>()
+  for (const r of policy.experience) {
+    if (r.year < startYear) continue
+    const years = actualYears.get(r.entity) ?? new Set<number>()
+    years.add(r.year)
+    actualYears.set(r.entity, years)
+  }
+  return { names: new Map(policy.body.market.entities.map((e) => [e.id, e.name ?? e.id])), actualYears }
+}
+
+const NO_YEARS: ReadonlySet<number> = new Set()
+
 const runProvider = (
-  policy: ScenarioPolicy,
+  lookups: MarketLookups,
   model: ContractModel,
   realised: RealisedExperience,
   peerGroup: string,
@@ -139,7 +158,7 @@ const runProvider = (
   const power = measurePower ? incentivePower(model, realised, result, { cliffs: false }) : undefined
   const cf = realised.counterfactualPmpm.get(model.provider)!
   const plan = model.projection.get(model.provider)!
-  const actualYears = new Set(model.experience.filter((r) => r.entity === model.provider && r.year >= model.startYear).map((r) => r.year))
+  const actualYears = lookups.actualYears.get(model.provider) ?? NO_YEARS
   const money = result.years.map((y) => ({ providerNet: y.settlement.value.providerNet, benchmark: y.settlement.value.benchmark }))
   const rates = result.years.map((_, k) => expectedNetRate(rule, money, k))
   const chances = participationPath(rule, rates)
@@ -147,7 +166,6 @@ const runProvider = (
   const lastBaseline = model.baselineYears[model.baselineYears.length - 1]!
   const riskAdjusted = (c: { readonly cost: Decimal; readonly memberMonths: Decimal; readonly riskScore: Decimal }) => c.cost.div(c.memberMonths).div(c.riskScore)
   const baselineRelative = riskAdjusted(cellOf(realised, model.provider, lastBaseline)).div(riskAdjusted(pooledExperience(realised, model.peers, lastBaseline)))
-  const entity = policy.body.market.entities.find((e) => e.id === model.provider)
   const years = result.years.map((y, k): MarketProviderYear => {
     const s = y.settlement.value
     // A year that happened: what it would have cost without the programme is its cost before the savings plan,
@@ -176,7 +194,7 @@ const runProvider = (
   })
   return {
     entity: model.provider,
-    name: entity?.name ?? model.provider,
+    name: lookups.names.get(model.provider) ?? model.provider,
     peerGroup,
     peerCount: model.peers.length,
     baselineRelative,
@@ -264,7 +282,8 @@ export const marketContracts = (scenario: Scenario, name: string, options: Marke
 /** One policy over the whole market: every provider against the rest of its peer group, on one projection. */
 export const runMarketPolicy = (scenario: Scenario, name: string, options: MarketOptions = {}): MarketPolicyRun => {
   const { policy, rule, realised, models, peerGroups } = marketContracts(scenario, name, options)
-  const providers = models.map((model, i) => runProvider(policy, model, realised, peerGroups[i]!, options.incentivePower === true, rule))
+  const lookups = lookupsOf(policy, models[0]!.startYear)
+  const providers = models.map((model, i) => runProvider(lookups, model, realised, peerGroups[i]!, options.incentivePower === true, rule))
   const years = models[0]!.terms.map((_, k) => marketYear(providers, k))
   return { policy: name, description: policy.description, participation: describeRule(rule), providers, years, totals: totalsOf(years) }
 }
