@@ -41,7 +41,7 @@ export type { TrendSpec, TrendPolicy, ObservedGrowth, ConvergenceCaps, RiskCaps 
 export { pmpm, pooledCell, rollUp, peerRollUp, type ExperienceCell, type RollUp } from "./experience.js"
 
 // Historical baselines.
-export { weightedBaseline, type BaselineYearInput } from "./baseline.js"
+export { weightedBaseline, weightedBaselineValue, type BaselineYearInput } from "./baseline.js"
 
 // Convergence (provider/peer blend).
 export { convergence, type Blended } from "./blend.js"

@@ -1,3 +1,4 @@
+import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import {
   dec,
@@ -7,6 +8,7 @@ import {
   observedTrend,
   scheduleTrend,
   weightedBaseline,
+  weightedBaselineValue,
   type BaselineYearInput,
   type ExperienceCell
 } from "@pbpsim/benchmark"
@@ -186,5 +188,23 @@ describe("weightedBaseline", () => {
     expect(
       invalidOf(() => weightedBaseline({ label: "B", years: twoYears, historicalTrend: scheduleTrend({}), riskBasis: dec(1) })).field
     ).toBe("spec.rates[2024]")
+  })
+})
+
+describe("weightedBaselineValue", () => {
+  it("refuses what weightedBaseline refuses", () => {
+    const bad = [{ year: 2024, experience: cellAt("400", "1"), weight: dec("0.5") }]
+    expect(() => weightedBaselineValue({ years: bad, historicalTrend: fixedTrend("0.05"), riskBasis: dec(1) })).toThrow(/weights/)
+  })
+
+  test.prop([
+    fc.array(fc.record({ pmpm: fc.integer({ min: 1, max: 5_000_000 }), risk: fc.integer({ min: 100, max: 4_000 }) }), { minLength: 1, maxLength: 5 }),
+    fc.integer({ min: -200, max: 300 }),
+    fc.integer({ min: 100, max: 4_000 })
+  ])("is weightedBaseline's value to the last digit, for any years, trend and risk basis", (cells, trendBp, basis) => {
+    const weights = cells.map(() => dec(1).div(cells.length))
+    const years = cells.map((c, i) => ({ year: 2020 + i, experience: cellAt(dec(c.pmpm).div(100).toFixed(2), dec(c.risk).div(1000).toFixed(3)), weight: weights[i]! }))
+    const args = { years, historicalTrend: fixedTrend(dec(trendBp).div(10_000).toFixed()), riskBasis: dec(basis).div(1000) }
+    expect(weightedBaselineValue(args).toFixed()).toBe(weightedBaseline({ ...args, label: "B" }).value.toFixed())
   })
 })

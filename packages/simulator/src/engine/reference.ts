@@ -4,6 +4,7 @@ import {
   quantity,
   trendFactor,
   weightedBaseline,
+  weightedBaselineValue,
   weightedPercentile,
   type Explained,
   type ObservedGrowth
@@ -79,7 +80,15 @@ const peerPercentileFrom = (
 ): Explained<Decimal> => {
   const last = source.years[source.years.length - 1]!
   const riskBasis = cellOf(realised, model.provider, riskYear).riskScore
-  const baselines = model.peers.map((peer) => entityBaselineFrom(model, realised, observed, peer, source, riskBasis, peer).value)
+  // The numbers alone (weightedBaselineValue, the same arithmetic): every peer's explanation would be built and dropped.
+  const baselines = model.peers.map((peer) =>
+    weightedBaselineValue({
+      years: source.years.map((year, i) => ({ year, experience: cellOf(realised, peer, year), weight: source.weights[i]! })),
+      historicalTrend: model.historicalTrend,
+      observed,
+      riskBasis
+    })
+  )
   const chosen = weightedPercentile({ values: baselines, weights: model.peers.map((peer) => cellOf(realised, peer, last).memberMonths), p: percentile })
   return explained(
     chosen.value,
