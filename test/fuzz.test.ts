@@ -182,7 +182,7 @@ describe("hostile scenario files", () => {
   it("reports __proto__ in an overlay as an unknown field instead of ignoring it", { timeout: TIMEOUT }, async () => {
     const r = await validate("proto.yaml", (await ratchet()).replace("overlay: { benchmark: { rebasing: { kind: none } } }", "overlay: { __proto__: { benchmark: 1 } }"))
     expectCleanRefusal(r)
-    expect(r.stderr).toContain('policies[0].overlay.__proto__: expected one of the fields market, experience, contract, benchmark, settlement, schedule, projection, presentValue, stochastic, got unknown field "__proto__"')
+    expect(r.stderr).toContain('policies[0].overlay.__proto__: expected one of the fields market, experience, contract, benchmark, settlement, schedule, projection, presentValue, stochastic, participation, got unknown field "__proto__"')
   })
 
   it("refuses 1e400 quoted as it refuses it bare", { timeout: TIMEOUT }, async () => {
@@ -195,7 +195,7 @@ describe("hostile scenario files", () => {
   it("escapes control characters and clips a 1 MB key in messages", { timeout: TIMEOUT }, async () => {
     const r = await validate("echo.yaml", `name: x\nmarket: "\\e[31mred\\0"\n${"k".repeat(1_000)}\u001b: 1\n`)
     expectCleanRefusal(r)
-    expect(r.stderr).toContain('market: expected a market { entities }, got "\\u001b[31mred\\u0000"')
+    expect(r.stderr).toContain('market: expected a market { entities, providers?, peersIncludeProvider? }, got "\\u001b[31mred\\u0000"')
     expect(Math.max(...r.stderr.split("\n").map((l) => l.length))).toBeLessThanOrEqual(600)
     const long = await validate("long-key.yaml", `name: x\n"${"k".repeat(1_000_000)}": 1\n`)
     expectCleanRefusal(long)
