@@ -39,3 +39,25 @@ export const setOption = Options.text("set").pipe(
       "the value is YAML and is checked as the file is"
   )
 )
+
+// The Monte Carlo's options, one definition for `simulate` and `market --simulate` (same names, defaults and limits).
+
+export const trialsOption = Options.integer("trials").pipe(Options.withAlias("n"), Options.withDefault(10_000), Options.withDescription("Number of trials (default 10,000; at most 10,000,000)"))
+
+export const seedOption = Options.text("seed").pipe(
+  Options.withDefault("1"),
+  Options.withDescription("Seed of the random draws (any text; default 1). Trial t draws from \"<seed>:<t>\" only")
+)
+
+export const workersOption = Options.integer("workers").pipe(
+  Options.withAlias("w"),
+  Options.withDefault(1),
+  Options.withDescription("Worker threads (default 1; at most twice the CPUs); the output is identical for any number")
+)
+
+export const shardOption = Options.text("shard").pipe(
+  Options.optional,
+  Options.withDescription("Run only shard i of n (\"2/4\") and write its mergeable state as JSON; combine the shards with pbpsim merge")
+)
+
+export const quietOption = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("No progress bar on standard error"))

@@ -13,7 +13,7 @@ import { load, runPolicies, selectPolicies } from "../scenarioInput.js"
 import { provenanceOf } from "../provenance.js"
 import type { SimulationArgs } from "./simulationPipeline.js"
 import { lazily } from "../commands/lazy.js"
-import { marketViewOf } from "./market.js"
+import { marketViewOf, simulatedMarketViewOf } from "./market.js"
 
 /** How the report gets a Monte Carlo run: the simulate command's own pipeline, so both print the same figures. */
 export type SimulationSource = (args: SimulationArgs) => Effect.Effect<SimulationView, UserError | ScenarioError>
@@ -35,7 +35,10 @@ export const reportHtml = (args: {
   readonly simulate?: SimulationSource
   /** false: leave out the sensitivity section (its tornado chart); default: the first policy's. */
   readonly sensitivity?: boolean
-  /** true: add the market section (pbpsim market on the same policies, every provider, incentive power not measured: the section does not show it). */
+  /**
+   * true: add the market section (pbpsim market on the same policies, every provider, incentive power not measured: the section
+   * does not show it); with `simulation` too, the market is simulated as `market --simulate` does it.
+   */
   readonly market?: boolean
 }): Effect.Effect<string, UserError | ScenarioError> =>
   Effect.gen(function* () {
@@ -47,7 +50,10 @@ export const reportHtml = (args: {
     // What moves the first policy's totals (pbpsim sensitivity's defaults). Its base run is the one
     // compare just made, so a refusal here can only be a variation's, which the result carries.
     const moved = args.sensitivity === false ? undefined : sensitivityView(provenanceOf(scenario), sensitivityOrThrow(() => sensitivity(scenario, names[0]!)))
-    const market = args.market === true ? yield* marketViewOf(scenario, { policies: names, incentivePower: false }) : undefined
+    // With --simulate too, the market section shows the market's own simulation (same trials, seed and workers).
+    const marketRequest = { policies: names, incentivePower: false }
+    const market =
+      args.market !== true ? undefined : args.simulation ? yield* simulatedMarketViewOf(scenario, marketRequest, args.simulation) : yield* marketViewOf(scenario, marketRequest)
     return yield* Effect.tryPromise({
       try: () =>
         reportDocument({

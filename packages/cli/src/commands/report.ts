@@ -7,7 +7,9 @@ const policiesOption = Options.text("policies").pipe(
   Options.optional,
   Options.withDescription("Comma-separated policies to report, the first being the one differences are taken against (default: all, in file order)")
 )
-const simulateOption = Options.boolean("simulate").pipe(Options.withDescription("Add the Monte Carlo simulation: fan charts per policy and paired differences between policies"))
+const simulateOption = Options.boolean("simulate").pipe(
+  Options.withDescription("Add the Monte Carlo simulation: fan charts per policy and paired differences between policies (with --market, the market's too: the payer's programme cost per policy with P5–P95)")
+)
 // The same defaults as simulate, so `report --simulate` shows what `simulate` prints.
 const trialsOption = Options.integer("trials").pipe(Options.withAlias("n"), Options.withDefault(10_000), Options.withDescription("Simulated trials with --simulate (default 10,000)"))
 const seedOption = Options.text("seed").pipe(Options.withDefault("1"), Options.withDescription("Seed of the simulation's draws with --simulate (any text; default 1); the same seed gives the same report"))

@@ -1,6 +1,7 @@
 import type { Format } from "../options.js"
 import { wrapText } from "../text.js"
 import { marketMemo } from "./marketMemo.js"
+import { renderSimulationCsv, simulationNote, simulationTables } from "./marketSimulation.js"
 import { marketProvidersTable, marketTotalsTable, marketYearTable, YEAR_TABLE_NOTE } from "./marketTables.js"
 import type { MarketView } from "./marketView.js"
 import { renderCsv, renderText, TABLE_WIDTH } from "./table.js"
@@ -11,8 +12,11 @@ import { renderCsv, renderText, TABLE_WIDTH } from "./table.js"
  * made of the same strings, made readable.
  */
 
-/** What one CSV row is: a provider in a year under a policy (default), or the market in a year under a policy. */
-export const CSV_LEVELS = ["provider", "market"] as const
+/**
+ * What one CSV row is: a provider in a year under a policy (default), the market in a year under
+ * a policy, or (with --simulate) a policy's simulated year or contract.
+ */
+export const CSV_LEVELS = ["provider", "market", "simulation"] as const
 export type CsvLevel = (typeof CSV_LEVELS)[number]
 
 export const PROVIDER_CSV_COLUMNS = [
@@ -56,8 +60,14 @@ export const marketCsvRows = (view: MarketView): ReadonlyArray<ReadonlyArray<str
     ])
   )
 
-export const renderMarketCsv = (view: MarketView, level: CsvLevel): string =>
-  level === "market" ? renderCsv(MARKET_CSV_COLUMNS, marketCsvRows(view)) : renderCsv(PROVIDER_CSV_COLUMNS, providerCsvRows(view))
+export const renderMarketCsv = (view: MarketView, level: CsvLevel): string => {
+  if (level === "simulation") {
+    // The action refuses --level simulation without --simulate; a view without one is a bug.
+    if (view.simulation === undefined) throw new Error("market: --level simulation needs the simulation")
+    return renderSimulationCsv(view.simulation)
+  }
+  return level === "market" ? renderCsv(MARKET_CSV_COLUMNS, marketCsvRows(view)) : renderCsv(PROVIDER_CSV_COLUMNS, providerCsvRows(view))
+}
 
 /** The first line of the terminal output: what was run, from which file, by which engine. */
 const header = (view: MarketView): string => {
@@ -75,6 +85,7 @@ export const renderMarket = (view: MarketView, format: Format, level: CsvLevel =
     wrapText(header(view), width),
     ...view.policies.map((p) => renderText(marketYearTable(p), width)),
     wrapText(YEAR_TABLE_NOTE, width),
-    ...(view.policies.length > 0 ? [renderText(marketTotalsTable(view), width), renderText(marketProvidersTable(view), width)] : [])
+    ...(view.policies.length > 0 ? [renderText(marketTotalsTable(view), width), renderText(marketProvidersTable(view), width)] : []),
+    ...(view.simulation ? [...simulationTables(view.simulation).map((t) => renderText(t, width)), wrapText(simulationNote(view.simulation), width)] : [])
   ].join("\n\n")
 }

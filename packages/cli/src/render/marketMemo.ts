@@ -1,6 +1,7 @@
 import { dec, formatFixed } from "@pbpsim/benchmark"
 import { factorText, RATE_PLACES } from "./comparisonTables.js"
 import { renderAlignedMarkdown } from "./comparisonFormats.js"
+import { simulationMemo } from "./marketSimulation.js"
 import { firstYear, lastYear, marketProvidersTable, marketTotalsTable, marketYearTable, providersText, yearsText, YEAR_TABLE_NOTE } from "./marketTables.js"
 import type { MarketPolicyView, MarketView } from "./marketView.js"
 import { grouped, left, right, type Table } from "./table.js"
@@ -8,7 +9,8 @@ import { grouped, left, right, type Table } from "./table.js"
 /**
  * `pbpsim market --format markdown`: a memo. The question, the source, each policy's
  * participation rule, one table of the policies, then sentences saying what differs, every one
- * built from the figures in the tables (no claim is written in advance), then the year tables.
+ * built from the figures in the tables (no claim is written in advance), with --simulate the
+ * programme's cost under uncertainty, then the year tables.
  */
 
 const md = (text: string) => text.replaceAll("|", "\\|")
@@ -185,6 +187,7 @@ export const marketMemo = (view: MarketView): string => {
     renderAlignedMarkdown(policiesMemoTable(view)),
     "**What differs.**",
     whatDiffers.map((s) => `- ${md(s)}`).join("\n"),
+    ...(view.simulation ? simulationMemo(view.simulation, new Map(view.policies.map((p) => [p.policy, p.totals.programmeCost]))) : []),
     "### Year by year",
     ...view.policies.map((p) => renderAlignedMarkdown(marketYearTable(p))),
     md(YEAR_TABLE_NOTE),

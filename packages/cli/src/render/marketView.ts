@@ -2,6 +2,7 @@ import { formatFixed, ZERO } from "@pbpsim/benchmark"
 import type { runMarket } from "@pbpsim/simulator"
 import type { Decimal } from "decimal.js"
 import type { Provenance } from "./comparisonView.js"
+import type { MarketSimulationView } from "./marketSimulationView.js"
 
 /**
  * The one view of a market run (`pbpsim market`, docs/market.md) every output format prints:
@@ -140,6 +141,8 @@ export interface MarketView extends Provenance {
   readonly incentivePower: boolean
   readonly policies: ReadonlyArray<MarketPolicyView>
   readonly differences: ReadonlyArray<MarketDifferenceView>
+  /** With `--simulate`: the programme's cost to the payer over trials, participation fixed by this run. */
+  readonly simulation?: MarketSimulationView
 }
 
 const dispersionView = (d: Dispersion): DispersionView => ({ mean: money(d.mean), cv: ratio(d.cv), p10: money(d.p10), p90: money(d.p90), p90p10: ratio(d.p90p10) })

@@ -98,13 +98,14 @@ export const floatMoney = (x: number): string => {
   const text = Math.abs(x) >= 1e21 ? `${BigInt(x).toString()}.00` : x.toFixed(2)
   return text === "-0.00" ? "0.00" : text
 }
-/** A probability to 4 places (it lies in [0, 1], so toFixed never switches to exponent notation). */
-export const probability = (p: number): string => {
+/** A probability to 4 places, or `places` (it lies in [0, 1], so toFixed never switches to exponent notation). */
+export const probability = (p: number, places = 4): string => {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`a simulated probability is outside [0, 1]: ${p}`)
-  return p.toFixed(4)
+  return p.toFixed(places)
 }
 
-const distributionView = (d: Distribution): DistributionView => ({
+/** A simulated distribution as simulate prints it: every statistic in cents. */
+export const distributionView = (d: Distribution): DistributionView => ({
   mean: floatMoney(d.mean),
   sd: floatMoney(d.sd),
   p5: floatMoney(d.p5),

@@ -353,6 +353,44 @@ export const intervalChart = (args: ChartText & { readonly yTitle: string; reado
   }
 }
 
+/** One category's simulated figure (a policy's programme cost over the contract): mean and the P5–P95 interval. */
+export interface IntervalPoint {
+  readonly category: string
+  readonly mean: number
+  readonly p5: number
+  readonly p95: number
+  /** The exact view strings, for the tooltip. */
+  readonly text: { readonly mean: string; readonly p5: string; readonly p95: string }
+}
+
+/**
+ * A point per category at the mean with an error bar from P5 to P95 (whiskers capped by ticks),
+ * against zero: categories on the x axis in the order given.
+ */
+export const categoryIntervalChart = (args: ChartText & { readonly xTitle: string; readonly yTitle: string; readonly yFormat: string; readonly points: ReadonlyArray<IntervalPoint> }): TopLevelSpec => {
+  // The category is text and the tooltip names every figure: chartFigure reads only the numeric fields as plotted values.
+  const values = args.points.map((p) => ({
+    category: p.category,
+    mean: p.mean,
+    p5: p.p5,
+    p95: p.p95,
+    tip: `${p.category}: mean ${dollars(p.text.mean)} (P5 ${dollars(p.text.p5)}, P95 ${dollars(p.text.p95)})`
+  }))
+  const x = { field: "category", type: "nominal" as const, sort: null, title: args.xTitle, axis: { labelAngle: 0, labelLimit: 0 } }
+  const y = (field: "mean" | "p5" | "p95") => ({ field, type: "quantitative" as const, title: args.yTitle, axis: { format: args.yFormat }, scale: { zero: false } })
+  return {
+    ...base(args, true),
+    data: { values },
+    layer: [
+      { mark: { type: "rule", color: "#4c78a8", strokeWidth: 2 }, encoding: { x, y: y("p5"), y2: { field: "p95" }, ...TIP } },
+      { mark: { type: "tick", color: "#4c78a8", thickness: 2, size: 26 }, encoding: { x, y: y("p5"), ...TIP } },
+      { mark: { type: "tick", color: "#4c78a8", thickness: 2, size: 26 }, encoding: { x, y: y("p95"), ...TIP } },
+      { mark: { type: "point", filled: true, size: 110, color: "#1b3a5c", opacity: 1 }, encoding: { x, y: y("mean"), ...TIP } },
+      { mark: { type: "rule", color: "#555", strokeDash: [4, 3] }, encoding: { y: { datum: 0, type: "quantitative" } } }
+    ]
+  }
+}
+
 /**
  * Several SVGs share one HTML document: Vega's generated ids (clip paths, gradients) would
  * collide, so each chart's ids get its own prefix.

@@ -3,6 +3,7 @@ import { TOTAL_FIELDS, type MarketPolicyView, type MarketView, type MarketYearVi
 import { barChart, lineChart, stackedBarChart, type SeriesPoint } from "./charts.js"
 import { escapeHtml } from "./escape.js"
 import { chartFigure, inOrder } from "./figure.js"
+import { simulatedCostChart, simulatedDifferences } from "./marketSimulation.js"
 import { ACTUAL_COLOR, SAVINGS_COLOR } from "./policy.js"
 import { column, figure, label, renderTable, type Cell, type HtmlTable } from "./tables.js"
 
@@ -11,8 +12,10 @@ import { column, figure, label, renderTable, type Cell, type HtmlTable } from ".
  * the figures it draws as its "Chart data" table (participation by year per policy, the
  * programme's cost to the payer per year per policy, the convergence curve of risk-adjusted
  * benchmarks, earned against windfall savings per policy), then the policies' totals side by
- * side with differences, each policy's year table and every provider. Every figure is the exact
- * string `pbpsim market --format json` prints, tagged data-view="market".
+ * side with differences, each policy's year table and every provider. With a simulation, a fifth
+ * chart (the programme cost per policy with its P5–P95 interval) and the paired differences
+ * (marketSimulation.ts). Every figure is the exact string `pbpsim market --format json` prints,
+ * tagged data-view="market" (the simulation's: "market-simulation", "market-pair").
  */
 
 type YearField = Exclude<keyof MarketYearView, "year" | "benchmarkDispersion" | "costDispersion" | "equity">
@@ -163,6 +166,7 @@ export const marketSection = async (view: MarketView): Promise<string> => {
   const providers = view.policies[0]?.providers ?? []
   const groups = [...new Set(providers.map((p) => p.peerGroup))]
   const cvPoints = points(view, "benchmarkDispersion.cv")
+  const simulation = view.simulation
   const charts = await inOrder([
     () => {
       const text = {
@@ -188,6 +192,7 @@ export const marketSection = async (view: MarketView): Promise<string> => {
         figures: byYearTable(view, "Programme cost to the payer", "programmeCost", " ($)", "programmeCost")
       })
     },
+    ...(simulation ? [() => simulatedCostChart(simulation)] : []),
     () => {
       const text = {
         title: "Convergence of risk-adjusted benchmarks",
@@ -234,6 +239,7 @@ export const marketSection = async (view: MarketView): Promise<string> => {
     ...view.policies.map((p) => `<dt><span class="policy-name">${escapeHtml(p.policy)}</span> (${escapeHtml(yearsText(p))})</dt><dd>${escapeHtml(p.participation)}</dd>`),
     `</dl>`,
     `<div class="charts">${charts.join("")}</div>`,
+    simulation ? simulatedDifferences(simulation) : "",
     renderTable(totalsTable(view)),
     ...view.policies.map((p) => `<h3>Policy <span class="policy-name">${escapeHtml(p.policy)}</span>${p.description ? `: ${escapeHtml(p.description)}` : ""}</h3>${renderTable(policyYearTable(p))}`),
     `<details><summary>Every provider (${providers.length})</summary>${renderTable(providersTable(view))}</details>`,

@@ -37,6 +37,7 @@ export const PERCENT_FIELDS: ReadonlySet<string> = new Set([
   "pSharedLoss",
   "pABetterForPayer",
   "pABetterForProvider",
+  "pCheaper",
   "windfallShare"
 ])
 

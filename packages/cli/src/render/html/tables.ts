@@ -18,9 +18,11 @@ export interface FigureSource {
    * derived: a figure the report computes exactly from comparison figures (a cumulative sum, payer cost, a
    * waterfall step), its field saying which (data-field), year "total" for contract totals;
    * market: `pbpsim market --format json`'s policies[] (years[], totals, windfallShare, and providers[] by
-   * data-entity) and differences[] (data-against), year "total" for contract totals.
+   * data-entity) and differences[] (data-against), year "total" for contract totals; market-simulation:
+   * its simulation.policies[], market-pair: its simulation.differences[] (data-against), year "contract" for
+   * the contract.
    */
-  readonly view: "comparison" | "difference" | "simulation" | "pair" | "derived" | "market"
+  readonly view: "comparison" | "difference" | "simulation" | "pair" | "derived" | "market" | "market-simulation" | "market-pair"
   readonly policy: string
   /** The policy a difference is taken against (difference: the first policy; pair: b). */
   readonly against?: string
