@@ -3,7 +3,7 @@ import type { ContractModel } from "../model.js"
 import { runCountProblems, shardBlocks, trialsInBlocks } from "../montecarlo/blocks.js"
 import { compileSimulation } from "../montecarlo/compile.js"
 import type { SimulationPlan } from "../montecarlo/plan.js"
-import { checkSimulationPlan, inWorkers, type SimulateOptions } from "../montecarlo/simulate.js"
+import { blocksHere, checkSimulationPlan, inWorkers, type SimulateOptions } from "../montecarlo/simulate.js"
 import { accumulatorState, emptySlotStatistics, slotStateProblems, type AccumulatorState, type SlotStatistics } from "../montecarlo/statistics.js"
 import { mergeState, slotDistribution, type Distribution } from "../montecarlo/summary.js"
 import type { Scenario } from "../scenario/resolve.js"
@@ -153,17 +153,10 @@ export const simulateMarket = async (scenario: Scenario, market: MarketRun, opti
   const range = shardBlocks(options.trials, options.shard)
   const blocks = Array.from({ length: range.end - range.first }, (_, i) => range.first + i)
   const total = trialsInBlocks(options.trials, range.first, range.end)
-  let states: ReadonlyArray<AccumulatorState>
-  if (options.workers === 1 || blocks.length <= 1) {
-    const runner = marketBlockRunner(compiled.plan, compiled.market, options.seed, options.trials)
-    let done = 0
-    for (const block of blocks) {
-      runner.run(block)
-      done += trialsInBlocks(options.trials, block, block + 1)
-      options.onProgress?.(done, total)
-    }
-    states = [runner.state()]
-  } else states = await inWorkers(compiled.plan, options, blocks, total, { market: compiled.market })
+  const states =
+    options.workers === 1 || blocks.length <= 1
+      ? [blocksHere(marketBlockRunner(compiled.plan, compiled.market, options.seed, options.trials), blocks, options)]
+      : await inWorkers(compiled.plan, options, blocks, total, { market: compiled.market })
   const merged = mergeMarketStates(layout, states)
   return { layout, blocks: range, ...merged }
 }

@@ -192,19 +192,28 @@ export const simulatePlan = async (plan: SimulationPlan, options: SimulateOption
   const range = shardBlocks(options.trials, options.shard)
   const blocks = Array.from({ length: range.end - range.first }, (_, i) => range.first + i)
   const total = trialsInBlocks(options.trials, range.first, range.end)
-  let states: ReadonlyArray<AccumulatorState>
-  if (options.workers === 1 || blocks.length <= 1) {
-    const runner = blockRunner(plan, options.seed, options.trials)
-    let done = 0
-    for (const block of blocks) {
-      runner.run(block)
-      done += trialsInBlocks(options.trials, block, block + 1)
-      options.onProgress?.(done, total)
-    }
-    states = [runner.state()]
-  } else states = await inWorkers(plan, options, blocks, total)
+  const states =
+    options.workers === 1 || blocks.length <= 1
+      ? [blocksHere(blockRunner(plan, options.seed, options.trials), blocks, options)]
+      : await inWorkers(plan, options, blocks, total)
   const state = mergeStates(plan, states)
   return { plan, blocks: range, state: state.state, summary: state.summary }
+}
+
+/** Run `blocks` on this thread with `runner`, reporting progress after each; the state of them all. */
+export const blocksHere = (
+  runner: { readonly run: (block: number) => void; readonly state: () => AccumulatorState },
+  blocks: ReadonlyArray<number>,
+  options: Pick<SimulateOptions, "trials" | "onProgress">
+): AccumulatorState => {
+  const total = blocks.reduce((sum, block) => sum + trialsInBlocks(options.trials, block, block + 1), 0)
+  let done = 0
+  for (const block of blocks) {
+    runner.run(block)
+    done += trialsInBlocks(options.trials, block, block + 1)
+    options.onProgress?.(done, total)
+  }
+  return runner.state()
 }
 
 /** Merge states of one plan (workers' or shards') into one state and its summary. */

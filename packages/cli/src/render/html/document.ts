@@ -119,16 +119,20 @@ export const reportDocument = async (input: ReportInput): Promise<string> => {
   ].join("\n")
 }
 
-/** The head of a pbpsim page: charset, the Content-Security-Policy (no script, no fetch), the engine, the title and the report's styles. */
-export const pageHead = (title: string, engine: { readonly name: string; readonly version: string }): ReadonlyArray<string> => [
+/** The head of a pbpsim page: charset, its Content-Security-Policy (default: no script, no fetch), the engine, the title and its styles (default: the report's). */
+export const pageHead = (
+  title: string,
+  engine: { readonly name: string; readonly version: string },
+  page: { readonly securityPolicy: string; readonly style: string } = { securityPolicy: CONTENT_SECURITY_POLICY, style: STYLE }
+): ReadonlyArray<string> => [
   `<!DOCTYPE html>`,
   `<html lang="en">`,
   `<head>`,
   `<meta charset="utf-8">`,
-  `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
+  `<meta http-equiv="Content-Security-Policy" content="${page.securityPolicy}">`,
   `<meta name="viewport" content="width=device-width, initial-scale=1">`,
   `<meta name="generator" content="${escapeHtml(`${engine.name} ${engine.version}`)}">`,
   `<title>${escapeHtml(title)}</title>`,
-  `<style>${STYLE}</style>`,
+  `<style>${page.style}</style>`,
   `</head>`
 ]

@@ -1,4 +1,5 @@
 import type { PlainPolicyRun } from "@pbpsim/simulator"
+import { pageHead } from "../html/document.js"
 
 const entities: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }
 /** Text from the scenario file shown as text, never as markup. */
@@ -105,16 +106,7 @@ export const whatIfPage = (input: WhatIfPageInput): string => {
     expected: input.expected
   }
   return [
-    `<!DOCTYPE html>`,
-    `<html lang="en">`,
-    `<head>`,
-    `<meta charset="utf-8">`,
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<meta name="generator" content="${escapeHtml(`${input.engine.name} ${input.engine.version}`)}">`,
-    `<title>${escapeHtml(input.name)} — pbpsim what-if</title>`,
-    `<style>${STYLE}</style>`,
-    `</head>`,
+    ...pageHead(`${input.name} — pbpsim what-if`, input.engine, { securityPolicy: CONTENT_SECURITY_POLICY, style: STYLE }),
     `<body>`,
     `<header class="page">`,
     `<h1>What if? ${escapeHtml(input.name)}</h1>`,
