@@ -226,7 +226,8 @@ describe("market --simulate in the other formats", () => {
     const start = lines.findIndex((l) => l.startsWith("annual-rebase minus trending-threshold (the first policy)"))
     const total = lines.slice(start).find((l) => l.startsWith("Total"))!.trim().split(/\s{2,}/)
     const percent = `${(Number(d.contract.pCheaper) * 100).toFixed(2)} %`
-    expect(total).toEqual(["Total", ...(["mean", "p5", "p50", "p95"] as const).map((s) => sep(d.contract.programmeCost[s])), percent])
+    // The pair's total names the years both policies cover.
+    expect(total).toEqual([`Total ${YEARS[0]}–${YEARS[YEARS.length - 1]}`, ...(["mean", "p5", "p50", "p95"] as const).map((s) => sep(d.contract.programmeCost[s])), percent])
   })
 
   it.concurrent("csv --level simulation: a row per policy and year or contract, the JSON's strings", { timeout: TIMEOUT }, async () => {
@@ -262,7 +263,7 @@ describe("market --simulate in the other formats", () => {
       expect(line).toContain(`the expected-value run gives a programme cost of ${usd(v.policies.find((x) => x.policy === p.policy)!.totals["programmeCost"]!)}`)
     }
     const d = sim.differences[0]!
-    expect(r.stdout).toContain(`- \`annual-rebase\` costs the payer less than \`trending-threshold\` in ${(Number(d.contract.pCheaper) * 100).toFixed(2)} % of trials`)
+    expect(r.stdout).toContain(`- Over ${YEARS[0]}–${YEARS[YEARS.length - 1]}, \`annual-rebase\` costs the payer less than \`trending-threshold\` in ${(Number(d.contract.pCheaper) * 100).toFixed(2)} % of trials`)
   })
 
   it.concurrent("html: the intervals chart with its data table, every figure the JSON's exact string", { timeout: TIMEOUT }, async () => {

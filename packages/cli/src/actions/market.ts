@@ -90,11 +90,11 @@ export const marketAction = (args: {
 }): Effect.Effect<void, UserError | ScenarioError, Io> =>
   Effect.gen(function* () {
     const fail = (message: string) => Effect.fail(new UserError({ message }))
-    if (args.level !== undefined && args.format !== "csv") {
-      return yield* fail(`market: --level ${args.level} chooses the rows of --format csv; it does nothing with --format ${args.format}`)
-    }
     if (args.level === "simulation" && !args.simulate) {
       return yield* fail(`market: --level simulation prints the rows of the Monte Carlo run: add --simulate, e.g. pbpsim market ${args.scenario} --simulate --format csv --level simulation`)
+    }
+    if (args.level !== undefined && args.format !== "csv") {
+      return yield* fail(`market: --level ${args.level} chooses the rows of --format csv; it does nothing with --format ${args.format}`)
     }
     if (args.shard !== undefined && !args.simulate) {
       return yield* fail(`market: --shard runs one shard of the Monte Carlo run: add --simulate, e.g. pbpsim market ${args.scenario} --simulate --shard 1/2 --out shard-1.json`)

@@ -151,6 +151,8 @@ export const checkShards = <A extends ShardEnvelope>(
     const theirs = same(first)
     same(s).forEach(([what, value], k) => differs(what, value, theirs[k]?.[1]))
   })
+  // Shards of different runs cover different blocks: which are missing or twice is then no question.
+  if (problems.length > 0) return Effect.fail(new UserError({ message: problems.join("\n") }))
   const covered = new Array<number>(blockCount(first.trials)).fill(0)
   for (const s of shards) for (let b = s.blocks.first; b < s.blocks.end; b++) covered[b] = (covered[b] ?? 0) + 1
   const missing = first.shard.count - new Set(shards.map((s) => s.shard.index)).size

@@ -42,7 +42,8 @@ export const simulatedDifferenceTable = (d: MarketSimulatedDifference, show: (mo
     title: `${d.policy} minus ${d.against} (the first policy), same draws: programme cost to the payer`,
     columns: [right("Year"), right("Δ mean"), right("Δ P5"), right("Δ P50"), right("Δ P95"), right(`P(${d.policy} cheaper for the payer)`)],
     rows: d.years.map((y) => row(String(y.year), y)),
-    footer: [row("Total", d.contract)]
+    // A pair of contracts of different lengths is compared over the years both cover: say which.
+    footer: [row(d.years.length > 0 ? `Total ${span(d.years)}` : "Total", d.contract)]
   }
 }
 
@@ -128,7 +129,7 @@ export const simulationSentences = (sim: MarketSimulationView, expected: Readonl
   const pairs = sim.differences.map((d) => {
     const c = d.contract
     const share = Number(c.pCheaper) === 1 ? "in every trial" : Number(c.pCheaper) === 0 ? "in none of the trials" : `in ${pct(c.pCheaper)} of trials`
-    return `${code(d.policy)} costs the payer less than ${code(d.against)} ${share}; trial by trial the difference averages ${usd(c.programmeCost.mean)} (P5 ${usd(c.programmeCost.p5)}, P95 ${usd(c.programmeCost.p95)}).`
+    return `Over ${span(d.years)}, ${code(d.policy)} costs the payer less than ${code(d.against)} ${share}; trial by trial the difference averages ${usd(c.programmeCost.mean)} (P5 ${usd(c.programmeCost.p5)}, P95 ${usd(c.programmeCost.p95)}).`
   })
   return [...policies, ...pairs]
 }

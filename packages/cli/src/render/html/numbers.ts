@@ -41,8 +41,16 @@ export const PERCENT_FIELDS: ReadonlySet<string> = new Set([
   "windfallShare"
 ])
 
+/** Simulated probabilities kept to 6 places in the views: shown, like the terminal's, as a percentage to 2 places. */
+const ROUNDED_PERCENT_FIELDS: ReadonlySet<string> = new Set(["pCheaper"])
+
 /** How a figure of this view field is shown. */
-export const display = (text: string, field: string): string => (PERCENT_FIELDS.has(field) ? percent(text) : grouped(text))
+export const display = (text: string, field: string): string =>
+  ROUNDED_PERCENT_FIELDS.has(field) && DECIMAL.test(text)
+    ? `${(Number(text) * 100).toFixed(2)} %`
+    : PERCENT_FIELDS.has(field)
+      ? percent(text)
+      : grouped(text)
 
 /** Money with a dollar sign and separators: "-1234.50" → "-$1,234.50". */
 export const dollars = (text: string): string => (text.startsWith("-") ? `-$${grouped(text.slice(1))}` : `$${grouped(text)}`)
