@@ -35,65 +35,58 @@ const peerGroupsOf = (policy: ScenarioPolicy): { readonly groupOf: ReadonlyMap<s
   return { groupOf, members }
 }
 
-/** What makes a market run impossible, all at once: unknown names, a provider with no peers, segments a provider lacks. */
+/** What makes a market run impossible, all at once: unknown names, a provider alone in its peer group, an entity read without its baseline years. */
 const marketIssues = (scenario: Scenario, names: ReadonlyArray<string>, options: MarketOptions): ReadonlyArray<ScenarioIssue> => {
   const issues: Array<ScenarioIssue> = []
   const known = policyNames(scenario)
   for (const name of names) if (!known.includes(name)) issues.push(unknownPolicyIssue(scenario, name))
   const entities = scenario.base.market.entities.map((e) => e.id)
+  // Sets, not lists: a market of 50,000 entities checks each of them.
+  const isEntity = new Set(entities)
   const flag = (expected: string, actual: string): ScenarioIssue => ({ file: scenario.file, path: "--providers", expected, actual, message: `expected ${expected}, got ${actual}` })
   if (options.providers !== undefined && options.providers.length === 0) issues.push(flag("at least one entity id", "none"))
   const seen = new Set<string>()
   for (const p of options.providers ?? []) {
     if (seen.has(p)) issues.push(flag("each provider once", `${showActual(p)} again`))
     seen.add(p)
-    if (!entities.includes(p)) {
+    if (!isEntity.has(p)) {
       const expected = `entities of the market (${entities.length.toLocaleString("en-US")}: ${entities.slice(0, 8).join(", ")}${entities.length > 8 ? ", …" : ""})`
       issues.push({ file: scenario.file, path: "--providers", expected, actual: showActual(p), message: `expected one of the ${expected}, got ${showActual(p)}` })
     }
   }
   if (issues.length > 0) return issues
-  for (const name of names) {
-    const policy = scenario.policies.find((p) => p.name === name)!
-    const { groupOf, members } = peerGroupsOf(policy)
-    const includeSelf = policy.body.market.peersIncludeProvider ?? false
-    const providers = options.providers ?? policy.body.market.providers ?? entities
-    policy.body.market.entities.forEach((e, i) => {
-      if (!providers.includes(e.id)) return
-      const group = members.get(groupOf.get(e.id)!)!
-      if (!includeSelf && group.length < 2) {
-        issues.push(
-          toScenarioIssue(
-            scenario.file,
-            {
-              path: ["market", "entities", i, "peerGroup"],
-              expected: `a peer group with another entity: ${e.id} runs as a provider in \`pbpsim market\`, against the rest of its group`,
-              actual: e.peerGroup === undefined ? "none (the market's one group, which holds only it)" : `${showActual(e.peerGroup)}, which holds only ${e.id}`
-            },
-          )
-        )
-      }
-    })
-  }
-  for (const name of names) issues.push(...missingYears(scenario, scenario.policies.find((p) => p.name === name)!, options))
+  for (const name of names) issues.push(...policyIssues(scenario, scenario.policies.find((p) => p.name === name)!, options))
   // Policies that keep the base market report its problem once.
   const once = new Set<string>()
   return issues.filter((i) => !once.has(i.message + i.path) && once.add(i.message + i.path))
 }
 
 /**
- * Every entity a market run reads (the chosen providers and everyone in their peer groups) needs
- * experience in each baseline year and in the year before the contract (what it is projected
- * from); `validate` checks this only for contract.provider and contract.peers.
+ * One policy's market problems. A provider needs another entity in its peer group (unless it is its
+ * own peer). Every entity a market run reads (the providers and everyone in their peer groups) needs
+ * experience in each baseline year and in the year before the contract (what it is projected from);
+ * `validate` checks this only for contract.provider and contract.peers.
  */
-const missingYears = (scenario: Scenario, policy: ScenarioPolicy, options: MarketOptions): ReadonlyArray<ScenarioIssue> => {
-  const { contract } = policy.body
+const policyIssues = (scenario: Scenario, policy: ScenarioPolicy, options: MarketOptions): ReadonlyArray<ScenarioIssue> => {
+  const issues: Array<ScenarioIssue> = []
+  const { market, contract } = policy.body
+  const { groupOf, members } = peerGroupsOf(policy)
+  const providers = new Set(options.providers ?? market.providers ?? market.entities.map((e) => e.id))
+  if (!(market.peersIncludeProvider ?? false)) {
+    market.entities.forEach((e, i) => {
+      if (!providers.has(e.id) || members.get(groupOf.get(e.id)!)!.length >= 2) return
+      issues.push(
+        toScenarioIssue(scenario.file, {
+          path: ["market", "entities", i, "peerGroup"],
+          expected: `a peer group with another entity: ${e.id} runs as a provider in \`pbpsim market\`, against the rest of its group`,
+          actual: e.peerGroup === undefined ? "none (the market's one group, which holds only it)" : `${showActual(e.peerGroup)}, which holds only ${e.id}`
+        })
+      )
+    })
+  }
   const needed = [...new Set([...contract.baseline.years, contract.startYear - 1])].sort((a, b) => a - b)
   const has = new Set(policy.experience.map((r) => `${r.entity}\u0000${r.year}`))
-  const { groupOf, members } = peerGroupsOf(policy)
-  const providers = options.providers ?? policy.body.market.providers ?? policy.body.market.entities.map((e) => e.id)
-  const read = new Set([...new Set(providers.map((p) => groupOf.get(p) ?? ""))].flatMap((g) => members.get(g) ?? []))
-  const issues: Array<ScenarioIssue> = []
+  const read = new Set([...new Set([...providers].map((p) => groupOf.get(p) ?? ""))].flatMap((g) => members.get(g) ?? []))
   for (const entity of read) {
     const missing = needed.filter((y) => !has.has(`${entity}\u0000${y}`))
     if (missing.length === 0) continue
@@ -202,18 +195,16 @@ const runProvider = (
   }
 }
 
-const ONE_MINUS = (p: Decimal): Decimal => p.neg().add(1)
-
 /** The market's year k (0-based) from its providers' years. */
 const marketYear = (providers: ReadonlyArray<MarketProvider>, k: number): MarketYear => {
   const at = providers.map((p) => ({ p: p.years[k]!.participation, y: p.years[k]!, before: k === 0 ? undefined : p.years[k - 1]!.participation, rel: p.baselineRelative }))
   const weighted = (pick: (x: (typeof at)[number]) => Decimal) => sum(at.map(pick))
   const counterfactualSpending = weighted((x) => x.y.counterfactual)
-  const programmeSpending = weighted((x) => x.p.mul(x.y.expenditure.add(x.y.providerNet)).add(ONE_MINUS(x.p).mul(x.y.counterfactual)))
+  const programmeSpending = weighted((x) => x.p.mul(x.y.expenditure.add(x.y.providerNet)).add(ONE.sub(x.p).mul(x.y.counterfactual)))
   return {
     year: at[0]!.y.year,
     participants: weighted((x) => x.p),
-    leaving: weighted((x) => (x.before === undefined ? ONE_MINUS(x.p) : x.before.sub(x.p))),
+    leaving: weighted((x) => (x.before === undefined ? ONE.sub(x.p) : x.before.sub(x.p))),
     counterfactualSpending,
     programmeSpending,
     programmeCost: programmeSpending.sub(counterfactualSpending),
@@ -222,8 +213,8 @@ const marketYear = (providers: ReadonlyArray<MarketProvider>, k: number): Market
     earned: weighted((x) => x.p.mul(x.y.earned)),
     windfall: weighted((x) => x.p.mul(x.y.windfall)),
     costReduction: weighted((x) => x.p.mul(x.y.counterfactual.sub(x.y.expenditure))),
-    nonParticipantSpending: weighted((x) => ONE_MINUS(x.p).mul(x.y.counterfactual)),
-    forgoneReduction: weighted((x) => ONE_MINUS(x.p).mul(x.y.counterfactual.sub(x.y.expenditure))),
+    nonParticipantSpending: weighted((x) => ONE.sub(x.p).mul(x.y.counterfactual)),
+    forgoneReduction: weighted((x) => ONE.sub(x.p).mul(x.y.counterfactual.sub(x.y.expenditure))),
     participantsBaselineRelative: weightedMean(at.map((x) => ({ value: x.rel, weight: x.p.mul(x.y.memberMonths) }))),
     allBaselineRelative: weightedMean(at.map((x) => ({ value: x.rel, weight: x.y.memberMonths })))!,
     benchmarkDispersion: dispersion(at.map((x) => x.y.benchmarkPerRisk)),
@@ -292,8 +283,8 @@ export const runMarketPolicy = (scenario: Scenario, name: string, options: Marke
  * The market view (docs/market.md): each policy run for every provider of the market as the
  * contracting provider, its peers the rest of its peer group, on one projection; who takes part
  * by the policy's participation rule; what the programme costs the payer, earned vs windfall;
- * the dispersion of benchmarks and costs. Throws ScenarioError for unknown policies or providers
- * and for a provider alone in its peer group, all at once.
+ * the dispersion of benchmarks and costs. Throws ScenarioError for unknown policies or providers,
+ * a provider alone in its peer group and an entity read without its baseline years, all at once.
  */
 export const runMarket = (scenario: Scenario, options: MarketOptions = {}): MarketRun => {
   const names = options.policies && options.policies.length > 0 ? options.policies : policyNames(scenario)
