@@ -85,24 +85,29 @@ export const marketLayout = (policies: ReadonlyArray<{ readonly years: number }>
   return { policySlot, pairYears, pairSlot, pairCounter, slots, counters }
 }
 
-/**
- * The realised counterfactual of compiled policy i's provider in contract year k (0-based) after
- * runTrial on a scratch made with keepCounterfactual: the world's cell, or the fixed figure of a
- * year given as actual experience.
- */
-export const counterfactualOf = (plan: SimulationPlan, market: MarketPlan, scratch: KernelScratch, i: number, k: number): number => {
-  const fixed = market.fixedCounterfactual[i * plan.years + k]!
-  if (fixed === fixed) return fixed
-  const policy = plan.policies[i]!
-  const world = scratch.worlds[policy.world]!
-  return world.counterfactual![policy.provider * world.plan.years + k]!
+/** Where each compiled policy's provider cells sit: its world and the cell index of its contract year 1. */
+interface CounterfactualCells {
+  readonly world: Int32Array
+  readonly base: Int32Array
 }
 
-/** Where each compiled policy's provider cells sit: its world and the cell index of its contract year 1. */
-const counterfactualCells = (plan: SimulationPlan): { readonly world: Int32Array; readonly base: Int32Array } => ({
+const counterfactualCells = (plan: SimulationPlan): CounterfactualCells => ({
   world: Int32Array.from(plan.policies, (p) => p.world),
   base: Int32Array.from(plan.policies, (p) => p.provider * plan.worlds[p.world]!.years)
 })
+
+/** Compiled policy i's realised counterfactual in contract year k: the world's cell, or the fixed figure of a year given as actual experience. */
+const realisedCounterfactual = (plan: SimulationPlan, market: MarketPlan, scratch: KernelScratch, cells: CounterfactualCells, i: number, k: number): number => {
+  const given = market.fixedCounterfactual[i * plan.years + k]!
+  return given === given ? given : scratch.worlds[cells.world[i]!]!.counterfactual![cells.base[i]! + k]!
+}
+
+/**
+ * The realised counterfactual of compiled policy i's provider in contract year k (0-based) after
+ * runTrial on a scratch made with keepCounterfactual (what the trial sums read; for tests).
+ */
+export const counterfactualOf = (plan: SimulationPlan, market: MarketPlan, scratch: KernelScratch, i: number, k: number): number =>
+  realisedCounterfactual(plan, market, scratch, counterfactualCells(plan), i, k)
 
 /**
  * This trial's values (kernel output in scratch.out and the worlds' realised counterfactuals) into
@@ -114,15 +119,13 @@ const marketValues = (
   market: MarketPlan,
   layout: MarketLayout,
   scratch: KernelScratch,
-  cells: { readonly world: Int32Array; readonly base: Int32Array },
+  cells: CounterfactualCells,
   values: Float64Array,
   counts: Float64Array | null
 ): void => {
   const Y = plan.years
   const out = scratch.out
   const participation = market.participation
-  const fixed = market.fixedCounterfactual
-  const worlds = scratch.worlds
   for (let m = 0; m < market.policies.length; m++) {
     const policy = market.policies[m]!
     const base = layout.policySlot[m]!
@@ -138,8 +141,7 @@ const marketValues = (
         const p = participation[c]!
         if (p === 0) continue
         const o = c * FIELD_COUNT
-        const given = fixed[c]!
-        const cf = given === given ? given : worlds[cells.world[i]!]!.counterfactual![cells.base[i]! + k]!
+        const cf = realisedCounterfactual(plan, market, scratch, cells, i, k)
         cost += p * (out[o + F_EXPENDITURE]! + out[o + F_PROVIDER]! - cf)
         savings += p * out[o + F_SAVINGS]!
         losses += p * out[o + F_LOSSES]!
