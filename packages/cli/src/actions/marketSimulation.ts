@@ -1,4 +1,3 @@
-import { InvalidArgument } from "@pbpsim/benchmark"
 import {
   marketStateProblems,
   mergeMarketStates,
@@ -12,12 +11,12 @@ import {
 } from "@pbpsim/simulator"
 import { Effect, Schema } from "effect"
 import { UserError } from "../errors.js"
-import { progressBar } from "../progress.js"
 import { provenanceOf } from "../provenance.js"
 import { marketSimulationView, type MarketSimulationView, type MergedMarketSimulationView } from "../render/marketSimulationView.js"
 import { rulesOf } from "../scenarioInput.js"
 import { ENGINE_VERSION } from "../version.js"
 import { checkShards, decodeShard, scenarioOfShards, SHARD_ENVELOPE, shown, Whole, type ShardEnvelope, type ShardInput } from "./shardFiles.js"
+import { runWithProgress } from "./simulationPipeline.js"
 
 /**
  * `market --simulate` and the merge of its shards: the deterministic market run (runMarket)
@@ -41,29 +40,16 @@ export interface MarketSimulationRequest {
  * simulateMarket on the deterministic run; what it refuses is the user's (InvalidArgument: a
  * figure that is not finite; RangeError: counts), a one-line UserError. Anything else is a bug.
  */
-export const simulateMarketRun = (scenario: Scenario, run: MarketRun, request: MarketSimulationRequest): Effect.Effect<MarketSimulation, UserError> => {
-  const progress = progressBar(request.quiet)
-  return Effect.tryPromise({
-    try: () =>
-      simulateMarket(scenario, run, {
-        seed: request.seed,
-        trials: request.trials,
-        workers: request.workers,
-        ...(request.shard ? { shard: request.shard } : {}),
-        onProgress: progress.update
-      }),
-    catch: (e) => e
-  }).pipe(
-    Effect.ensuring(Effect.sync(progress.stop)),
-    Effect.catchAll((e) =>
-      e instanceof InvalidArgument
-        ? Effect.fail(new UserError({ message: `${scenario.file}: market --simulate: ${e.message}` }))
-        : e instanceof RangeError
-          ? Effect.fail(new UserError({ message: e.message }))
-          : Effect.die(e)
-    )
+export const simulateMarketRun = (scenario: Scenario, run: MarketRun, request: MarketSimulationRequest): Effect.Effect<MarketSimulation, UserError> =>
+  runWithProgress(scenario, "market --simulate", request.quiet, (onProgress) =>
+    simulateMarket(scenario, run, {
+      seed: request.seed,
+      trials: request.trials,
+      workers: request.workers,
+      ...(request.shard ? { shard: request.shard } : {}),
+      onProgress
+    })
   )
-}
 
 /** The simulation of the whole run as the market's outputs print it. */
 export const simulationOf = (sim: MarketSimulation, request: MarketSimulationRequest): MarketSimulationView =>

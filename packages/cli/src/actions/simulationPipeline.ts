@@ -49,36 +49,37 @@ const compile = (scenario: Scenario, names: ReadonlyArray<string>): Effect.Effec
   })
 
 /**
- * Run the plan; what it refuses is the user's (InvalidArgument: a figure that is not finite;
- * RangeError: counts) and becomes a one-line UserError naming the scenario. Anything else is a bug.
+ * A Monte Carlo run (simulate's, the market's) with its progress bar while it runs; what it refuses
+ * is the user's (InvalidArgument: a figure that is not finite; RangeError: counts) and becomes a
+ * one-line UserError naming the scenario and `command`. Anything else is a bug.
  */
-const runPlan = (scenario: Scenario, plan: SimulationPlan, options: Parameters<typeof simulatePlan>[1]) =>
-  Effect.tryPromise({
-    try: () => simulatePlan(plan, options),
-    catch: (e) => e
-  }).pipe(
+export const runWithProgress = <A>(
+  scenario: Scenario,
+  command: string,
+  quiet: boolean,
+  start: (onProgress: (done: number, total: number) => void) => Promise<A>
+): Effect.Effect<A, UserError> => {
+  const progress = progressBar(quiet)
+  return Effect.tryPromise({ try: () => start(progress.update), catch: (e) => e }).pipe(
+    Effect.ensuring(Effect.sync(progress.stop)),
     Effect.catchAll((e) =>
       e instanceof InvalidArgument
-        ? Effect.fail(new UserError({ message: `${scenario.file}: simulate: ${e.message}` }))
+        ? Effect.fail(new UserError({ message: `${scenario.file}: ${command}: ${e.message}` }))
         : e instanceof RangeError
           ? Effect.fail(new UserError({ message: e.message }))
           : Effect.die(e)
     )
   )
+}
 
 const run = (args: SimulationArgs) =>
   Effect.gen(function* () {
     yield* checkCounts(args)
     const names = yield* selectPolicies(args.scenario, args.policies)
     const { models, plan } = yield* compile(args.scenario, names)
-    const progress = progressBar(args.quiet)
-    const sim = yield* runPlan(args.scenario, plan, {
-      seed: args.seed,
-      trials: args.trials,
-      workers: args.workers,
-      ...(args.shard ? { shard: args.shard } : {}),
-      onProgress: progress.update
-    }).pipe(Effect.ensuring(Effect.sync(progress.stop)))
+    const sim = yield* runWithProgress(args.scenario, "simulate", args.quiet, (onProgress) =>
+      simulatePlan(plan, { seed: args.seed, trials: args.trials, workers: args.workers, ...(args.shard ? { shard: args.shard } : {}), onProgress })
+    )
     return { names, models, sim }
   })
 
