@@ -1,6 +1,5 @@
 import { BLOCK_TRIALS } from "../montecarlo/blocks.js"
-import { fillNormals, newTrialState, seedTrial } from "../montecarlo/draws.js"
-import { kernelScratch, runTrial, type KernelScratch } from "../montecarlo/kernel.js"
+import { drawTrial, kernelScratch, runTrial, type KernelScratch } from "../montecarlo/kernel.js"
 import { drawLength, FIELD_COUNT, F_EXPENDITURE, F_LOSSES, F_PROVIDER, F_SAVINGS, type SimulationPlan } from "../montecarlo/plan.js"
 import { accumulatorState, emptySlotStatistics, foldBlock, recordValues, type AccumulatorState } from "../montecarlo/statistics.js"
 
@@ -198,8 +197,6 @@ export const marketBlockRunner = (
   trials: number
 ): { readonly run: (block: number) => void; readonly state: () => AccumulatorState } => {
   const scratch = kernelScratch(plan, { keepCounterfactual: true })
-  const z = new Float64Array(drawLength(plan))
-  const generator = newTrialState()
   const layout = marketLayout(market.policies)
   const cells = counterfactualCells(plan)
   const acc = emptySlotStatistics(marketZeroNoise(plan, market), layout.counters)
@@ -207,8 +204,8 @@ export const marketBlockRunner = (
     run: (block) => {
       const end = Math.min(trials, (block + 1) * BLOCK_TRIALS)
       for (let trial = block * BLOCK_TRIALS; trial < end; trial++) {
-        fillNormals(seedTrial(seed, trial, generator), z)
-        runTrial(scratch, z)
+        drawTrial(scratch, seed, trial)
+        runTrial(scratch)
         marketValues(plan, market, layout, scratch, cells, acc.values, acc.counts)
         recordValues(acc)
       }

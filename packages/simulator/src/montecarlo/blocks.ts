@@ -1,6 +1,5 @@
 import { availableParallelism } from "node:os"
-import { fillNormals, newTrialState, seedTrial } from "./draws.js"
-import { kernelScratch, runTrial } from "./kernel.js"
+import { drawTrial, kernelScratch, runTrial } from "./kernel.js"
 import { drawLength, type SimulationPlan } from "./plan.js"
 import { accumulatorState, emptyAccumulator, foldBlock, recordTrial, type Accumulator, type AccumulatorState } from "./statistics.js"
 
@@ -104,16 +103,14 @@ export const zeroNoiseOutput = (plan: SimulationPlan): Float64Array => {
 
 export const blockRunner = (plan: SimulationPlan, seed: string, trials: number): BlockRunner => {
   const scratch = kernelScratch(plan)
-  const z = new Float64Array(drawLength(plan))
-  const generator = newTrialState()
   const accumulator = emptyAccumulator(plan, zeroNoiseOutput(plan))
   return {
     accumulator,
     run: (block) => {
       const end = Math.min(trials, (block + 1) * BLOCK_TRIALS)
       for (let trial = block * BLOCK_TRIALS; trial < end; trial++) {
-        fillNormals(seedTrial(seed, trial, generator), z)
-        runTrial(scratch, z)
+        drawTrial(scratch, seed, trial)
+        runTrial(scratch)
         recordTrial(accumulator, scratch.out)
       }
       foldBlock(accumulator)

@@ -1,4 +1,5 @@
 import seedrandom from "seedrandom"
+import { expFloat } from "./expFloat.js"
 
 /**
  * Common random numbers: a trial's draws come from a generator seeded from "<seed>:<trial>", so
@@ -87,22 +88,29 @@ const positiveUniform = (state: TrialState): number => {
 /** Uniform in [0, 1) with 32 random bits (the wedge test). */
 const uniform = (state: TrialState): number => (nextInt(state) >>> 0) / 4294967296
 
+/** The ziggurat's tables (kn, wn, fn of 128 layers each, in that order), for the WebAssembly kernel's memory. */
+export const ZIGGURAT_TABLES: ReadonlyArray<Float64Array> = [kn, wn, fn]
+
+/** The base strip's tail beyond R (Marsaglia's method, two logarithms a try), on the side of hz's sign. */
+export const tailNormal = (state: TrialState, hz: number): number => {
+  let tail: number
+  let y: number
+  do {
+    tail = -Math.log(positiveUniform(state)) / R
+    y = -Math.log(positiveUniform(state))
+  } while (y + y < tail * tail)
+  return hz > 0 ? R + tail : -R - tail
+}
+
 /** The rejection path: the base strip's tail beyond R, or the wedge of layer `layer`. */
 const slowNormal = (state: TrialState, value: number, layer: number): number => {
   let hz = value
   let iz = layer
   for (;;) {
     const x = hz * wn[iz]!
-    if (iz === 0) {
-      let tail: number
-      let y: number
-      do {
-        tail = -Math.log(positiveUniform(state)) / R
-        y = -Math.log(positiveUniform(state))
-      } while (y + y < tail * tail)
-      return hz > 0 ? R + tail : -R - tail
-    }
-    if (fn[iz]! + uniform(state) * (fn[iz - 1]! - fn[iz]!) < Math.exp(-0.5 * x * x)) return x
+    if (iz === 0) return tailNormal(state, hz)
+    // expFloat, not Math.exp: the WebAssembly kernel takes the same branch on the same bits.
+    if (fn[iz]! + uniform(state) * (fn[iz - 1]! - fn[iz]!) < expFloat(-0.5 * x * x)) return x
     const bits = nextInt(state)
     iz = bits & (LAYERS - 1)
     hz = bits >> 7

@@ -43,6 +43,10 @@ import {
   type TrendPlan,
   type WorldPlan
 } from "./plan.js"
+import { drawLength } from "./plan.js"
+import { seedTrial } from "./draws.js"
+import { expFloat } from "./expFloat.js"
+import { defaultBackend, kernelMemory, normalsInto, type KernelBackend, type KernelMemory } from "./kernelMemory.js"
 
 /**
  * The Monte Carlo hot loop: one trial = realised experience from the trial's draws (docs/model.md
@@ -82,10 +86,24 @@ interface WorldScratch {
    * kernelScratch was asked to keep it (simulate does not pay for the store).
    */
   readonly counterfactual: Float64Array | null
+  /** The plan's per-cell inputs of realise, copied where the backend reads them (WorldPlan's fields of the same names). */
+  readonly drawRow: Int32Array
+  readonly actual: Uint8Array
+  readonly counterfactualCost: Float64Array
+  readonly plannedRisk: Float64Array
+  readonly memberScale: Float64Array
+  readonly savingsPlan: Float64Array
+  /** Per cell: the WebAssembly realise's log shocks of cost and risk, then their exponentials. */
+  readonly shocks: Float64Array
+  readonly drifts: Float64Array
 }
 
 export interface KernelScratch {
   readonly plan: SimulationPlan
+  /** Where the hot loops run, and the arrays they share (kernelMemory.ts). */
+  readonly memory: KernelMemory
+  /** One trial's standard normals (drawLength(plan) of them): drawTrial fills them, runTrial reads them. */
+  readonly draws: Float64Array
   readonly worlds: ReadonlyArray<WorldScratch>
   readonly marketShock: Float64Array
   /** Per segment (one when the benchmark is not segmented): annual historical and contract-year trend rates per calendar index. */
@@ -110,11 +128,16 @@ export interface KernelScratch {
   readonly peerOrder: Uint32Array
 }
 
-const worldScratch = (plan: WorldPlan, keepCounterfactual: boolean): WorldScratch => {
+const copied = <A extends Float64Array | Int32Array | Uint8Array>(into: A, from: ArrayLike<number>): A => {
+  into.set(from)
+  return into
+}
+
+const worldScratch = (plan: WorldPlan, keepCounterfactual: boolean, memory: KernelMemory): WorldScratch => {
   const T = plan.calendarYears
-  const cost = Float64Array.from(plan.historyCost)
-  const memberMonths = Float64Array.from(plan.historyMemberMonths)
-  const risk = Float64Array.from(plan.historyRisk)
+  const cost = copied(memory.f64(plan.historyCost.length), plan.historyCost)
+  const memberMonths = copied(memory.f64(plan.historyMemberMonths.length), plan.historyMemberMonths)
+  const risk = copied(memory.f64(plan.historyRisk.length), plan.historyRisk)
   for (let e = 0; e < plan.entities; e++)
     for (let k = 0; k < plan.years; k++) {
       memberMonths[e * T + plan.startIndex + k] = plan.memberMonths[e * plan.years + k]!
@@ -134,25 +157,45 @@ const worldScratch = (plan: WorldPlan, keepCounterfactual: boolean): WorldScratc
       for (const m of members) inSet[m] = 1
       return Int32Array.from({ length: plan.entityRows }, (_, e) => e).filter((e) => inSet[e] === 0)
     }),
-    marketCost: new Float64Array(plan.years),
-    marketRisk: new Float64Array(plan.years),
-    counterfactual: keepCounterfactual ? new Float64Array(plan.entities * plan.years) : null
+    marketCost: memory.f64(plan.years),
+    marketRisk: memory.f64(plan.years),
+    counterfactual: keepCounterfactual ? memory.f64(plan.entities * plan.years) : null,
+    drawRow: copied(memory.i32(plan.drawRow.length), plan.drawRow),
+    actual: copied(memory.u8(plan.actual.length), plan.actual),
+    counterfactualCost: copied(memory.f64(plan.counterfactualCost.length), plan.counterfactualCost),
+    plannedRisk: copied(memory.f64(plan.risk.length), plan.risk),
+    memberScale: copied(memory.f64(plan.memberScale.length), plan.memberScale),
+    savingsPlan: copied(memory.f64(plan.savingsPlan.length), plan.savingsPlan),
+    shocks: memory.f64(memory.backend === "wasm" ? plan.entities * plan.years : 0),
+    drifts: memory.f64(memory.backend === "wasm" ? plan.entities * plan.years : 0)
   }
   // History pools never change: pool them once (NaN unless every member has the year, as the exact engine requires).
   for (let s = 0; s < sets; s++) poolSet(scratch, s, 0, plan.startIndex)
   return scratch
 }
 
-/** Scratch of one thread's trials; `keepCounterfactual` also keeps each cell's realised counterfactual (WorldScratch.counterfactual). */
-export const kernelScratch = (plan: SimulationPlan, options: { readonly keepCounterfactual?: boolean } = {}): KernelScratch => {
+/**
+ * Scratch of one thread's trials; `keepCounterfactual` also keeps each cell's realised
+ * counterfactual (WorldScratch.counterfactual); `backend` picks where the hot loops run
+ * (kernelMemory.ts; by default WebAssembly where available).
+ */
+export const kernelScratch = (
+  plan: SimulationPlan,
+  options: { readonly keepCounterfactual?: boolean; readonly backend?: KernelBackend } = {}
+): KernelScratch =>
+  kernelMemory(options.backend ?? defaultBackend(), (memory) => scratchIn(plan, options.keepCounterfactual === true, memory))
+
+const scratchIn = (plan: SimulationPlan, keepCounterfactual: boolean, memory: KernelMemory): KernelScratch => {
   const T = Math.max(1, ...plan.worlds.map((w) => w.calendarYears))
   const maxSet = Math.max(1, ...plan.worlds.flatMap((w) => w.sets.map((set) => set.length)))
   const maxSegments = Math.max(1, ...plan.policies.map((p) => p.providerRows.length))
   const rates = () => Array.from({ length: maxSegments }, () => new Float64Array(T))
   return {
     plan,
-    worlds: plan.worlds.map((w) => worldScratch(w, options.keepCounterfactual === true)),
-    marketShock: new Float64Array(plan.years),
+    memory,
+    draws: memory.f64(drawLength(plan)),
+    worlds: plan.worlds.map((w) => worldScratch(w, keepCounterfactual, memory)),
+    marketShock: memory.f64(plan.years),
     historicalRate: rates(),
     trendRate: rates(),
     guardrailRate: rates(),
@@ -203,14 +246,15 @@ const poolAsMarketLess = (w: WorldScratch, s: number, complement: Int32Array): v
   }
 }
 
-/** Realised experience of one trial for a world: docs/model.md §8 with draws z (standard normals). */
-const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void => {
+/** Realised experience of one trial for a world: docs/model.md §8 with the trial's draws (standard normals). */
+const realise = (scratch: KernelScratch, w: WorldScratch): void => {
   const plan = scratch.plan
   const p = w.plan
-  const T = p.calendarYears
+  const z = scratch.draws
   const Y = p.years
   const stride = plan.years
   const cells = plan.entities.length * stride
+  // The draws' layout (plan.ts drawLength): market, then member cost, savings and risk drift per cell.
   let offset = 0
   const marketOffset = offset
   if (plan.streams.market) offset += stride
@@ -220,9 +264,6 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
   if (plan.streams.savings) offset += cells
   const riskOffset = offset
   const sm = p.marketTrendSd
-  const sc = p.memberCostSd
-  const ss = p.savingsSd
-  const sr = p.riskDriftSd
   // Market trend shocks persist: the level in year k carries ε_1 + … + ε_k. Mean-preserving
   // lognormal: E[exp(x − var/2)] = 1 for x ~ N(0, var), so year k's market part is Σε − (k + 1)·sm²/2.
   const marketLevel = scratch.marketShock
@@ -231,28 +272,84 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
     if (sm > 0) cumulative += sm * z[marketOffset + k]!
     marketLevel[k] = cumulative - ((k + 1) * sm * sm) / 2
   }
+  const draws = {
+    cost: p.memberCostSd > 0 ? costOffset : -1,
+    savings: p.savingsSd > 0 ? savingsOffset : -1,
+    risk: p.riskDriftSd > 0 ? riskOffset : -1
+  }
+  w.marketCost.fill(0)
+  w.marketRisk.fill(0)
+  const wasm = scratch.memory.exports
+  if (wasm === null) realiseCells(scratch, w, draws.cost, draws.savings, draws.risk)
+  else {
+    const at = (view: ArrayBufferView | null) => (view === null ? 0 : view.byteOffset)
+    const drawAt = (from: number) => (from < 0 ? 0 : z.byteOffset + from * 8)
+    wasm.realise(
+      p.entities,
+      Y,
+      p.calendarYears,
+      p.startIndex,
+      stride,
+      p.entityRows,
+      at(w.drawRow),
+      at(w.actual),
+      at(w.counterfactualCost),
+      at(w.plannedRisk),
+      at(w.memberScale),
+      at(w.savingsPlan),
+      drawAt(draws.cost),
+      drawAt(draws.savings),
+      drawAt(draws.risk),
+      at(marketLevel),
+      at(w.cost),
+      at(w.risk),
+      at(w.memberMonths),
+      at(w.counterfactual),
+      at(w.marketCost),
+      at(w.marketRisk),
+      at(w.shocks),
+      at(w.drifts),
+      p.memberCostSd,
+      p.savingsSd,
+      p.riskDriftSd,
+      SAVINGS_CEILING
+    )
+  }
+  poolWorld(w)
+}
+
+/**
+ * The realised cells of a world (kernel.wat `realise` does the same operations in the same order):
+ * cost = counterfactual × e^shock × (1 − achieved savings), risk = planned risk × e^(drift so far),
+ * or the cell's actual experience; the market's contract-year pools summed on the way.
+ * `costFrom`, `savingsFrom`, `riskFrom`: where the stream's draws start, −1 when it is off.
+ */
+const realiseCells = (scratch: KernelScratch, w: WorldScratch, costFrom: number, savingsFrom: number, riskFrom: number): void => {
+  const p = w.plan
+  const z = scratch.draws
+  const T = p.calendarYears
+  const Y = p.years
+  const stride = scratch.plan.years
+  const marketLevel = scratch.marketShock
   // The hot loop reads only locals: typed arrays and numbers hoisted out of the plan objects.
   const cost = w.cost
   const risk = w.risk
-  const drawRow = p.drawRow
-  const actual = p.actual
-  const counterfactualCost = p.counterfactualCost
-  const plannedRisk = p.risk
-  const memberScale = p.memberScale
-  const savingsPlan = p.savingsPlan
+  const drawRow = w.drawRow
+  const actual = w.actual
+  const counterfactualCost = w.counterfactualCost
+  const plannedRisk = w.plannedRisk
+  const memberScale = w.memberScale
+  const savingsPlan = w.savingsPlan
   const startIndex = p.startIndex
   const rows = p.entities
+  const sc = p.memberCostSd
+  const ss = p.savingsSd
+  const sr = p.riskDriftSd
   const halfRiskVariance = (sr * sr) / 2
   const memberMonths = w.memberMonths
   const entityRows = p.entityRows
-  // The market (set 0: every entity row) pools as its cells are realised, in the order poolSet sums.
   const marketCost = w.marketCost
   const marketRisk = w.marketRisk
-  marketCost.fill(0)
-  marketRisk.fill(0)
-  const drawCost = sc > 0
-  const drawSavings = ss > 0
-  const drawRisk = sr > 0
   const realisedCounterfactual = w.counterfactual
   for (let e = 0; e < rows; e++) {
     const row = drawRow[e]! * stride
@@ -262,40 +359,54 @@ const realise = (scratch: KernelScratch, w: WorldScratch, z: Float64Array): void
     for (let k = 0; k < Y; k++) {
       const i = planBase + k
       const c = cellBase + k
+      let cellCost: number
+      let cellRisk: number
       if (actual[i] === 1) {
-        cost[c] = counterfactualCost[i]!
-        risk[c] = plannedRisk[i]!
-        if (realisedCounterfactual !== null) realisedCounterfactual[i] = counterfactualCost[i]!
+        cellCost = counterfactualCost[i]!
+        cellRisk = plannedRisk[i]!
+        if (realisedCounterfactual !== null) realisedCounterfactual[i] = cellCost
       } else {
-      let shock = marketLevel[k]!
-      if (drawCost) {
-        const entitySd = sc * memberScale[i]!
-        shock += entitySd * z[costOffset + row + k]! - (entitySd * entitySd) / 2
+        let shock = marketLevel[k]!
+        if (costFrom >= 0) {
+          const entitySd = sc * memberScale[i]!
+          shock += entitySd * z[costFrom + row + k]! - (entitySd * entitySd) / 2
+        }
+        let savings = savingsPlan[i]!
+        if (savingsFrom >= 0) {
+          const planned = savings
+          savings += ss * z[savingsFrom + row + k]!
+          const ceiling = planned > SAVINGS_CEILING ? planned : SAVINGS_CEILING
+          if (savings > ceiling) savings = ceiling
+        }
+        // (counterfactual × e^shock) × (1 − savings): the first product is the realised counterfactual, kept exactly when asked.
+        const level = counterfactualCost[i]! * (shock === 0 ? 1 : expFloat(shock))
+        if (realisedCounterfactual !== null) realisedCounterfactual[i] = level
+        cellCost = level * (1 - savings)
+        cellRisk = plannedRisk[i]!
+        if (riskFrom >= 0) {
+          riskShock += sr * z[riskFrom + row + k]! - halfRiskVariance
+          cellRisk *= expFloat(riskShock)
+        }
       }
-      let savings = savingsPlan[i]!
-      if (drawSavings) {
-        const planned = savings
-        savings += ss * z[savingsOffset + row + k]!
-        const ceiling = planned > SAVINGS_CEILING ? planned : SAVINGS_CEILING
-        if (savings > ceiling) savings = ceiling
-      }
-      // (counterfactual × e^shock) × (1 − savings): the first product is the realised counterfactual, kept exactly when asked.
-      const level = counterfactualCost[i]! * (shock === 0 ? 1 : Math.exp(shock))
-      if (realisedCounterfactual !== null) realisedCounterfactual[i] = level
-      cost[c] = level * (1 - savings)
-      if (drawRisk) {
-        riskShock += sr * z[riskOffset + row + k]! - halfRiskVariance
-        risk[c] = plannedRisk[i]! * Math.exp(riskShock)
-      } else risk[c] = plannedRisk[i]!
-      }
+      cost[c] = cellCost
+      risk[c] = cellRisk
       if (e < entityRows) {
-        marketCost[k] = marketCost[k]! + cost[c]!
-        marketRisk[k] = marketRisk[k]! + risk[c]! * memberMonths[c]!
+        marketCost[k] = marketCost[k]! + cellCost
+        marketRisk[k] = marketRisk[k]! + cellRisk * memberMonths[c]!
       }
     }
   }
+}
+
+/** The trial's pools of every set and their growth, once the cells are realised. */
+const poolWorld = (w: WorldScratch): void => {
+  const p = w.plan
+  const T = p.calendarYears
+  const startIndex = p.startIndex
+  const marketCost = w.marketCost
+  const marketRisk = w.marketRisk
   const sets = p.sets.length
-  for (let k = 0; k < Y; k++) {
+  for (let k = 0; k < p.years; k++) {
     w.pooledCost[startIndex + k] = marketCost[k]!
     w.pooledRisk[startIndex + k] = marketRisk[k]!
   }
@@ -632,9 +743,19 @@ const peerPercentile = (
   return weightedPercentileFloat(values.subarray(0, members.length), memberMonths.subarray(0, members.length), percentile, scratch.peerOrder)
 }
 
-/** One trial: realise every world from the draws, then run every policy; results land in scratch.out. */
-export const runTrial = (scratch: KernelScratch, z: Float64Array): void => {
-  for (const w of scratch.worlds) realise(scratch, w, z)
+/** Fill the scratch's draws with trial `trial` of `seed` (draws.ts: common random numbers). */
+export const drawTrial = (scratch: KernelScratch, seed: string, trial: number): void => {
+  seedTrial(seed, trial, scratch.memory.generator)
+  normalsInto(scratch.memory, scratch.draws)
+}
+
+/**
+ * One trial: realise every world from the draws, then run every policy; results land in
+ * scratch.out. The draws are the scratch's own (drawTrial) unless `z` gives others.
+ */
+export const runTrial = (scratch: KernelScratch, z: Float64Array = scratch.draws): void => {
+  if (z !== scratch.draws) scratch.draws.set(z)
+  for (const w of scratch.worlds) realise(scratch, w)
   const policies = scratch.plan.policies
   for (let p = 0; p < policies.length; p++) contractInTrial(scratch, policies[p]!, p)
 }

@@ -1,9 +1,29 @@
 import { describe, expect, it } from "vitest"
-import { fillNormals, trialState } from "../../src/montecarlo/draws.js"
+import { seedTrial } from "../../src/montecarlo/draws.js"
+import { kernelMemory, normalsInto, type KernelBackend } from "../../src/montecarlo/kernelMemory.js"
 
-describe("fillNormals", () => {
-  const sample = new Float64Array(400_000)
-  fillNormals(trialState("normals", 0), sample)
+/** `count` normals of trial `trial` of `seed`, drawn by `backend` (draws.ts fillNormals or kernel.wat normals). */
+const normals = (backend: KernelBackend, seed: string, trial: number, count: number): Float64Array =>
+  kernelMemory(backend, (memory) => {
+    const into = memory.f64(count)
+    seedTrial(seed, trial, memory.generator)
+    normalsInto(memory, into)
+    return Float64Array.from(into)
+  })
+
+describe("normalsInto", () => {
+  it("draws the same bits in WebAssembly as in TypeScript, rejection paths included (400,000 draws take about 5,000 of them)", () => {
+    expect(kernelMemory("wasm", (m) => m.backend)).toBe("wasm")
+    for (const trial of [0, 1, 99]) {
+      const wasm = normals("wasm", "same", trial, 400_000)
+      const typescript = normals("typescript", "same", trial, 400_000)
+      expect(wasm.every((x, i) => Object.is(x, typescript[i]))).toBe(true)
+    }
+  })
+})
+
+describe.each(["wasm", "typescript"] as const)("normals drawn by %s", (backend) => {
+  const sample = normals(backend, "normals", 0, 400_000)
   const sorted = Float64Array.from(sample).sort()
   const share = (test: (x: number) => boolean) => sample.reduce((n, x) => n + (test(x) ? 1 : 0), 0) / sample.length
 
@@ -38,12 +58,9 @@ describe("fillNormals", () => {
   })
 
   it("gives the same draws for the same (seed, trial) and different ones for another trial", () => {
-    const a = new Float64Array(10)
-    const b = new Float64Array(10)
-    const c = new Float64Array(10)
-    fillNormals(trialState("s", 3), a)
-    fillNormals(trialState("s", 3), b)
-    fillNormals(trialState("s", 4), c)
+    const a = normals(backend, "s", 3, 10)
+    const b = normals(backend, "s", 3, 10)
+    const c = normals(backend, "s", 4, 10)
     expect(Array.from(b)).toEqual(Array.from(a))
     expect(Array.from(c)).not.toEqual(Array.from(a))
   })
@@ -52,12 +69,14 @@ describe("fillNormals", () => {
     // Nearby seeds ("s:0", "s:1", …) must not give related streams: the first normal of each trial,
     // across trials, has mean 0, sd 1 and lag-1 correlation within 5 standard errors (1/√n) of 0.
     const n = 20_000
-    const first = new Float64Array(n)
-    const one = new Float64Array(2)
-    for (let t = 0; t < n; t++) {
-      fillNormals(trialState("s", t), one)
-      first[t] = one[0]!
-    }
+    const first = kernelMemory(backend, (memory) => {
+      const two = memory.f64(2)
+      return Float64Array.from({ length: n }, (_, t) => {
+        seedTrial("s", t, memory.generator)
+        normalsInto(memory, two)
+        return two[0]!
+      })
+    })
     const mean = first.reduce((a, b) => a + b, 0) / n
     const sd = Math.sqrt(first.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1))
     let lag = 0
