@@ -149,7 +149,7 @@ describe("market --simulate --shard and merge", () => {
   it.concurrent("gives, after merge, the whole run's simulation from shards 1/2 and 2/2, in any order", { timeout: TIMEOUT }, async () => {
     await shards()
     const file = JSON.parse(await readFile(join(dir, "m1.json"), "utf8")) as Record<string, unknown>
-    expect(file["format"]).toBe("pbpsim-market-shard/1")
+    expect(file["format"]).toBe("pbpsim-market-shard/2")
     expect(Object.keys(file)).toEqual(["format", "engine", "scenario", "policies", "providers", "seed", "trials", "shard", "blocks", "layout", "state"])
     expect(file["providers"]).toBeNull()
     expect(file["layout"]).toEqual({ policies: POLICIES.map((name) => ({ name, startYear: 2025, years: 3 })) })

@@ -73,6 +73,17 @@ describe("simulate", () => {
     expectUserError(merge)
     expect(merge.stderr).toContain(`${notShard}: not a pbpsim simulation shard`)
   })
+
+  it.concurrent("refuses a shard of an older version, whose trials were drawn differently, and says to run it again", { timeout: TIMEOUT }, async () => {
+    const file = join(dir, "current.json")
+    expect((await pbpsim("simulate", BRIEF, "--trials", "2000", "--shard", "1/2", "--out", file, "--quiet")).code).toBe(0)
+    const old = join(dir, "old.json")
+    await writeFile(old, (await readFile(file, "utf8")).replace('"pbpsim-simulation-shard/5"', '"pbpsim-simulation-shard/4"'))
+    const merge = await pbpsim("merge", file, old)
+    expectUserError(merge)
+    expect(merge.stderr).toContain(`${old}: written by another version of pbpsim ("format": "pbpsim-simulation-shard/4"; this version reads "pbpsim-simulation-shard/5"`)
+    expect(merge.stderr).toContain("run every shard again with this version")
+  })
 })
 
 describe("simulationViewFor", () => {

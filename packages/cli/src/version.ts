@@ -1,2 +1,2 @@
 /** Engine version carried by JSON output; a test keeps it equal to packages/cli/package.json. */
-export const ENGINE_VERSION = "0.1.0"
+export const ENGINE_VERSION = "0.2.0"

@@ -59,7 +59,7 @@ export const simulationOf = (sim: MarketSimulation, request: MarketSimulationReq
  * Version 1. Its own format, not simulate's: the statistics are the market's (programme cost,
  * savings paid, losses collected per policy), laid out by `layout`, so merge must not mix them.
  */
-export const MARKET_SHARD_FORMAT = "pbpsim-market-shard/1"
+export const MARKET_SHARD_FORMAT = "pbpsim-market-shard/2"
 
 export interface MarketShardFile extends ShardEnvelope {
   readonly format: typeof MARKET_SHARD_FORMAT

@@ -31,12 +31,22 @@ const kindOf = (file: ShardInput): Kind | undefined => {
 const kindOfAll = (files: ReadonlyArray<ShardInput>): Effect.Effect<Kind, UserError> => {
   const kinds = files.map(kindOf)
   const unknown = kinds.findIndex((k) => k === undefined)
-  if (unknown >= 0)
+  if (unknown >= 0) {
+    const format = formatOf(files[unknown]!.raw)
+    const family = [SHARD_FORMAT, MARKET_SHARD_FORMAT].find((f) => typeof format === "string" && format.split("/")[0] === f.split("/")[0])
+    // A shard of another pbpsim version: its trials were drawn or realised differently, so its sums cannot join these.
+    if (family !== undefined)
+      return Effect.fail(
+        new UserError({
+          message: `${shown(files[unknown]!.path)}: written by another version of pbpsim ("format": "${String(format).slice(0, 60)}"; this version reads "${family}", whose trials draw and realise differently): run every shard again with this version`
+        })
+      )
     return Effect.fail(
       new UserError({
         message: `${shown(files[unknown]!.path)}: not a pbpsim simulation shard (expected "format": "${SHARD_FORMAT}", as written by simulate --shard i/n --out FILE, or "${MARKET_SHARD_FORMAT}", as written by market --simulate --shard i/n --out FILE)`
       })
     )
+  }
   const first = kinds[0]!
   const other = kinds.findIndex((k) => k !== first)
   if (other >= 0)

@@ -96,7 +96,7 @@ export const simulationViewFor = (args: SimulationArgs): Effect.Effect<Simulatio
  * losses owed (version 2 counted years that qualified, paid or not), so a version 2 shard cannot be merged
  * with them. Version 2: sketch counts write runs of empty buckets as one negative entry (version 1 wrote every zero).
  */
-export const SHARD_FORMAT = "pbpsim-simulation-shard/4"
+export const SHARD_FORMAT = "pbpsim-simulation-shard/5"
 
 export interface ShardFile extends ShardEnvelope {
   readonly format: typeof SHARD_FORMAT
