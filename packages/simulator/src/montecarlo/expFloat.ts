@@ -1,6 +1,6 @@
 /**
- * e^x as the WebAssembly kernel computes it (kernel.wat `$exp` and `$exp2`), so that both backends
- * realise the same bits. x = (32·m + j)·ln2/32 + r with |r| ≤ ln2/64; e^x = 2^m · 2^(j/32) · e^r,
+ * e^x as the WebAssembly kernel computes it (kernel.wat `$exp`, and two lanes at a time in
+ * `$expAll`), so that both backends realise the same bits. x = (32·m + j)·ln2/32 + r with |r| ≤ ln2/64; e^x = 2^m · 2^(j/32) · e^r,
  * 2^(j/32) from a table and e^r by its Taylor series to r^6 (truncation below 4e-18 relative),
  * evaluated in Estrin's order so that the steps do not wait on each other. Within 2 ulp of the
  * true value (test/montecarlo/wasm.test.ts checks it against Math.exp). Not Math.exp itself:

@@ -1,7 +1,7 @@
 ;; The Monte Carlo hot loops in WebAssembly (docs/monte-carlo.md, "Two backends"): a trial's normals
 ;; (sfc32 and the ziggurat) and the realised cells of a world. Each function has a TypeScript twin
 ;; (draws.ts fillNormals, kernel.ts realiseCells, expFloat.ts expFloat) doing the same IEEE
-;; operations in the same order, and test/montecarlo/wasm.test.ts holds the two bit for bit.
+;; operations in the same order, and packages/simulator/test/montecarlo/wasm.test.ts holds the two bit for bit.
 ;; `node scripts/wasm.mjs` compiles this file into kernelWasm.ts.
 ;;
 ;; Memory (imported, one per kernel scratch): bytes 0–15 the trial's sfc32 state a, b, c, d;
@@ -93,84 +93,88 @@
     (local.set $c (i32.load (i32.const 8)))
     (local.set $d (i32.load (i32.const 12)))
     (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
+    ;; The fast path loops without a call in it (so the state stays in registers) and leaves it
+    ;; for the rare rejection, which goes through memory and $slowNormal, then comes back.
     (block $done
       (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
-      (loop $draw
-        (local.set $t (i32.add (i32.add (local.get $a) (local.get $b)) (local.get $d)))
-        (local.set $d (i32.add (local.get $d) (i32.const 1)))
-        (local.set $a (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 9))))
-        (local.set $b (i32.add (local.get $c) (i32.shl (local.get $c) (i32.const 3))))
-        (local.set $c (i32.add (i32.rotl (local.get $c) (i32.const 21)) (local.get $t)))
-        ;; Layer from the low 7 bits, value from the high 25.
-        (local.set $at (i32.shl (i32.and (local.get $t) (i32.const 127)) (i32.const 3)))
-        (local.set $x (f64.convert_i32_s (i32.shr_s (local.get $t) (i32.const 7))))
-        (if (f64.lt (f64.abs (local.get $x)) (f64.load offset=16 (local.get $at)))
-          (then (f64.store (local.get $out) (f64.mul (local.get $x) (f64.load offset=1040 (local.get $at)))))
-          (else
-            (i32.store (i32.const 0) (local.get $a))
-            (i32.store (i32.const 4) (local.get $b))
-            (i32.store (i32.const 8) (local.get $c))
-            (i32.store (i32.const 12) (local.get $d))
-            (f64.store (local.get $out) (call $slowNormal (local.get $x) (i32.shr_u (local.get $at) (i32.const 3))))
-            (local.set $a (i32.load (i32.const 0)))
-            (local.set $b (i32.load (i32.const 4)))
-            (local.set $c (i32.load (i32.const 8)))
-            (local.set $d (i32.load (i32.const 12)))))
+      (loop $resume
+        (block $rejected
+          (loop $draw
+            (local.set $t (i32.add (i32.add (local.get $a) (local.get $b)) (local.get $d)))
+            (local.set $d (i32.add (local.get $d) (i32.const 1)))
+            (local.set $a (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 9))))
+            (local.set $b (i32.add (local.get $c) (i32.shl (local.get $c) (i32.const 3))))
+            (local.set $c (i32.add (i32.rotl (local.get $c) (i32.const 21)) (local.get $t)))
+            ;; Layer from the low 7 bits, value from the high 25.
+            (local.set $at (i32.shl (i32.and (local.get $t) (i32.const 127)) (i32.const 3)))
+            (local.set $x (f64.convert_i32_s (i32.shr_s (local.get $t) (i32.const 7))))
+            (br_if $rejected (i32.eqz (f64.lt (f64.abs (local.get $x)) (f64.load offset=16 (local.get $at)))))
+            (f64.store (local.get $out) (f64.mul (local.get $x) (f64.load offset=1040 (local.get $at))))
+            (local.set $out (i32.add (local.get $out) (i32.const 8)))
+            (br_if $draw (i32.lt_u (local.get $out) (local.get $end))))
+          (br $done))
+        (i32.store (i32.const 0) (local.get $a))
+        (i32.store (i32.const 4) (local.get $b))
+        (i32.store (i32.const 8) (local.get $c))
+        (i32.store (i32.const 12) (local.get $d))
+        (f64.store (local.get $out) (call $slowNormal (local.get $x) (i32.shr_u (local.get $at) (i32.const 3))))
+        (local.set $a (i32.load (i32.const 0)))
+        (local.set $b (i32.load (i32.const 4)))
+        (local.set $c (i32.load (i32.const 8)))
+        (local.set $d (i32.load (i32.const 12)))
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
-        (br_if $draw (i32.lt_u (local.get $out) (local.get $end)))))
+        (br_if $resume (i32.lt_u (local.get $out) (local.get $end)))))
     (i32.store (i32.const 0) (local.get $a))
     (i32.store (i32.const 4) (local.get $b))
     (i32.store (i32.const 8) (local.get $c))
     (i32.store (i32.const 12) (local.get $d)))
 
-  ;; e^x in both lanes: $exp's operations lane by lane (SIMD lanes round as scalars do), so the
-  ;; same bits; a pair with a lane outside |x| < 708 (or NaN) goes through $exp lane by lane.
-  (func $exp2 (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $r2 v128) (local $n v128)
-    (if (v128.any_true
-          (v128.not (f64x2.lt (f64x2.abs (local.get $x)) (f64x2.splat (f64.const 708)))))
-      (then
-        (return
-          (f64x2.replace_lane 1
-            (f64x2.splat (call $exp (f64x2.extract_lane 0 (local.get $x))))
-            (call $exp (f64x2.extract_lane 1 (local.get $x)))))))
-    (local.set $k
-      (f64x2.sub
-        (f64x2.add (f64x2.mul (local.get $x) (f64x2.splat (f64.const 46.16624130844683))) (f64x2.splat (f64.const 6755399441055744)))
-        (f64x2.splat (f64.const 6755399441055744))))
-    (local.set $r
-      (f64x2.sub
-        (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.02166084938653512))))
-        (f64x2.mul (local.get $k) (f64x2.splat (f64.const 5.9631716539705866e-12)))))
-    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $n (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
-    (f64x2.mul
-      (f64x2.mul
-        (f64x2.replace_lane 1
-          (f64x2.splat
-            (f64.load offset=3088 (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $n)) (i32.const 31)) (i32.const 3))))
-          (f64.load offset=3088 (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $n)) (i32.const 31)) (i32.const 3))))
-        (f64x2.add
-          (f64x2.mul (local.get $r2)
-            (f64x2.add
-              (f64x2.mul (local.get $r2)
-                (f64x2.add
-                  (f64x2.mul (local.get $r2) (f64x2.splat (f64.const 0.001388888888888889)))
-                  (f64x2.add (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0.008333333333333333))) (f64x2.splat (f64.const 0.041666666666666664)))))
-              (f64x2.add (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0.16666666666666666))) (f64x2.splat (f64.const 0.5)))))
-          (f64x2.add (f64x2.splat (f64.const 1)) (local.get $r))))
-      (i64x2.shl
-        (i64x2.extend_low_i32x4_s (i32x4.add (i32x4.shr_s (local.get $n) (i32.const 5)) (i32x4.splat (i32.const 1023))))
-        (i32.const 52))))
-
-  ;; e^x in place over count f64 from at, two at a time (the last one alone when count is odd).
+  ;; e^x in place over count f64 from at, two at a time (the last one alone when count is odd):
+  ;; $exp's operations lane by lane (SIMD lanes round as scalars do), so the same bits; a pair with a
+  ;; lane outside |x| < 708 (or NaN) goes through $exp lane by lane.
   (func $expAll (param $at i32) (param $count i32)
-    (local $end i32)
+    (local $end i32) (local $x v128) (local $k v128) (local $r v128) (local $r2 v128) (local $n v128)
     (local.set $end (i32.add (local.get $at) (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3))))
     (block $pairsDone
       (br_if $pairsDone (i32.ge_u (local.get $at) (local.get $end)))
       (loop $pair
-        (v128.store (local.get $at) (call $exp2 (v128.load (local.get $at))))
+        (local.set $x (v128.load (local.get $at)))
+        (if (v128.any_true
+              (v128.not (f64x2.lt (f64x2.abs (local.get $x)) (f64x2.splat (f64.const 708)))))
+          (then
+            (f64.store (local.get $at) (call $exp (f64x2.extract_lane 0 (local.get $x))))
+            (f64.store offset=8 (local.get $at) (call $exp (f64x2.extract_lane 1 (local.get $x)))))
+          (else
+            (v128.store (local.get $at)
+              (block (result v128)
+              (local.set $k
+                (f64x2.sub
+                  (f64x2.add (f64x2.mul (local.get $x) (f64x2.splat (f64.const 46.16624130844683))) (f64x2.splat (f64.const 6755399441055744)))
+                  (f64x2.splat (f64.const 6755399441055744))))
+              (local.set $r
+                (f64x2.sub
+                  (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.02166084938653512))))
+                  (f64x2.mul (local.get $k) (f64x2.splat (f64.const 5.9631716539705866e-12)))))
+              (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+              (local.set $n (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
+              (f64x2.mul
+                (f64x2.mul
+                  (f64x2.replace_lane 1
+                    (f64x2.splat
+                      (f64.load offset=3088 (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $n)) (i32.const 31)) (i32.const 3))))
+                    (f64.load offset=3088 (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $n)) (i32.const 31)) (i32.const 3))))
+                  (f64x2.add
+                    (f64x2.mul (local.get $r2)
+                      (f64x2.add
+                        (f64x2.mul (local.get $r2)
+                          (f64x2.add
+                            (f64x2.mul (local.get $r2) (f64x2.splat (f64.const 0.001388888888888889)))
+                            (f64x2.add (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0.008333333333333333))) (f64x2.splat (f64.const 0.041666666666666664)))))
+                        (f64x2.add (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0.16666666666666666))) (f64x2.splat (f64.const 0.5)))))
+                    (f64x2.add (f64x2.splat (f64.const 1)) (local.get $r))))
+                (i64x2.shl
+                  (i64x2.extend_low_i32x4_s (i32x4.add (i32x4.shr_s (local.get $n) (i32.const 5)) (i32x4.splat (i32.const 1023))))
+                  (i32.const 52)))))))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
         (br_if $pair (i32.lt_u (local.get $at) (local.get $end)))))
     (if (i32.and (local.get $count) (i32.const 1))
