@@ -5,7 +5,8 @@
  * Workload: a market of 1,000 entities (provider + 999 peers, 2022–2024 history), a 5-year
  * contract, 3 policies (trending, annual rebasing, rolling rebase with a glide to peer), every
  * noise stream on, 10,000 trials: first from the command line, whole process
- * (scenarios/bench/market-1000.yaml, the same market, built bin), then the kernel alone, with 1
+ * (scenarios/bench/market-1000.yaml, the same market, built bin; also with the TypeScript backend
+ * and with one trial, the fixed part), then the kernel alone (WebAssembly and TypeScript), with 1
  * and 2 workers; then the workload with entities, years and trials doubled; then 100,000 trials
  * of scenarios/issue-brief.yaml; then validate, run and market on generated markets of 1,000 to 50,000
  * entities (`pnpm bench --markets` runs that part alone).
@@ -85,23 +86,28 @@ for (const name of ["alea", "xor4096"] as const) {
 console.log()
 
 // The same workload from the command line, whole process (start-up, loading and checking the
-// scenario, compiling, trials, the report), with the built bin: what a user waits for.
-const wholeProcess = (workers: number): number => {
+// scenario, compiling, trials, the report), with the built bin: what a user waits for. One trial
+// shows the fixed part; PBPSIM_KERNEL=typescript the plain TypeScript backend (kernelMemory.ts).
+const wholeProcess = (workers: number, trials = 10_000, env: Record<string, string> = {}): number => {
   const runs: Array<number> = []
   for (let i = 0; i < 3; i++) {
     const started = process.hrtime.bigint()
-    execFileSync(process.execPath, ["packages/cli/bin/pbpsim.js", "simulate", "scenarios/bench/market-1000.yaml", "--trials", "10000", "--workers", `${workers}`, "-q"], { stdio: "ignore" })
+    execFileSync(process.execPath, ["packages/cli/bin/pbpsim.js", "simulate", "scenarios/bench/market-1000.yaml", "--trials", `${trials}`, "--workers", `${workers}`, "-q"], {
+      stdio: "ignore",
+      env: { ...process.env, ...env }
+    })
     runs.push(Number(process.hrtime.bigint() - started) / 1e9)
   }
   return Math.min(...runs)
 }
 const evaluations = 10_000 * 1_000 * 5 * 3
+const wholeLine = (label: string, seconds: number, evaluated: number) =>
+  console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${evaluated > 0 ? `${(evaluated / seconds / 1e6).toFixed(1).padStart(6)} M eval/s ` : ""}(best of 3)`)
 for (const workers of [1, 2]) {
-  const seconds = wholeProcess(workers)
-  console.log(
-    `${`whole process: pbpsim simulate scenarios/bench/market-1000.yaml --trials 10000 --workers ${workers}`.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${(evaluations / seconds / 1e6).toFixed(1).padStart(6)} M eval/s (best of 3)`
-  )
+  wholeLine(`whole process: pbpsim simulate scenarios/bench/market-1000.yaml --trials 10000 --workers ${workers}`, wholeProcess(workers), evaluations)
 }
+wholeLine("whole process, the same with PBPSIM_KERNEL=typescript, 1 worker", wholeProcess(1, 10_000, { PBPSIM_KERNEL: "typescript" }), evaluations)
+wholeLine("whole process, --trials 1 (the fixed part: start-up, loading, checks, compiling, report)", wholeProcess(1, 1), 0)
 {
   const started = process.hrtime.bigint()
   const scenario = await Effect.runPromise(loadScenario("scenarios/bench/market-1000.yaml"))
@@ -111,6 +117,10 @@ for (const workers of [1, 2]) {
   console.log(`  of which loading and checking the scenario ${(Number(loaded - started) / 1e9).toFixed(2)} s, compiling ${(Number(compiled - loaded) / 1e9).toFixed(2)} s (in this process, warm)`)
   const t = await timed(() => simulatePlan(plan, { seed: "bench", trials: 10_000, workers: 1 }))
   line("kernel only: the same plan's 10,000 trials, 1 worker", t, evaluations, 1)
+  process.env["PBPSIM_KERNEL"] = "typescript"
+  const plain = await timed(() => simulatePlan(plan, { seed: "bench", trials: 10_000, workers: 1 }))
+  delete process.env["PBPSIM_KERNEL"]
+  line("kernel only, TypeScript backend", plain, evaluations, 1)
 }
 console.log()
 

@@ -50,8 +50,10 @@ import { defaultBackend, kernelMemory, normalsInto, type KernelBackend, type Ker
 
 /**
  * The Monte Carlo hot loop: one trial = realised experience from the trial's draws (docs/model.md
- * §8), the peers' and market's pooled experience, then every policy's contract years. Plain
- * float64 over preallocated typed arrays; nothing is allocated per trial. It mirrors the exact
+ * §8), the peers' and market's pooled experience, then every policy's contract years. Float64
+ * over preallocated typed arrays; nothing is allocated per trial. The draws and the realised cells
+ * run in WebAssembly where available (kernel.wat; kernelMemory.ts), with TypeScript twins here and
+ * in draws.ts that give the same bits. It mirrors the exact
  * engine (engine/contract.ts, the benchmark package's rules) step for step; the property test
  * `kernel.test.ts` holds the two to 1e-9 relative with the noise at zero.
  */
