@@ -1,10 +1,11 @@
 // pnpm build (also run by `pnpm install` through the root `prepare` script):
 // 1. tsc emits JavaScript, declarations and source maps for every package (dist/), the form a
 //    library user imports; the typecheck and the emit are one step.
-// 2. esbuild bundles the CLI from those packages into packages/cli/dist/bundle/: one entry for
-//    the `pbpsim` bin, one for the Monte Carlo worker threads, and a chunk per lazily loaded
-//    command. Bundling with tree shaking is what makes start-up fast: importing the `effect`
+// 2. esbuild bundles the CLI from those packages into packages/cli/dist/bundle/: one CommonJS
+//    script for the `pbpsim` bin (pbpsim.cjs) and one ES module for the Monte Carlo worker threads
+//    (worker.js). Bundling with tree shaking is what makes start-up fast: importing the `effect`
 //    barrel alone costs ~0.8 s of module loading, the bundle carries only what pbpsim uses.
+// 3. The what-if page's browser bundles. 4. V8's code cache for pbpsim.cjs (scripts/codeCache.mjs).
 import { spawnSync } from "node:child_process"
 import { existsSync, readdirSync, rmSync } from "node:fs"
 import { join, relative } from "node:path"
@@ -32,22 +33,53 @@ if (tsc.status !== 0) {
 
 const outdir = "packages/cli/dist/bundle"
 rmSync(outdir, { recursive: true, force: true })
+// The CLI as one CommonJS script, which bin/pbpsim.js compiles through V8's code cache (step 4):
+// Node 20 keeps no compile cache for ES modules, and compiling the bundle's JavaScript was about
+// 0.2 s of every command. import.meta.url (simulate's worker and whatif's browser bundles are
+// found beside the bundle) becomes the script's own URL. vega-canvas's Node build awaits an
+// optional `canvas` at its top level, which a script cannot; `canvas` is not installed, so its
+// browser build (DOM canvas or none) is the same function.
 await build({
-  entryPoints: {
-    pbpsim: "packages/cli/dist/main.js",
-    // simulate.js spawns "./worker.js" beside itself, i.e. beside the chunk that holds it.
-    worker: "packages/simulator/dist/montecarlo/worker.js"
+  stdin: {
+    contents: `export { runCli } from "./dist/cli.js"\n`,
+    resolveDir: "packages/cli",
+    sourcefile: "pbpsim-entry.js"
   },
+  outfile: join(outdir, "pbpsim.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  keepNames: true,
+  sourcemap: true,
+  logLevel: "warning",
+  define: { "import.meta.url": "__pbpsimUrl" },
+  banner: { js: "var __pbpsimUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [
+    {
+      name: "vega-canvas-without-top-level-await",
+      setup(b) {
+        b.onResolve({ filter: /^vega-canvas$/ }, async (a) => {
+          if (a.pluginData === "vega-canvas") return undefined
+          const node = await b.resolve(a.path, { kind: a.kind, resolveDir: a.resolveDir, pluginData: "vega-canvas" })
+          return { path: node.path.replace(/vega-canvas\.node\.js$/, "vega-canvas.browser.js") }
+        })
+      }
+    }
+  ]
+})
+// The Monte Carlo's worker threads, started from the file beside the bundle ("./worker.js").
+await build({
+  entryPoints: { worker: "packages/simulator/dist/montecarlo/worker.js" },
   outdir,
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
   minify: true,
   keepNames: true,
   sourcemap: true,
-  chunkNames: "[name]-[hash]",
   logLevel: "warning",
   // Some CommonJS dependencies call require() for Node built-ins; ESM output needs one.
   banner: { js: "import { createRequire as __pbpsimRequire } from 'node:module'; const require = __pbpsimRequire(import.meta.url);" }
@@ -96,3 +128,11 @@ const browserEngine = {
 await build(browserEngine)
 // The page's own script (controls, charts, tables), plain browser JavaScript.
 await build({ entryPoints: ["packages/cli/src/render/whatif/ui.js"], outfile: join(outdir, "whatif-ui.js"), bundle: true, format: "iife", platform: "browser", target: "es2022", minify: true, legalComments: "none", logLevel: "warning" })
+
+// 4. V8's code cache for the bundled CLI (scripts/codeCache.mjs, read by packages/cli/bin/loadBundle.js),
+// recorded in a child process whose output (the commands it runs) is not the build's.
+const recorded = spawnSync(process.execPath, ["scripts/codeCache.mjs"], { stdio: ["ignore", "ignore", "inherit"] })
+if (recorded.status !== 0) {
+  console.error("build: recording the code cache failed (see above); pbpsim works without it, only slower to start")
+  process.exit(recorded.status ?? 1)
+}
