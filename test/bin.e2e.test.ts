@@ -1,4 +1,6 @@
-import { readFile } from "node:fs/promises"
+import { execFile } from "node:child_process"
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { expectUserError, pbpsim, pbpsimBin, ROOT, TIMEOUT } from "./support/cli.js"
@@ -36,6 +38,33 @@ describe("the pbpsim bin", () => {
     const r = await pbpsimBin(["compare", "scenarios/no-such-file.yaml"])
     expectUserError(r)
     expect(r.stderr).toContain("scenarios/no-such-file.yaml")
+  })
+
+  it.concurrent("runs without its code cache, and with one V8 rejects (another Node's), printing the same", { timeout: TIMEOUT }, async () => {
+    // The bundle is self-contained: a copy of bin/ and dist/bundle/ runs anywhere.
+    const dir = await mkdtemp(join(tmpdir(), "pbpsim-bin-"))
+    try {
+      await cp(join(ROOT, "packages/cli/bin"), join(dir, "bin"), { recursive: true })
+      await cp(join(ROOT, "packages/cli/dist/bundle"), join(dir, "dist/bundle"), { recursive: true })
+      const cache = join(dir, "dist/bundle/pbpsim.cjs.cache")
+      const run = () =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+          execFile(process.execPath, [join(dir, "bin/pbpsim.js"), "compare", BRIEF], { cwd: ROOT, encoding: "utf8" }, (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+          )
+        )
+      const cached = await run()
+      await writeFile(cache, "not a V8 code cache")
+      const rejected = await run()
+      await rm(cache)
+      const none = await run()
+      expect(cached.code).toBe(0)
+      expect(cached.stdout.startsWith("Issue brief")).toBe(true)
+      expect(rejected).toEqual(cached)
+      expect(none).toEqual(cached)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it.concurrent("runs the Monte Carlo's worker threads from the bundle: 2 workers print what 1 worker prints", { timeout: TIMEOUT }, async () => {
