@@ -41,7 +41,7 @@ const PLAIN_PERCENT_PLACES = 2
 
 /** A number as CMS or a spreadsheet prints it: "1234", "1,234,567", "$1,234", "(1,234)" (negative), "−1234". */
 export const parseNumberText = (text: string, column: string, acoId: string): Decimal => {
-  let t = text.replace(/[$,\s]/g, "").replace(/^[−–]/, "-")
+  let t = text.replace(/[$,\s]/g, "").replace(/^[\u2212\u2013]/, "-")
   if (/^\(.*\)$/.test(t)) t = `-${t.slice(1, -1)}`
   if (t.startsWith("+")) t = t.slice(1)
   if (!NUMBER.test(t)) throw invalid(RULE, column, `of ACO ${acoId} is not a number: "${text}"`)
@@ -57,7 +57,7 @@ export const parsePercentText = (text: string, column: string, acoId: string): P
   const t = text.trim()
   const signed = t.endsWith("%")
   const number = (signed ? t.slice(0, -1) : t).trim()
-  const bare = number.replace(/^[−–]/, "-")
+  const bare = number.replace(/^[\u2212\u2013]/, "-")
   if (!NUMBER.test(bare)) throw invalid(RULE, column, `of ACO ${acoId} is not a percentage ("9.09%" or 9.09): "${text}"`)
   const shown = bare.includes(".") ? bare.length - bare.indexOf(".") - 1 : 0
   // A plain number drops trailing zeros ("2" for 2.00, "2.5" for 2.50): its precision is at least

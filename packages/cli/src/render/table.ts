@@ -23,7 +23,7 @@ export interface Table {
  * Terminal tables and Markdown use it; CSV and JSON keep the plain strings (machine-readable).
  */
 export const grouped = (money: string): string => {
-  const [, sign = "", whole = "", fraction = ""] = /^([-−+]?)(\d+)(\.\d+)?$/.exec(money) ?? []
+  const [, sign = "", whole = "", fraction = ""] = /^([-\u2212+]?)(\d+)(\.\d+)?$/.exec(money) ?? []
   return whole === "" ? money : `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`
 }
 
