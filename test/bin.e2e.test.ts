@@ -40,6 +40,12 @@ describe("the pbpsim bin", () => {
     expect(r.stderr).toContain("scenarios/no-such-file.yaml")
   })
 
+  it("is one pure-ASCII script, so Node reads it as a one-byte string (a single non-ASCII character doubles the read and slows the code cache)", async () => {
+    const bundle = await readFile(join(ROOT, "packages/cli/dist/bundle/pbpsim.cjs"), "utf8")
+    const first = bundle.search(/[^\x00-\x7f]/)
+    expect(first === -1 ? "pure ASCII" : bundle.slice(Math.max(0, first - 60), first + 20)).toBe("pure ASCII")
+  })
+
   it.concurrent("runs without its code cache, and with one V8 rejects (another Node's), printing the same", { timeout: TIMEOUT }, async () => {
     // The bundle is self-contained: a copy of bin/ and dist/bundle/ runs anywhere.
     const dir = await mkdtemp(join(tmpdir(), "pbpsim-bin-"))
