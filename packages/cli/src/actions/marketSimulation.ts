@@ -56,8 +56,9 @@ export const simulationOf = (sim: MarketSimulation, request: MarketSimulationReq
   marketSimulationView({ summary: sim.summary, seed: request.seed, trials: request.trials })
 
 /**
- * Version 2 (engine 0.2.0): the kernel's own exponentials moved simulated figures in their last
- * bits (as simulate's version 5), so a version 1 shard cannot be merged with them.
+ * Version 2 (engine 0.2.0): the 256-layer ziggurat and the kernel's own exponentials moved every
+ * simulated figure within Monte Carlo error (as simulate's version 5), so a version 1 shard cannot
+ * be merged with them.
  * Version 1. Its own format, not simulate's: the statistics are the market's (programme cost,
  * savings paid, losses collected per policy), laid out by `layout`, so merge must not mix them.
  */

@@ -90,9 +90,9 @@ export const simulationViewFor = (args: SimulationArgs): Effect.Effect<Simulatio
   )
 
 /**
- * Version 5 (engine 0.2.0): the kernel's exponentials are its own (expFloat, the same bits in
- * WebAssembly and TypeScript), as is the ziggurat's wedge test, so simulated figures moved in their
- * last bits and a version 4 shard cannot be merged with them.
+ * Version 5 (engine 0.2.0): normals from a 256-layer ziggurat (128 before) and the kernel's own
+ * exponentials (expFloat, the same bits in WebAssembly and TypeScript), so every simulated figure
+ * moved within Monte Carlo error and a version 4 shard cannot be merged with them.
  * Version 4: a trial's draws come from sfc32 seeded by alea from "<seed>:<trial>" (version 3 drew from
  * alea itself), so every simulated figure moved within Monte Carlo error and a version 3 shard cannot
  * be merged with them. Version 3: the P(shared savings) and P(shared loss) counters count years in which savings are paid or

@@ -5,9 +5,9 @@
 ;; `node scripts/wasm.mjs` compiles this file into kernelWasm.ts.
 ;;
 ;; Memory (imported, one per kernel scratch): bytes 0–15 the trial's sfc32 state a, b, c, d;
-;; 16–1039 the ziggurat's kn, 1040–2063 wn, 2064–3087 fn (128 f64 each), 3088–3343 the 32 entries
-;; 2^(j/32) of $exp (all written by the host);
-;; from 4096 the arrays of the scratch, laid out by the host.
+;; 16–2063 the ziggurat's kn, 2064–4111 wn, 4112–6159 fn (256 f64 each), 6160–6415 the 32 entries
+;; 2^(j/32) of $exp (all written by the host, kernelMemory.ts);
+;; from 8192 the arrays of the scratch, laid out by the host.
 (module
   (import "env" "memory" (memory 1))
   ;; Math.exp, for |x| ≥ 708 where 2^k would leave the normal range (never met within the noise bounds).
@@ -16,7 +16,7 @@
   (import "env" "tail" (func $tail (param f64) (result f64)))
 
   ;; e^x (expFloat.ts): x = (32·m + j)·ln2/32 + r, |r| ≤ ln2/64; 2^m · 2^(j/32) · e^r with the
-  ;; table 2^(j/32) at 3088 and e^r by Taylor to r^6 in Estrin's order.
+  ;; table 2^(j/32) at 6160 and e^r by Taylor to r^6 in Estrin's order.
   (func $exp (export "exp") (param $x f64) (result f64)
     (local $k f64) (local $r f64) (local $r2 f64) (local $n i32)
     (if (i32.eqz (f64.lt (f64.abs (local.get $x)) (f64.const 708)))
@@ -34,7 +34,7 @@
     (local.set $n (i32.trunc_f64_s (local.get $k)))
     (f64.mul
       (f64.mul
-        (f64.load offset=3088 (i32.shl (i32.and (local.get $n) (i32.const 31)) (i32.const 3)))
+        (f64.load offset=6160 (i32.shl (i32.and (local.get $n) (i32.const 31)) (i32.const 3)))
         ;; r2·(r2·high + mid) + low
         (f64.add
           (f64.mul (local.get $r2)
@@ -67,23 +67,23 @@
     (local $x f64) (local $bits i32) (local $at i32)
     (loop $retry
       (local.set $at (i32.shl (local.get $iz) (i32.const 3)))
-      (local.set $x (f64.mul (local.get $hz) (f64.load offset=1040 (local.get $at))))
+      (local.set $x (f64.mul (local.get $hz) (f64.load offset=2064 (local.get $at))))
       (if (i32.eqz (local.get $iz)) (then (return (call $tail (local.get $hz)))))
       ;; The wedge: fn[iz] + u·(fn[iz−1] − fn[iz]) < e^(−x²/2), u with 32 random bits.
       (if (f64.lt
             (f64.add
-              (f64.load offset=2064 (local.get $at))
+              (f64.load offset=4112 (local.get $at))
               (f64.mul
                 (f64.div (f64.convert_i32_u (call $next)) (f64.const 4294967296))
-                (f64.sub (f64.load offset=2056 (local.get $at)) (f64.load offset=2064 (local.get $at)))))
+                (f64.sub (f64.load offset=4104 (local.get $at)) (f64.load offset=4112 (local.get $at)))))
             (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x))))
         (then (return (local.get $x))))
       (local.set $bits (call $next))
-      (local.set $iz (i32.and (local.get $bits) (i32.const 127)))
-      (local.set $hz (f64.convert_i32_s (i32.shr_s (local.get $bits) (i32.const 7))))
+      (local.set $iz (i32.and (local.get $bits) (i32.const 255)))
+      (local.set $hz (f64.convert_i32_s (i32.shr_s (local.get $bits) (i32.const 8))))
       (br_if $retry
         (i32.eqz (f64.lt (f64.abs (local.get $hz)) (f64.load offset=16 (i32.shl (local.get $iz) (i32.const 3)))))))
-    (f64.mul (local.get $hz) (f64.load offset=1040 (i32.shl (local.get $iz) (i32.const 3)))))
+    (f64.mul (local.get $hz) (f64.load offset=2064 (i32.shl (local.get $iz) (i32.const 3)))))
 
   ;; n standard normals into out (draws.ts fillNormals), advancing the state in memory.
   (func (export "normals") (param $out i32) (param $n i32)
@@ -105,11 +105,11 @@
             (local.set $a (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 9))))
             (local.set $b (i32.add (local.get $c) (i32.shl (local.get $c) (i32.const 3))))
             (local.set $c (i32.add (i32.rotl (local.get $c) (i32.const 21)) (local.get $t)))
-            ;; Layer from the low 7 bits, value from the high 25.
-            (local.set $at (i32.shl (i32.and (local.get $t) (i32.const 127)) (i32.const 3)))
-            (local.set $x (f64.convert_i32_s (i32.shr_s (local.get $t) (i32.const 7))))
+            ;; Layer from the low 8 bits, value from the high 24.
+            (local.set $at (i32.shl (i32.and (local.get $t) (i32.const 255)) (i32.const 3)))
+            (local.set $x (f64.convert_i32_s (i32.shr_s (local.get $t) (i32.const 8))))
             (br_if $rejected (i32.eqz (f64.lt (f64.abs (local.get $x)) (f64.load offset=16 (local.get $at)))))
-            (f64.store (local.get $out) (f64.mul (local.get $x) (f64.load offset=1040 (local.get $at))))
+            (f64.store (local.get $out) (f64.mul (local.get $x) (f64.load offset=2064 (local.get $at))))
             (local.set $out (i32.add (local.get $out) (i32.const 8)))
             (br_if $draw (i32.lt_u (local.get $out) (local.get $end))))
           (br $done))
@@ -161,8 +161,8 @@
                 (f64x2.mul
                   (f64x2.replace_lane 1
                     (f64x2.splat
-                      (f64.load offset=3088 (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $n)) (i32.const 31)) (i32.const 3))))
-                    (f64.load offset=3088 (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $n)) (i32.const 31)) (i32.const 3))))
+                      (f64.load offset=6160 (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $n)) (i32.const 31)) (i32.const 3))))
+                    (f64.load offset=6160 (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $n)) (i32.const 31)) (i32.const 3))))
                   (f64x2.add
                     (f64x2.mul (local.get $r2)
                       (f64x2.add

@@ -1,4 +1,4 @@
-import { fillNormals, tailNormal, ZIGGURAT_TABLES, type TrialState } from "./draws.js"
+import { fillNormals, LAYERS, tailNormal, ZIGGURAT_TABLES, type TrialState } from "./draws.js"
 import { EXP_TABLE } from "./expFloat.js"
 import { KERNEL_WASM } from "./kernelWasm.js"
 
@@ -21,7 +21,7 @@ export interface KernelExports {
 
 /** Bytes 0–15 the generator's state, then the ziggurat's and exp's tables (kernel.wat); arrays start at ARRAYS_FROM. */
 const TABLES_AT = 16
-const ARRAYS_FROM = 4096
+const ARRAYS_FROM = 8192
 const PAGE = 65536
 
 /** The part of the WebAssembly JS API the kernel uses (lib ES2022 does not declare it, and hosts may lack it). */
@@ -106,9 +106,9 @@ export const kernelMemory = <A>(backend: KernelBackend, layout: (memory: KernelM
   }
   const buffer = memory.buffer
   const generator = new Int32Array(buffer, 0, 4)
-  const tables = new Float64Array(buffer, TABLES_AT, 3 * 128 + EXP_TABLE.length)
-  ZIGGURAT_TABLES.forEach((table, j) => tables.set(table, j * 128))
-  tables.set(EXP_TABLE, 3 * 128)
+  const tables = new Float64Array(buffer, TABLES_AT, 3 * LAYERS + EXP_TABLE.length)
+  ZIGGURAT_TABLES.forEach((table, j) => tables.set(table, j * LAYERS))
+  tables.set(EXP_TABLE, 3 * LAYERS)
   const instance = new WebAssembly.Instance(module, {
     env: { memory, mathExp: Math.exp, tail: (hz: number) => tailNormal(generator, hz) }
   })
