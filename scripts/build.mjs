@@ -33,9 +33,11 @@ if (tsc.status !== 0) {
 
 const outdir = "packages/cli/dist/bundle"
 rmSync(outdir, { recursive: true, force: true })
+// What both Node bundles share.
+const forNode = { bundle: true, platform: "node", target: "node20", minify: true, keepNames: true, sourcemap: true, logLevel: "warning" }
 // The CLI as one CommonJS script, which bin/pbpsim.js compiles through V8's code cache (step 4):
-// Node 20 keeps no compile cache for ES modules, and compiling the bundle's JavaScript was about
-// 0.2 s of every command. import.meta.url (simulate's worker and whatif's browser bundles are
+// Node 20 keeps no compile cache for ES modules, and compiling the bundle's JavaScript was
+// 0.12–0.18 s of a command that reads a scenario. import.meta.url (simulate's worker and whatif's browser bundles are
 // found beside the bundle) becomes the script's own URL. vega-canvas's Node build awaits an
 // optional `canvas` at its top level, which a script cannot; `canvas` is not installed, so its
 // browser build (DOM canvas or none) is the same function.
@@ -46,14 +48,8 @@ await build({
     sourcefile: "pbpsim-entry.js"
   },
   outfile: join(outdir, "pbpsim.cjs"),
-  bundle: true,
+  ...forNode,
   format: "cjs",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  keepNames: true,
-  sourcemap: true,
-  logLevel: "warning",
   // Pure ASCII: one non-ASCII character makes Node read the whole 2 MB as a two-byte string (twice
   // the time); the dependencies' licence comments go to pbpsim.cjs.LEGAL.txt beside it.
   charset: "ascii",
@@ -77,14 +73,8 @@ await build({
 await build({
   entryPoints: { worker: "packages/simulator/dist/montecarlo/worker.js" },
   outdir,
-  bundle: true,
+  ...forNode,
   format: "esm",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  keepNames: true,
-  sourcemap: true,
-  logLevel: "warning",
   // Some CommonJS dependencies call require() for Node built-ins; ESM output needs one.
   banner: { js: "import { createRequire as __pbpsimRequire } from 'node:module'; const require = __pbpsimRequire(import.meta.url);" }
 })
