@@ -29,6 +29,14 @@ describe("simulatePlan", () => {
     expect(JSON.stringify(two.state)).toBe(JSON.stringify(one.state))
   })
 
+  it("gives with one worker (whose own statistics are the result) what merging its one state gives", async () => {
+    const plan = compileSimulation(policies())
+    const one = await simulatePlan(plan, { seed: "m", trials: 2500, workers: 1 })
+    const merged = mergeStates(plan, [one.state])
+    expect(JSON.stringify(merged.summary)).toBe(JSON.stringify(one.summary))
+    expect(JSON.stringify(merged.state)).toBe(JSON.stringify(one.state))
+  })
+
   it("writes byte-identical shard states whatever the number of workers that computed them", async () => {
     const plan = compileSimulation(policies())
     // Shard 2/2 of 6 blocks runs 3 of them: two workers merge them in another grouping than one worker (which once changed the partials written).
