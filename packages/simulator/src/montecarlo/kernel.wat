@@ -197,7 +197,8 @@
     (local $e i32) (local $k i32) (local $i i32) (local $c i32) (local $row i32) (local $draw i32) (local $cells i32)
     (local $shock f64) (local $entitySd f64) (local $savings f64) (local $planned f64) (local $cap f64) (local $level f64)
     (local $riskShock f64) (local $halfRiskVariance f64) (local $cellCost f64) (local $cellRisk f64)
-    (local $poolCost f64) (local $poolRisk f64)
+    (local $at i32) (local $d i32) (local $pooled i32)
+    (local $savings2 v128) (local $planned2 v128) (local $cap2 v128) (local $level2 v128) (local $cost2 v128) (local $risk2 v128)
     (local.set $halfRiskVariance (f64.div (f64.mul (local.get $riskDriftSd) (local.get $riskDriftSd)) (f64.const 2)))
     (local.set $cells (i32.mul (local.get $rows) (local.get $years)))
     (if (i32.le_s (local.get $cells) (i32.const 0)) (then (return)))
@@ -239,62 +240,91 @@
     ;; Pass 2: their exponentials.
     (call $expAll (local.get $shocks) (local.get $cells))
     (if (local.get $riskDraws) (then (call $expAll (local.get $drifts) (local.get $cells))))
-    ;; Pass 3: the cells, or their actual experience, year by year so that the market's pools of
-    ;; the year add up in locals (in row order, as poolSet sums them).
-    (local.set $k (i32.const 0))
-    (loop $eachYear
-      (local.set $poolCost (f64.const 0))
-      (local.set $poolRisk (f64.const 0))
-      (local.set $e (i32.const 0))
-      (loop $eachRow
+    ;; Pass 3: the cells, or their actual experience, two contract years of a row at a time where
+    ;; neither is given as actual (the same operations lane by lane, so the same bits), one at a
+    ;; time otherwise; the market's pools of each year add up in row order, as poolSet sums them.
+    (local.set $e (i32.const 0))
+    (loop $eachRow
+      (local.set $draw (i32.shl (i32.mul (i32.load (i32.add (local.get $drawRow) (i32.shl (local.get $e) (i32.const 2)))) (local.get $stride)) (i32.const 3)))
+      (local.set $pooled (i32.lt_s (local.get $e) (local.get $entityRows)))
+      (local.set $k (i32.const 0))
+      (loop $eachYear
         (local.set $i (i32.add (i32.mul (local.get $e) (local.get $years)) (local.get $k)))
+        ;; Byte offsets: $at of the cell in the plan's arrays, $c in the calendar's, $d in the draws.
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
         (local.set $c (i32.shl (i32.add (i32.add (i32.mul (local.get $e) (local.get $calendarYears)) (local.get $startIndex)) (local.get $k)) (i32.const 3)))
-        (if (i32.eq (i32.load8_u (i32.add (local.get $actual) (local.get $i))) (i32.const 1))
+        (local.set $d (i32.add (local.get $draw) (i32.shl (local.get $k) (i32.const 3))))
+        (if (i32.and
+              (i32.lt_s (i32.add (local.get $k) (i32.const 1)) (local.get $years))
+              (i32.eqz (i32.load16_u (i32.add (local.get $actual) (local.get $i)))))
           (then
-            ;; Actual experience: cost and risk as given.
-            (local.set $cellCost (f64.load (i32.add (local.get $counterfactualCost) (i32.shl (local.get $i) (i32.const 3)))))
-            (local.set $cellRisk (f64.load (i32.add (local.get $plannedRisk) (i32.shl (local.get $i) (i32.const 3)))))
-            (if (local.get $counterfactualOut)
-              (then (f64.store (i32.add (local.get $counterfactualOut) (i32.shl (local.get $i) (i32.const 3))) (local.get $cellCost)))))
-          (else
-            (local.set $savings (f64.load (i32.add (local.get $savingsPlan) (i32.shl (local.get $i) (i32.const 3)))))
+            (local.set $savings2 (v128.load (i32.add (local.get $savingsPlan) (local.get $at))))
             (if (local.get $savingsDraws)
               (then
-                (local.set $draw
-                  (i32.shl
-                    (i32.add
-                      (i32.mul (i32.load (i32.add (local.get $drawRow) (i32.shl (local.get $e) (i32.const 2)))) (local.get $stride))
-                      (local.get $k))
-                    (i32.const 3)))
-                (local.set $planned (local.get $savings))
-                (local.set $savings
-                  (f64.add (local.get $savings) (f64.mul (local.get $savingsSd) (f64.load (i32.add (local.get $savingsDraws) (local.get $draw))))))
-                (local.set $cap (select (local.get $planned) (local.get $ceiling) (f64.gt (local.get $planned) (local.get $ceiling))))
-                (if (f64.gt (local.get $savings) (local.get $cap)) (then (local.set $savings (local.get $cap))))))
-            ;; (counterfactual × e^shock) × (1 − savings): the first product is the realised counterfactual.
-            (local.set $level
-              (f64.mul
-                (f64.load (i32.add (local.get $counterfactualCost) (i32.shl (local.get $i) (i32.const 3))))
-                (f64.load (i32.add (local.get $shocks) (i32.shl (local.get $i) (i32.const 3))))))
+                (local.set $planned2 (local.get $savings2))
+                (local.set $savings2
+                  (f64x2.add (local.get $savings2)
+                    (f64x2.mul (f64x2.splat (local.get $savingsSd)) (v128.load (i32.add (local.get $savingsDraws) (local.get $d))))))
+                (local.set $cap2
+                  (v128.bitselect (local.get $planned2) (f64x2.splat (local.get $ceiling))
+                    (f64x2.gt (local.get $planned2) (f64x2.splat (local.get $ceiling)))))
+                (local.set $savings2
+                  (v128.bitselect (local.get $cap2) (local.get $savings2) (f64x2.gt (local.get $savings2) (local.get $cap2))))))
+            (local.set $level2
+              (f64x2.mul (v128.load (i32.add (local.get $counterfactualCost) (local.get $at))) (v128.load (i32.add (local.get $shocks) (local.get $at)))))
             (if (local.get $counterfactualOut)
-              (then (f64.store (i32.add (local.get $counterfactualOut) (i32.shl (local.get $i) (i32.const 3))) (local.get $level))))
-            (local.set $cellCost (f64.mul (local.get $level) (f64.sub (f64.const 1) (local.get $savings))))
-            (local.set $cellRisk (f64.load (i32.add (local.get $plannedRisk) (i32.shl (local.get $i) (i32.const 3)))))
+              (then (v128.store (i32.add (local.get $counterfactualOut) (local.get $at)) (local.get $level2))))
+            (local.set $cost2 (f64x2.mul (local.get $level2) (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $savings2))))
+            (local.set $risk2 (v128.load (i32.add (local.get $plannedRisk) (local.get $at))))
             (if (local.get $riskDraws)
+              (then (local.set $risk2 (f64x2.mul (local.get $risk2) (v128.load (i32.add (local.get $drifts) (local.get $at)))))))
+            (v128.store (i32.add (local.get $cost) (local.get $c)) (local.get $cost2))
+            (v128.store (i32.add (local.get $risk) (local.get $c)) (local.get $risk2))
+            (if (local.get $pooled)
               (then
-                (local.set $cellRisk
-                  (f64.mul (local.get $cellRisk) (f64.load (i32.add (local.get $drifts) (i32.shl (local.get $i) (i32.const 3))))))))))
-        (f64.store (i32.add (local.get $cost) (local.get $c)) (local.get $cellCost))
-        (f64.store (i32.add (local.get $risk) (local.get $c)) (local.get $cellRisk))
-        (if (i32.lt_s (local.get $e) (local.get $entityRows))
-          (then
-            (local.set $poolCost (f64.add (local.get $poolCost) (local.get $cellCost)))
-            (local.set $poolRisk
-              (f64.add (local.get $poolRisk) (f64.mul (local.get $cellRisk) (f64.load (i32.add (local.get $memberMonths) (local.get $c))))))))
-        (local.set $e (i32.add (local.get $e) (i32.const 1)))
-        (br_if $eachRow (i32.lt_s (local.get $e) (local.get $rows))))
-      (f64.store (i32.add (local.get $marketCost) (i32.shl (local.get $k) (i32.const 3))) (local.get $poolCost))
-      (f64.store (i32.add (local.get $marketRisk) (i32.shl (local.get $k) (i32.const 3))) (local.get $poolRisk))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $eachYear (i32.lt_s (local.get $k) (local.get $years)))))
+                (v128.store (i32.add (local.get $marketCost) (i32.shl (local.get $k) (i32.const 3)))
+                  (f64x2.add (v128.load (i32.add (local.get $marketCost) (i32.shl (local.get $k) (i32.const 3)))) (local.get $cost2)))
+                (v128.store (i32.add (local.get $marketRisk) (i32.shl (local.get $k) (i32.const 3)))
+                  (f64x2.add (v128.load (i32.add (local.get $marketRisk) (i32.shl (local.get $k) (i32.const 3))))
+                    (f64x2.mul (local.get $risk2) (v128.load (i32.add (local.get $memberMonths) (local.get $c))))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 2))))
+          (else
+            (if (i32.eq (i32.load8_u (i32.add (local.get $actual) (local.get $i))) (i32.const 1))
+              (then
+                ;; Actual experience: cost and risk as given.
+                (local.set $cellCost (f64.load (i32.add (local.get $counterfactualCost) (local.get $at))))
+                (local.set $cellRisk (f64.load (i32.add (local.get $plannedRisk) (local.get $at))))
+                (if (local.get $counterfactualOut)
+                  (then (f64.store (i32.add (local.get $counterfactualOut) (local.get $at)) (local.get $cellCost)))))
+              (else
+                (local.set $savings (f64.load (i32.add (local.get $savingsPlan) (local.get $at))))
+                (if (local.get $savingsDraws)
+                  (then
+                    (local.set $planned (local.get $savings))
+                    (local.set $savings
+                      (f64.add (local.get $savings) (f64.mul (local.get $savingsSd) (f64.load (i32.add (local.get $savingsDraws) (local.get $d))))))
+                    (local.set $cap (select (local.get $planned) (local.get $ceiling) (f64.gt (local.get $planned) (local.get $ceiling))))
+                    (if (f64.gt (local.get $savings) (local.get $cap)) (then (local.set $savings (local.get $cap))))))
+                ;; (counterfactual × e^shock) × (1 − savings): the first product is the realised counterfactual.
+                (local.set $level
+                  (f64.mul (f64.load (i32.add (local.get $counterfactualCost) (local.get $at))) (f64.load (i32.add (local.get $shocks) (local.get $at)))))
+                (if (local.get $counterfactualOut)
+                  (then (f64.store (i32.add (local.get $counterfactualOut) (local.get $at)) (local.get $level))))
+                (local.set $cellCost (f64.mul (local.get $level) (f64.sub (f64.const 1) (local.get $savings))))
+                (local.set $cellRisk (f64.load (i32.add (local.get $plannedRisk) (local.get $at))))
+                (if (local.get $riskDraws)
+                  (then (local.set $cellRisk (f64.mul (local.get $cellRisk) (f64.load (i32.add (local.get $drifts) (local.get $at)))))))))
+            (f64.store (i32.add (local.get $cost) (local.get $c)) (local.get $cellCost))
+            (f64.store (i32.add (local.get $risk) (local.get $c)) (local.get $cellRisk))
+            (if (local.get $pooled)
+              (then
+                (f64.store (i32.add (local.get $marketCost) (i32.shl (local.get $k) (i32.const 3)))
+                  (f64.add (f64.load (i32.add (local.get $marketCost) (i32.shl (local.get $k) (i32.const 3)))) (local.get $cellCost)))
+                (f64.store (i32.add (local.get $marketRisk) (i32.shl (local.get $k) (i32.const 3)))
+                  (f64.add (f64.load (i32.add (local.get $marketRisk) (i32.shl (local.get $k) (i32.const 3))))
+                    (f64.mul (local.get $cellRisk) (f64.load (i32.add (local.get $memberMonths) (local.get $c))))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+        (br_if $eachYear (i32.lt_s (local.get $k) (local.get $years))))
+      (local.set $e (i32.add (local.get $e) (i32.const 1)))
+      (br_if $eachRow (i32.lt_s (local.get $e) (local.get $rows)))))
 )
