@@ -272,7 +272,10 @@ const setAt = (root: unknown, path: Path, value: unknown): unknown => {
   return root === undefined && value !== DROP ? setAt({}, path, value) : root
 }
 
-const applyOp = (root: unknown, op: Op): unknown => {
+/** The "policies" mutation's most copies × experience rows (see there). */
+const POLICY_ROWS_BUDGET = 50_000
+
+const applyOp = (root: unknown, op: Op, experienceRows: number): unknown => {
   const paths = pathsOf(root)
   switch (op.op) {
     case "drop":
@@ -325,10 +328,14 @@ const applyOp = (root: unknown, op: Op): unknown => {
     case "policies": {
       const policies = getAt(root, ["policies"])
       if (!Array.isArray(policies) || policies.length === 0) return root
+      // Many policies on a large market is slow by right, not stuck: validate runs each through the
+      // exact engine (150 on the 453-ACO market take about 10 s, simulate as long again), so copies
+      // are capped at POLICY_ROWS_BUDGET experience rows' worth of work.
+      const times = Math.max(policies.length, Math.min(op.times, Math.floor(POLICY_ROWS_BUDGET / Math.max(1, experienceRows))))
       return setAt(
         root,
         ["policies"],
-        Array.from({ length: op.times }, (_, i) => ({ ...(policies[i % policies.length] as object), name: `p${i}` }))
+        Array.from({ length: times }, (_, i) => ({ ...(policies[i % policies.length] as object), name: `p${i}` }))
       )
     }
     case "noop":
@@ -451,7 +458,8 @@ export interface BuiltCase {
 export const buildCase = (seeds: ReadonlyArray<Seed>, spec: CaseSpec): BuiltCase => {
   const seed = seeds[spec.seed % seeds.length]!
   let value = seed.value
-  for (const op of spec.ops) value = applyOp(value, op)
+  const experienceRows = Object.values(seed.csv).reduce((n, body) => n + body.split("\n").length, 0)
+  for (const op of spec.ops) value = applyOp(value, op, experienceRows)
   const text = spec.format === "json" ? (JSON.stringify(value, null, 1) ?? "null") : stringify(value, { aliasDuplicateObjects: false, lineWidth: 0 })
   const mutated = spec.format === "json" && spec.text.op !== "bytes" && spec.text.op !== "truncate" && spec.text.op !== "brackets" ? text : applyTextOp(text, spec.text)
   const csv = Object.fromEntries(Object.entries(seed.csv).map(([name, body]) => [name, spec.csv.length > 0 ? mutateCsv(body, spec.csv) : body]))
