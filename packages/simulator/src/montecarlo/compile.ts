@@ -57,18 +57,28 @@ const sameWorldInputs = (a: ContractModel, b: ContractModel): boolean =>
   (a.segments === b.segments || (a.segments !== undefined && b.segments !== undefined && a.segments.join("\u0000") === b.segments.join("\u0000")))
 
 /**
- * worldKey for the models of one compile, remembered by reference: the market view compiles a
- * model per provider (`marketContracts`), all spread from one resolved policy, and serialising
- * a 1,000-entity market's experience for each of them took 5–6 ms a model (17 s of 3,000).
- * A model whose projection inputs are the same objects as an earlier one's has its key.
+ * The world each model of one compile projects into: models whose projection inputs are the same
+ * objects share one (the market view compiles a model per provider, all spread from one resolved
+ * policy, and serialising a 1,000-entity market's experience for each took 5–6 ms a model, 17 s of
+ * 3,000); only a model whose inputs are other objects is compared by worldKey, and each key is
+ * worked out at most once (a single policy, or policies of one scenario, need none).
  */
-const worldKeys = (): ((model: ContractModel) => string) => {
-  const known: Array<{ readonly model: ContractModel; readonly key: string }> = []
-  return (model) => {
-    for (const k of known) if (sameWorldInputs(k.model, model)) return k.key
-    const key = worldKey(model)
-    known.push({ model, key })
-    return key
+const worldIndexes = () => {
+  const known: Array<{ readonly model: ContractModel; readonly world: number; key: string | undefined }> = []
+  const keyOf = (k: (typeof known)[number]): string => (k.key ??= worldKey(k.model))
+  return {
+    /** The world of `model`'s inputs, or undefined when they make a new one (then `add` it). */
+    find: (model: ContractModel): number | undefined => {
+      for (const k of known) if (sameWorldInputs(k.model, model)) return k.world
+      if (known.length === 0) return undefined
+      const entry = { model, world: -1, key: worldKey(model) }
+      const match = known.find((k) => keyOf(k) === entry.key)
+      if (match !== undefined) known.push({ ...entry, world: match.world })
+      return match?.world
+    },
+    add: (model: ContractModel, world: number): void => {
+      known.push({ model, world, key: undefined })
+    }
   }
 }
 
@@ -385,23 +395,21 @@ export const compileSimulation = (
       }
   }
   const worlds: Array<WorldPlan> = []
-  const worldIndex = new Map<string, number>()
+  const worldOf = worldIndexes()
   const worldSets: Array<Array<Int32Array>> = []
   const setIndex: Array<Map<string, number>> = []
   const realisedOf: Array<RealisedExperience> = []
   const policies: Array<PolicyPlan> = []
-  const keyOf = worldKeys()
   const indexOfModel = entityIndexes()
   for (const model of models) {
     // Policies with the same projection inputs share one world: projected once, drawn once.
-    const key = keyOf(model)
-    let w = worldIndex.get(key)
+    let w = worldOf.find(model)
     const realisedHere = w === undefined ? projectExperience(model) : realisedOf[w]!
     // The exact engine first: its errors (a variable MSR below 500 members, a schedule without a year) are the user's.
     if (!options.exactRunDone) runContract(model, realisedHere)
     if (w === undefined) {
       w = worlds.length
-      worldIndex.set(key, w)
+      worldOf.add(model, w)
       const sets: Array<Int32Array> = [Int32Array.from(model.entities.keys())]
       worldSets.push(sets)
       setIndex.push(new Map([[sets[0]!.join(","), 0]]))

@@ -19,6 +19,21 @@ const policies = (): ReadonlyArray<ContractModel> => [
 
 const TRIALS = 2 * BLOCK_TRIALS + 500
 
+describe("compileSimulation", () => {
+  it("gives policies with the same projection inputs one world, whether the inputs are the same objects or equal copies", () => {
+    const [a, b, c] = policies() as [ContractModel, ContractModel, ContractModel]
+    // Built apart: equal experience, projection and noise, other objects.
+    expect(compileSimulation([a, b, c]).worlds).toHaveLength(1)
+    // Spread from one model: the same objects.
+    expect(compileSimulation([a, { ...a, policyName: "again" }]).worlds).toHaveLength(1)
+    // Other projection inputs (provider savings) make another world, and a copy of it joins that one.
+    const other = noisy(makeModel({ providerSavings: ["0.05", "0.05", "0.05", "0.05"], providerWeight: "0.5" }), "other")
+    const plan = compileSimulation([a, other, b, noisy(makeModel({ providerSavings: ["0.05", "0.05", "0.05", "0.05"], providerWeight: "0.5" }), "copy")])
+    expect(plan.worlds).toHaveLength(2)
+    expect(plan.policies.map((p) => p.world)).toEqual([0, 1, 0, 1])
+  })
+})
+
 describe("simulatePlan", () => {
   it("gives identical statistics with 1 and with 2 workers", async () => {
     const plan = compileSimulation(policies())
