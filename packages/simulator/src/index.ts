@@ -85,4 +85,5 @@ export { clipText, escapeText, showText, MAX_SHOWN_TEXT } from "./scenario/messa
 export { runMarket, runMarketPolicy, marketContracts, marketProblems, type MarketOptions, type MarketContracts } from "./market/run.js"
 export { participationRule, describeRule, expectedNetRate, chanceIn, participationPath, type ParticipationRule } from "./market/participation.js"
 export type { MarketRun, MarketPolicyRun, MarketProvider, MarketProviderYear, MarketYear, MarketTotals, Dispersion } from "./market/types.js"
+export { MARKET_MONEY_FIELDS, type MarketMoneyField } from "./market/types.js"
 export { simulateMarket, mergeMarketStates, marketSimulationLayout, marketStateProblems, type SimulateMarketOptions, type MarketSimulation, type MarketSimulationLayout, type MarketSimulationSummary, type MarketSimulationRow, type MarketSimulationPairRow } from "./market/simulate.js"

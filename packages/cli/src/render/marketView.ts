@@ -1,5 +1,5 @@
 import { formatFixed, ZERO } from "@pbpsim/benchmark"
-import type { runMarket } from "@pbpsim/simulator"
+import { MARKET_MONEY_FIELDS, type MarketMoneyField, type runMarket } from "@pbpsim/simulator"
 import type { Decimal } from "decimal.js"
 import type { Provenance } from "./comparisonView.js"
 import type { MarketSimulationView } from "./marketSimulationView.js"
@@ -81,20 +81,10 @@ export interface DispersionView {
   readonly p90p10: string
 }
 
-export interface MarketYearView {
+export interface MarketYearView extends MarketTotalsView {
   readonly year: number
   readonly participants: string
   readonly leaving: string
-  readonly counterfactualSpending: string
-  readonly programmeSpending: string
-  readonly programmeCost: string
-  readonly savingsPaid: string
-  readonly lossesCollected: string
-  readonly earned: string
-  readonly windfall: string
-  readonly costReduction: string
-  readonly nonParticipantSpending: string
-  readonly forgoneReduction: string
   readonly participantsBaselineRelative: string | null
   readonly allBaselineRelative: string
   readonly benchmarkDispersion: DispersionView
@@ -102,20 +92,9 @@ export interface MarketYearView {
   readonly equity: { readonly medianRisk: string; readonly highRisk: string | null; readonly lowRisk: string | null; readonly ratio: string | null }
 }
 
-/** The money fields of MarketTotals, in the order tables print them. */
-export const TOTAL_FIELDS = [
-  "counterfactualSpending",
-  "programmeSpending",
-  "programmeCost",
-  "savingsPaid",
-  "lossesCollected",
-  "earned",
-  "windfall",
-  "costReduction",
-  "nonParticipantSpending",
-  "forgoneReduction"
-] as const satisfies ReadonlyArray<keyof MarketTotals>
-export type TotalField = (typeof TOTAL_FIELDS)[number]
+/** The money fields of MarketTotals (and of each year), in the order tables print them. */
+export const TOTAL_FIELDS = MARKET_MONEY_FIELDS
+export type TotalField = MarketMoneyField
 export type MarketTotalsView = Readonly<Record<TotalField, string>>
 
 export interface MarketPolicyView {
@@ -189,29 +168,20 @@ const providerView = (p: MarketProvider): ProviderView => {
   }
 }
 
+const totalsView = (t: MarketTotals): MarketTotalsView =>
+  Object.fromEntries(TOTAL_FIELDS.map((f) => [f, money(t[f])])) as Record<TotalField, string>
+
 const yearView = (y: MarketYear): MarketYearView => ({
   year: y.year,
   participants: ratio(y.participants),
   leaving: ratio(y.leaving),
-  counterfactualSpending: money(y.counterfactualSpending),
-  programmeSpending: money(y.programmeSpending),
-  programmeCost: money(y.programmeCost),
-  savingsPaid: money(y.savingsPaid),
-  lossesCollected: money(y.lossesCollected),
-  earned: money(y.earned),
-  windfall: money(y.windfall),
-  costReduction: money(y.costReduction),
-  nonParticipantSpending: money(y.nonParticipantSpending),
-  forgoneReduction: money(y.forgoneReduction),
+  ...totalsView(y),
   participantsBaselineRelative: ratioOrNull(y.participantsBaselineRelative),
   allBaselineRelative: ratio(y.allBaselineRelative),
   benchmarkDispersion: dispersionView(y.benchmarkDispersion),
   costDispersion: dispersionView(y.costDispersion),
   equity: { medianRisk: ratio(y.equity.medianRisk), highRisk: moneyOrNull(y.equity.highRisk), lowRisk: moneyOrNull(y.equity.lowRisk), ratio: ratioOrNull(y.equity.ratio) }
 })
-
-const totalsView = (t: MarketTotals): MarketTotalsView =>
-  Object.fromEntries(TOTAL_FIELDS.map((f) => [f, money(t[f])])) as Record<TotalField, string>
 
 export const marketPolicyView = (p: MarketPolicyRun): MarketPolicyView => ({
   policy: p.policy,

@@ -9,7 +9,7 @@ import { showActual } from "../scenario/numerals.js"
 import { policyNames, resolvePolicy, segmentsOf, unknownPolicyIssue, type Scenario, type ScenarioPolicy } from "../scenario/resolve.js"
 import { dispersion, equityOf, weightedMean } from "./measures.js"
 import { describeRule, expectedNetRate, participationPath, participationRule, type ParticipationRule } from "./participation.js"
-import type { MarketPolicyRun, MarketProvider, MarketProviderYear, MarketRun, MarketTotals, MarketYear } from "./types.js"
+import { MARKET_MONEY_FIELDS, type MarketMoneyField, type MarketPolicyRun, type MarketProvider, type MarketProviderYear, type MarketRun, type MarketTotals, type MarketYear } from "./types.js"
 
 /** Options of runMarket. */
 export interface MarketOptions {
@@ -223,21 +223,8 @@ const marketYear = (providers: ReadonlyArray<MarketProvider>, k: number): Market
   }
 }
 
-const totalsOf = (years: ReadonlyArray<MarketYear>): MarketTotals => {
-  const total = (pick: (y: MarketYear) => Decimal) => sum(years.map(pick))
-  return {
-    counterfactualSpending: total((y) => y.counterfactualSpending),
-    programmeSpending: total((y) => y.programmeSpending),
-    programmeCost: total((y) => y.programmeCost),
-    savingsPaid: total((y) => y.savingsPaid),
-    lossesCollected: total((y) => y.lossesCollected),
-    earned: total((y) => y.earned),
-    windfall: total((y) => y.windfall),
-    costReduction: total((y) => y.costReduction),
-    nonParticipantSpending: total((y) => y.nonParticipantSpending),
-    forgoneReduction: total((y) => y.forgoneReduction)
-  }
-}
+const totalsOf = (years: ReadonlyArray<MarketYear>): MarketTotals =>
+  Object.fromEntries(MARKET_MONEY_FIELDS.map((f) => [f, sum(years.map((y) => y[f]))])) as Record<MarketMoneyField, Decimal>
 
 /** A policy's contracts over the market: the policy, its participation rule, the one projection, and a model per provider. */
 export interface MarketContracts {

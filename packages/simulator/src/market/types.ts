@@ -57,11 +57,11 @@ export interface Dispersion {
 }
 
 /** The market under one policy in one contract year; money is Σ over providers of participation × figure. */
-export interface MarketYear {
-  readonly year: number
-  /** Expected number of providers in the programme (Σ chances), and of those leaving since the year before (year 1: not joining). */
-  readonly participants: Decimal
-  readonly leaving: Decimal
+/**
+ * The money of the programme to the payer: each year's (MarketYear), and summed over the contract
+ * (MarketPolicyRun.totals).
+ */
+export interface MarketTotals {
   /** Σ CF over every provider: the payer's spending with no programme. */
   readonly counterfactualSpending: Decimal
   /** Σ participation × (E + net payment) + (1 − participation) × CF. */
@@ -77,6 +77,30 @@ export interface MarketYear {
   /** Σ (1 − participation) × CF, and Σ (1 − participation) × (CF − E): what non-participants cost, and the reduction they would have made. */
   readonly nonParticipantSpending: Decimal
   readonly forgoneReduction: Decimal
+}
+
+/** The fields of MarketTotals, in the order outputs print them. */
+export const MARKET_MONEY_FIELDS = [
+  "counterfactualSpending",
+  "programmeSpending",
+  "programmeCost",
+  "savingsPaid",
+  "lossesCollected",
+  "earned",
+  "windfall",
+  "costReduction",
+  "nonParticipantSpending",
+  "forgoneReduction"
+] as const satisfies ReadonlyArray<keyof MarketTotals>
+export type MarketMoneyField = (typeof MARKET_MONEY_FIELDS)[number]
+// Every field of MarketTotals is in the list: a field added to one and not the other does not compile.
+true satisfies [Exclude<keyof MarketTotals, MarketMoneyField>] extends [never] ? true : never
+
+export interface MarketYear extends MarketTotals {
+  readonly year: number
+  /** Expected number of providers in the programme (Σ chances), and of those leaving since the year before (year 1: not joining). */
+  readonly participants: Decimal
+  readonly leaving: Decimal
   /** Member-month-weighted baseline relative to peers: of the expected participants, and of every provider (selection when they differ). */
   readonly participantsBaselineRelative: Decimal | null
   readonly allBaselineRelative: Decimal
@@ -85,20 +109,6 @@ export interface MarketYear {
   readonly costDispersion: Dispersion
   /** Mean benchmark per unit of risk of providers above the median risk score, of those at or below, and high ÷ low (null when every provider has the median). */
   readonly equity: { readonly medianRisk: Decimal; readonly highRisk: Decimal | null; readonly lowRisk: Decimal | null; readonly ratio: Decimal | null }
-}
-
-/** Sums over the contract of the money fields of MarketYear. */
-export interface MarketTotals {
-  readonly counterfactualSpending: Decimal
-  readonly programmeSpending: Decimal
-  readonly programmeCost: Decimal
-  readonly savingsPaid: Decimal
-  readonly lossesCollected: Decimal
-  readonly earned: Decimal
-  readonly windfall: Decimal
-  readonly costReduction: Decimal
-  readonly nonParticipantSpending: Decimal
-  readonly forgoneReduction: Decimal
 }
 
 export interface MarketPolicyRun {
