@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { expectUserError, once, pbpsim, ROOT, stripAnsi, TIMEOUT } from "./support/cli.js"
+import { sep } from "./support/money.js"
 
 /**
  * `pbpsim market` and its outputs (table, CSV at both levels, JSON, the Markdown memo, the HTML
@@ -76,15 +77,6 @@ interface MarketJson {
   differences: Array<{ policy: string; against: string; totals: Strings }>
 }
 
-/** Thousands separators, written here independently of the renderer: "-1421400.00" → "-1,421,400.00". */
-const sep = (money: string): string => {
-  const [whole, fraction] = money.split(".")
-  const sign = whole!.startsWith("-") ? "-" : ""
-  const digits = whole!.replace("-", "")
-  const groups: Array<string> = []
-  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end))
-  return `${sign}${groups.join(",")}${fraction === undefined ? "" : `.${fraction}`}`
-}
 
 const json = once(() => pbpsim("market", FILE, "--format", "json", "--incentive-power"))
 const view = once(async () => JSON.parse((await json()).stdout) as MarketJson)

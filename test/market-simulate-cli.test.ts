@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { expectUserError, once, pbpsim, TIMEOUT } from "./support/cli.js"
+import { sep } from "./support/money.js"
 
 /**
  * `pbpsim market --simulate` end to end (issue 12, item 5) on test/fixtures/market-sim.yaml:
@@ -44,15 +45,6 @@ interface MarketJson {
   simulation?: SimulationJson
 }
 
-/** Thousands separators, written here independently of the renderer: "-1421400.00" → "-1,421,400.00". */
-const sep = (money: string): string => {
-  const [whole, fraction] = money.split(".")
-  const sign = whole!.startsWith("-") ? "-" : ""
-  const digits = whole!.replace("-", "")
-  const groups: Array<string> = []
-  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end))
-  return `${sign}${groups.join(",")}.${fraction}`
-}
 
 /** Dollars as the memo writes them: "−$1,234.50". */
 const usd = (money: string): string => (money.startsWith("-") ? `−$${sep(money.slice(1))}` : `$${sep(money)}`)
