@@ -102,7 +102,8 @@ export const variableMsr = (n) => {
 // ---------------------------------------------------------------------------------------------------
 // Reading the row
 
-const NOT_PRINTED = /^\s*(|\*|-|N\/A|\.)\s*$/i
+/** CMS's marks for a cell it does not print: suppressed (`*`), blank, `-`, N/A. */
+export const NOT_PRINTED = /^\s*(|\*|-|N\/A|\.)\s*$/i
 
 /** A printed number: dollars, counts, risk scores, or a percentage ("5.42%" → 5.42). Refuses `*`, blank, `-`. */
 const cell = (row, column) => {

@@ -31,9 +31,8 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { parse } from "csv-parse/sync"
 import { Decimal } from "decimal.js"
-import { SEGMENTS } from "./mssp-aco-scenario.mjs"
+import { NOT_PRINTED, pufRows, SEGMENTS } from "./mssp-aco-scenario.mjs"
 
 /** Working precision far beyond cents: the restatement factors are ratios of sums of about 1e11. */
 const D = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -80, toExpPos: 80 })
@@ -86,11 +85,6 @@ const RISK_CAP_UP = "0.03"
 // ---------------------------------------------------------------------------------------------------
 // Reading the file
 
-/** The PUF's rows as records keyed by column name. */
-export const pufRows = (csvText) => parse(csvText, { columns: true, bom: true, skip_empty_lines: true })
-
-/** CMS's marks for a cell it does not print: suppressed (`*`), blank, `-`, N/A. */
-const NOT_PRINTED = /^\s*(|\*|-|N\/A|\.)\s*$/i
 const NUMBER = /^\s*\d+(\.\d+)?\s*$/
 
 /** A cell as a Decimal, or undefined when CMS did not print it; anything else is refused. */
