@@ -6,6 +6,7 @@ import { comparePolicies, loadScenarioFile, type Scenario } from "@pbpsim/simula
 import { parse } from "csv-parse/sync"
 import type { Decimal } from "decimal.js"
 import { beforeAll, describe, expect, it } from "vitest"
+import { pufRows, pufText, TYPES, type PufRow } from "./support/msspPuf.js"
 
 /**
  * The bundled real market (docs/mssp-market.md): scenarios/mssp-market-2023.yaml and .csv are built by
@@ -18,24 +19,15 @@ import { beforeAll, describe, expect, it } from "vitest"
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..")
-const PUF = join(ROOT, "data/cms/mssp/py2023-aco-results-puf.csv")
 const YAML_FILE = join(ROOT, "scenarios/mssp-market-2023.yaml")
 const CSV_FILE = join(ROOT, "scenarios/mssp-market-2023.csv")
 const GENERATOR = join(ROOT, "scripts/mssp-market-scenario.mjs")
 
-type Row = Record<string, string>
-const pufText = readFileSync(PUF, "utf8")
-const puf = parse(pufText, { columns: true, bom: true, skip_empty_lines: true }) as Array<Row>
+type Row = PufRow
+const puf = pufRows
 const csvText = readFileSync(CSV_FILE, "utf8")
 const csvRows = parse(csvText, { columns: true, skip_empty_lines: true }) as Array<Row>
 
-/** The four enrollment types: the scenario's segment, the PUF's column infixes. */
-const TYPES = [
-  { segment: "esrd", exp: "ESRD", years: "ESRD" },
-  { segment: "disabled", exp: "DIS", years: "DIS" },
-  { segment: "aged-dual", exp: "AGDU", years: "AGED_Dual" },
-  { segment: "aged-non-dual", exp: "AGND", years: "AGED_NonDual" }
-] as const
 type TypeSpec = (typeof TYPES)[number]
 const PERIODS = ["BY1", "BY2", "BY3", "PY"] as const
 const LABELS = [2020, 2021, 2022, 2023] as const

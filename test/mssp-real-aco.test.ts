@@ -3,9 +3,9 @@ import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { dec, formatFixed, sum } from "@pbpsim/benchmark"
 import { comparePolicies, loadScenarioFile, type PolicyRun, type Scenario } from "@pbpsim/simulator"
-import { parse } from "csv-parse/sync"
 import type { Decimal } from "decimal.js"
 import { beforeAll, describe, expect, it } from "vitest"
+import { pufRows, pufText, TYPES, type PufRow } from "./support/msspPuf.js"
 
 /**
  * A real ACO, end to end (docs/mssp-real-aco.md): scenarios/mssp-aco-a5202.yaml is built by
@@ -22,14 +22,10 @@ import { beforeAll, describe, expect, it } from "vitest"
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..")
-const PUF = join(ROOT, "data/cms/mssp/py2023-aco-results-puf.csv")
 const SCENARIO = join(ROOT, "scenarios/mssp-aco-a5202.yaml")
 const GENERATOR = join(ROOT, "scripts/mssp-aco-scenario.mjs")
 const ACO = "A5202"
 
-type PufRow = Record<string, string>
-const pufText = readFileSync(PUF, "utf8")
-const pufRows = parse(pufText, { columns: true, bom: true, skip_empty_lines: true }) as Array<PufRow>
 const row = pufRows.find((r) => r.ACO_ID === ACO)!
 
 /** A printed cell as a number: "86816598", "$1,234", "5.42%" (→ 5.42). */
@@ -44,13 +40,6 @@ const placesOf = (raw: string): number => raw.replace("%", "").split(".")[1]?.le
 const money = (value: Decimal, places = 2): string => formatFixed(value, places)
 const within = (value: Decimal, target: Decimal, tolerance: string): boolean => value.sub(target).abs().lte(tolerance)
 
-/** The four enrollment types in the scenario's order, with their PUF column infixes. */
-const TYPES = [
-  { segment: "esrd", exp: "ESRD", years: "ESRD" },
-  { segment: "disabled", exp: "DIS", years: "DIS" },
-  { segment: "aged-dual", exp: "AGDU", years: "AGED_Dual" },
-  { segment: "aged-non-dual", exp: "AGND", years: "AGED_NonDual" }
-] as const
 
 const yearOf = (run: PolicyRun, k: number) => {
   const y = run.result.years[k - 1]
