@@ -19,7 +19,6 @@ export const GENERATOR = 'sfc32 seeded per trial by seedrandom alea("<seed>:<tri
 /** A trial's generator: sfc32's four 32-bit words a, b, c and the counter d. */
 export type TrialState = Int32Array
 
-export const newTrialState = (): TrialState => new Int32Array(4)
 
 /** One sfc32 step on a state held in an array (the rejection path; the fast path inlines it on locals). */
 const nextInt = (state: TrialState): number => {
@@ -47,7 +46,7 @@ export const seedTrial = (seed: string, trial: number, state: TrialState): Trial
 }
 
 /** A fresh state for one trial (tests, one-off draws). */
-export const trialState = (seed: string, trial: number): TrialState => seedTrial(seed, trial, newTrialState())
+export const trialState = (seed: string, trial: number): TrialState => seedTrial(seed, trial, new Int32Array(4))
 
 // Ziggurat tables (Marsaglia & Tsang 2000, "The Ziggurat Method for Generating Random Variables",
 // J. Stat. Softw. 5(8)), 256 layers for 24-bit signed draws: the low 8 bits of a 32-bit draw pick

@@ -248,6 +248,11 @@ const poolAsMarketLess = (w: WorldScratch, s: number, complement: Int32Array): v
   }
 }
 
+/** A typed array's byte address in the WebAssembly memory (kernel.wat takes addresses); 0 for none. */
+const addressOf = (view: ArrayBufferView | null): number => (view === null ? 0 : view.byteOffset)
+/** The address of a noise stream's first draw in `z`, 0 when the stream is off (`from` −1). */
+const drawAddress = (z: Float64Array, from: number): number => (from < 0 ? 0 : z.byteOffset + from * 8)
+
 /** Realised experience of one trial for a world: docs/model.md §8 with the trial's draws (standard normals). */
 const realise = (scratch: KernelScratch, w: WorldScratch): void => {
   const plan = scratch.plan
@@ -274,18 +279,15 @@ const realise = (scratch: KernelScratch, w: WorldScratch): void => {
     if (sm > 0) cumulative += sm * z[marketOffset + k]!
     marketLevel[k] = cumulative - ((k + 1) * sm * sm) / 2
   }
-  const draws = {
-    cost: p.memberCostSd > 0 ? costOffset : -1,
-    savings: p.savingsSd > 0 ? savingsOffset : -1,
-    risk: p.riskDriftSd > 0 ? riskOffset : -1
-  }
+  // Where each noise stream's draws start, −1 when it is off.
+  const costFrom = p.memberCostSd > 0 ? costOffset : -1
+  const savingsFrom = p.savingsSd > 0 ? savingsOffset : -1
+  const riskFrom = p.riskDriftSd > 0 ? riskOffset : -1
   w.marketCost.fill(0)
   w.marketRisk.fill(0)
   const wasm = scratch.memory.exports
-  if (wasm === null) realiseCells(scratch, w, draws.cost, draws.savings, draws.risk)
-  else {
-    const at = (view: ArrayBufferView | null) => (view === null ? 0 : view.byteOffset)
-    const drawAt = (from: number) => (from < 0 ? 0 : z.byteOffset + from * 8)
+  if (wasm === null) realiseCells(scratch, w, costFrom, savingsFrom, riskFrom)
+  else
     wasm.realise(
       p.entities,
       Y,
@@ -293,30 +295,29 @@ const realise = (scratch: KernelScratch, w: WorldScratch): void => {
       p.startIndex,
       stride,
       p.entityRows,
-      at(w.drawRow),
-      at(w.actual),
-      at(w.counterfactualCost),
-      at(w.plannedRisk),
-      at(w.memberScale),
-      at(w.savingsPlan),
-      drawAt(draws.cost),
-      drawAt(draws.savings),
-      drawAt(draws.risk),
-      at(marketLevel),
-      at(w.cost),
-      at(w.risk),
-      at(w.memberMonths),
-      at(w.counterfactual),
-      at(w.marketCost),
-      at(w.marketRisk),
-      at(w.shocks),
-      at(w.drifts),
+      addressOf(w.drawRow),
+      addressOf(w.actual),
+      addressOf(w.counterfactualCost),
+      addressOf(w.plannedRisk),
+      addressOf(w.memberScale),
+      addressOf(w.savingsPlan),
+      drawAddress(z, costFrom),
+      drawAddress(z, savingsFrom),
+      drawAddress(z, riskFrom),
+      addressOf(marketLevel),
+      addressOf(w.cost),
+      addressOf(w.risk),
+      addressOf(w.memberMonths),
+      addressOf(w.counterfactual),
+      addressOf(w.marketCost),
+      addressOf(w.marketRisk),
+      addressOf(w.shocks),
+      addressOf(w.drifts),
       p.memberCostSd,
       p.savingsSd,
       p.riskDriftSd,
       SAVINGS_CEILING
     )
-  }
   poolWorld(w)
 }
 
