@@ -73,6 +73,19 @@ describe("the pbpsim bin", () => {
     }
   })
 
+  it.concurrent("prints the same simulation with PBPSIM_KERNEL=typescript as with WebAssembly, and refuses another value by name", { timeout: TIMEOUT }, async () => {
+    const args = ["simulate", BRIEF, "--trials", "2000", "--seed", "kernel", "--format", "json", "--quiet"]
+    const [wasm, typescript, typo] = await Promise.all([
+      pbpsimBin(args, { PBPSIM_KERNEL: "wasm" }),
+      pbpsimBin(args, { PBPSIM_KERNEL: "typescript" }),
+      pbpsimBin(args, { PBPSIM_KERNEL: "ts" })
+    ])
+    expect(wasm.code).toBe(0)
+    expect(typescript).toEqual(wasm)
+    expectUserError(typo)
+    expect(typo.stderr).toContain('PBPSIM_KERNEL must be "wasm" or "typescript" (or unset), got "ts"')
+  })
+
   it.concurrent("runs the Monte Carlo's worker threads from the bundle: 2 workers print what 1 worker prints", { timeout: TIMEOUT }, async () => {
     const args = ["simulate", BRIEF, "--trials", "3000", "--seed", "bin", "--format", "json", "--quiet"]
     const [two, one] = await Promise.all([pbpsimBin([...args, "--workers", "2"]), pbpsim(...args, "--workers", "1")])

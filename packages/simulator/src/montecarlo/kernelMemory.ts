@@ -1,3 +1,4 @@
+import { invalid } from "@pbpsim/benchmark"
 import { fillNormals, LAYERS, tailNormal, ZIGGURAT_TABLES, type TrialState } from "./draws.js"
 import { EXP_TABLE } from "./expFloat.js"
 import { KERNEL_WASM } from "./kernelWasm.js"
@@ -53,9 +54,14 @@ const kernelModule = (): WasmModule | null => {
   return compiled
 }
 
-/** The backend a scratch gets unless told: WebAssembly where it works, unless PBPSIM_KERNEL=typescript. */
+/**
+ * The backend a scratch gets unless told: WebAssembly where it works, unless PBPSIM_KERNEL=typescript
+ * (PBPSIM_KERNEL=wasm or unset: the default; anything else is refused, so a typo does not pass unseen).
+ */
 export const defaultBackend = (): KernelBackend => {
   const asked = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.["PBPSIM_KERNEL"]
+  if (asked !== undefined && asked !== "" && asked !== "wasm" && asked !== "typescript")
+    throw invalid("environment", "PBPSIM_KERNEL", `must be "wasm" or "typescript" (or unset), got "${asked.slice(0, 40)}"`)
   return asked === "typescript" || kernelModule() === null ? "typescript" : "wasm"
 }
 

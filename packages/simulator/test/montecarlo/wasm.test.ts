@@ -51,13 +51,17 @@ describe("kernel.wat", () => {
     expect(Buffer.from(bytes).toString("base64")).toBe(KERNEL_WASM)
   })
 
-  it("is the default backend where WebAssembly works, and PBPSIM_KERNEL=typescript turns it off", () => {
+  it("is the default backend where WebAssembly works, PBPSIM_KERNEL=typescript turns it off, and another value is refused", () => {
     const before = process.env["PBPSIM_KERNEL"]
     try {
       delete process.env["PBPSIM_KERNEL"]
       expect(defaultBackend()).toBe("wasm")
       process.env["PBPSIM_KERNEL"] = "typescript"
       expect(defaultBackend()).toBe("typescript")
+      process.env["PBPSIM_KERNEL"] = "wasm"
+      expect(defaultBackend()).toBe("wasm")
+      process.env["PBPSIM_KERNEL"] = "ts"
+      expect(() => defaultBackend()).toThrow('PBPSIM_KERNEL must be "wasm" or "typescript" (or unset), got "ts"')
     } finally {
       if (before === undefined) delete process.env["PBPSIM_KERNEL"]
       else process.env["PBPSIM_KERNEL"] = before
