@@ -22,7 +22,7 @@ import { deepMerge, isMapping, overlayTouches } from "./overlay.js"
 import { MAX_SCENARIO_BYTES, type ParsedScenarioText, parseScenarioText, shapeIssue } from "./parse.js"
 import type { ExperienceRecord } from "../model.js"
 import { type Scenario, type ScenarioPolicy, toExperienceRecords } from "./resolve.js"
-import { type ExperienceRowDocument, LIMITS, Policy, ScenarioBody, type ScenarioBodyDocument, ScenarioSchema } from "./schema.js"
+import { type ExperienceRowDocument, LIMITS, Policy, ScenarioBody, type ScenarioBodyDocument, type ScenarioDocument, ScenarioSchema } from "./schema.js"
 import { checkPolicyNames, checkScenario } from "./validate.js"
 import { checkCoverage } from "./coverage.js"
 import { checkPlausibility, rowsRefusedBy } from "./plausibility.js"
@@ -149,6 +149,12 @@ interface DecodedBody {
   /** Every section that decoded; complete when `issues` is empty. */
   readonly body: Partial<ScenarioBodyDocument>
   readonly issues: ReadonlyArray<LocatedIssue>
+}
+
+/** A decoded file's body: every field but `policies`. */
+const bodyOf = (document: ScenarioDocument): ScenarioBodyDocument => {
+  const { policies: _policies, ...body } = document
+  return body
 }
 
 /** Decodes a scenario body; when it fails, decodes section by section so later checks can use what did decode. */
@@ -298,7 +304,8 @@ const decodeParsed = (parsed: ParsedScenarioText, file: string, readCsv: ReadCsv
   const whole = decodeFile(raw)
   const { policies: rawPolicies, ...rawBody } = raw
   const schemaIssues = Either.isLeft(whole) ? locateParseIssues(whole.left.issue) : undefined
-  const base = decodeSections(rawBody, schemaIssues)
+  // The body's fields are the file's less `policies`: when the file decodes, so does the body, to the same values.
+  const base = Either.isRight(whole) ? { body: bodyOf(whole.right), issues: [] } : decodeSections(rawBody, schemaIssues)
   const baseExperience = base.body.experience === undefined ? undefined : loadExperience(base.body.experience, file, ["experience"], parsed, readCsv)
   const baseChecks = checkScenario(base.body, baseExperience?.entries)
   const baseCoverage = checkCoverage(base.body, baseExperience?.entries)
