@@ -53,10 +53,40 @@ export const resolvePolicy = (scenario: Scenario, policyName: string): ContractM
   return toContractModel(scenario.name, policy)
 }
 
+/**
+ * What a model derives from sections a policy's overlay leaves alone, made once per section
+ * object (policies share untouched sections by reference): policies whose market and
+ * projection are the same then hold the same arrays and maps, which is how compile sees they
+ * share one world without serialising a market to compare it.
+ */
+const entitiesOf = new WeakMap<object, ReadonlyArray<string>>()
+const projectionsOf = new WeakMap<
+  object,
+  { readonly entities: ReadonlyArray<string>; readonly years: number; readonly marketTrend: ContractModel["marketTrend"]; readonly projection: ContractModel["projection"] }
+>()
+
+const marketEntities = (market: ScenarioBodyDocument["market"]): ReadonlyArray<string> => {
+  let entities = entitiesOf.get(market)
+  if (entities === undefined) {
+    entities = market.entities.map((e) => e.id)
+    entitiesOf.set(market, entities)
+  }
+  return entities
+}
+
+const projected = (projection: ScenarioBodyDocument["projection"], entities: ReadonlyArray<string>, years: number) => {
+  const known = projectionsOf.get(projection)
+  if (known !== undefined && known.entities === entities && known.years === years) return known
+  const made = { entities, years, marketTrend: expandPerYear(projection.marketTrend, years), projection: entityProjections(entities, projection, years) }
+  projectionsOf.set(projection, made)
+  return made
+}
+
 const toContractModel = (scenarioName: string, policy: ScenarioPolicy): ContractModel => {
   const { market, contract, benchmark, projection } = policy.body
   const years = contract.years
-  const entities = market.entities.map((e) => e.id)
+  const entities = marketEntities(market)
+  const { marketTrend, projection: entityProjection } = projected(projection, entities, years)
   const credit = benchmark.savingsCredit
   const rebasing: RebasingPolicy = {
     rebasing: toRebasing(benchmark.rebasing),
@@ -90,8 +120,8 @@ const toContractModel = (scenarioName: string, policy: ScenarioPolicy): Contract
     rounding: benchmark.rounding,
     peerRefresh: benchmark.peerRefresh,
     rebasing,
-    marketTrend: expandPerYear(projection.marketTrend, years),
-    projection: entityProjections(entities, projection, years),
+    marketTrend,
+    projection: entityProjection,
     ...(presentValueRate ? { presentValueRate } : {}),
     stochastic: policy.body.stochastic
   }

@@ -93,6 +93,28 @@ describe("resolvePolicy", () => {
     expect(c?.memberGrowth.toFixed()).toBe("0.005")
   })
 
+  it("gives policies whose overlays leave the market and projection alone the same entity list, projections and market trend, and a policy that changes the projection its own", () => {
+    const text = readFileSync(issueBrief, "utf8").replace(
+      /policies:\n/,
+      "policies:\n  - name: faster-market\n    overlay: { projection: { marketTrend: \"0.06\" } }\n"
+    )
+    const withProjection = Either.getOrThrow(decodeScenario(text, issueBrief))
+    const model = (name: string) => resolvePolicy(withProjection, name)
+    // trending and annual-rebase overlay the benchmark only.
+    const [trending, annual, faster, periodic] = [model("trending"), model("annual-rebase"), model("faster-market"), model("periodic-restart")]
+    // The same objects, not equal copies: what lets compile put them in one world without comparing their contents.
+    expect(annual.entities).toBe(trending.entities)
+    expect(annual.projection).toBe(trending.projection)
+    expect(annual.marketTrend).toBe(trending.marketTrend)
+    expect(faster.entities).toBe(trending.entities)
+    expect(faster.projection).not.toBe(trending.projection)
+    expect(digits(faster.marketTrend)).toEqual(["0.06", "0.06", "0.06", "0.06", "0.06"])
+    expect(digits(trending.marketTrend)).toEqual(["0.05", "0.05", "0.05", "0.05", "0.05"])
+    // Its own projection and contract length.
+    expect(digits(periodic.marketTrend)).toEqual(["0.05", "0.04", "0.03"])
+    expect(digits(periodic.projection.get("B")?.savings ?? [])).toEqual(["0.01", "0.02", "0.03"])
+  })
+
   it("expands single values to one per contract year", () => {
     expect(digits(trending.terms.map((t) => t.discount))).toEqual(["0.02", "0.02", "0.02", "0.02", "0.02"])
     expect(digits(trending.marketTrend)).toEqual(["0.05", "0.05", "0.05", "0.05", "0.05"])
