@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { dec, formatFixed } from "@pbpsim/benchmark"
-import { loadScenarioFile, marketProblems, parseScenario, runMarket, runPolicy, resolvePolicy, pooledExperience, peersWithout, projectExperience, type MarketPolicyRun } from "@pbpsim/simulator"
+import { dec, formatFixed, pooledCell } from "@pbpsim/benchmark"
+import { loadScenarioFile, marketProblems, parseScenario, runContract, runMarket, runPolicy, resolvePolicy, pooledExperience, peersWithout, projectExperience, type MarketPolicyRun } from "@pbpsim/simulator"
 import type { Decimal } from "decimal.js"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -206,6 +206,43 @@ describe("peersWithout", () => {
         expect([fast.memberMonths.toFixed(), fast.cost.toFixed(), fast.riskScore.toFixed()]).toEqual([slow.memberMonths.toFixed(), slow.cost.toFixed(), slow.riskScore.toFixed()])
       }),
       { numRuns: 50 }
+    )
+  })
+})
+
+describe("runContract", () => {
+  it("pools peers that are the market less the provider (in any order) from the market's sums, exactly as pooling their cells does, and other peers as well", async () => {
+    const cell = fc.record({ mm: fc.integer({ min: 12, max: 10_000_000 }), pmpmCents: fc.integer({ min: 100, max: 500_000 }), risk: fc.integer({ min: 1000, max: 39999 }) })
+    // How the peers list is made from the market: all but the provider (shuffled), one fewer, or the provider left in.
+    const peerList = fc.constantFrom("rest", "one fewer", "with provider")
+    await fc.assert(
+      fc.asyncProperty(fc.array(cell, { minLength: 3, maxLength: 12 }), fc.nat(), peerList, fc.nat(), async (cells, pick, kind, seed) => {
+        const ids = cells.map((_, i) => `E${i}`)
+        const provider = ids[pick % ids.length]!
+        const rest = ids.filter((e) => e !== provider).sort((a, b) => ((a.charCodeAt(1) * 31 + seed) % 7) - ((b.charCodeAt(1) * 31 + seed) % 7))
+        const peers = kind === "rest" ? rest : kind === "one fewer" ? rest.slice(1) : [...rest, provider]
+        const scenario = await parseScenario({
+          name: "pools",
+          market: { entities: ids.map((id) => ({ id })) },
+          experience: cells.flatMap((c, i) =>
+            [2023, 2024].map((year) => ({ entity: ids[i], year, memberMonths: c.mm, cost: dec(c.pmpmCents).mul(c.mm).mul(year === 2023 ? 100 : 104).div(10000).toFixed(2), riskScore: dec(c.risk).div(10000).toFixed(4) }))
+          ),
+          contract: { provider, peers, startYear: 2025, years: 1, baseline: { years: [2024], weights: ["1"] } },
+          benchmark: { trend: { kind: "observed", source: "peers" }, historicalTrend: { kind: "observed", source: "market" } },
+          settlement: { msr: { fixed: "0" }, savingsRate: "0.5" },
+          projection: { marketTrend: "0" },
+          policies: [{ name: "p" }]
+        })
+        const model = resolvePolicy(scenario, "p")
+        const realised = projectExperience(model)
+        runContract(model, realised)
+        for (const year of [2023, 2024]) {
+          const pooled = pooledExperience(realised, model.peers, year)
+          const summed = pooledCell(model.peers.map((e) => realised.cells.get(e)!.get(year)!))
+          expect([pooled.memberMonths.toFixed(), pooled.cost.toFixed(), pooled.riskScore.toFixed()]).toEqual([summed.memberMonths.toFixed(), summed.cost.toFixed(), summed.riskScore.toFixed()])
+        }
+      }),
+      { numRuns: 60 }
     )
   })
 })

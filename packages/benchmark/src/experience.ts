@@ -83,19 +83,38 @@ const rollUpSums = (rule: string, cells: ReadonlyArray<NamedCell>, field: string
   return { memberMonths, cost, riskMonths }
 }
 
+/** What a pool adds up: Σ member months, Σ cost, Σ risk × member months. The sums are exact, so pools add and subtract. */
+export interface PoolSums {
+  readonly memberMonths: Decimal
+  readonly cost: Decimal
+  readonly riskMonths: Decimal
+}
+
+/** One cell's part of a pool's sums, checked as a roll-up checks it (`index`: its place in the pool, as pooledCell names it). */
+export const cellSums = (cell: ExperienceCell, index: number): PoolSums => {
+  validateCell("experience.rollUp", () => `cells[${index}] (cell ${index + 1})`, cell)
+  return { memberMonths: cell.memberMonths, cost: cell.cost, riskMonths: cell.riskScore.mul(cell.memberMonths) }
+}
+
+/** The pooled cell of a pool's sums: member months and cost summed, risk the member-month weighted mean. */
+export const pooledCellOfSums = ({ memberMonths, cost, riskMonths }: PoolSums): ExperienceCell => {
+  if (!memberMonths.gt(ZERO)) throw invalid("experience.rollUp", "cells member months", "sum to zero: nothing to roll up")
+  return { memberMonths, cost, riskScore: riskMonths.div(memberMonths) }
+}
+
 /**
  * The pooled cell of a roll-up without its explanation: the same rule and checks as `rollUp`,
  * for the engine's pools of hundreds of peers, where an explanation listing every input would
  * cost more than the sums.
  */
-export const pooledCell = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => {
-  const { memberMonths, cost, riskMonths } = rollUpSums(
-    "experience.rollUp",
-    cells.map((cell, i) => ({ name: `cell ${i + 1}`, cell })),
-    "cells"
+export const pooledCell = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell =>
+  pooledCellOfSums(
+    rollUpSums(
+      "experience.rollUp",
+      cells.map((cell, i) => ({ name: `cell ${i + 1}`, cell })),
+      "cells"
+    )
   )
-  return { memberMonths, cost, riskScore: riskMonths.div(memberMonths) }
-}
 
 const rollUpNamed = (rule: string, label: string, cells: ReadonlyArray<NamedCell>, field: string): Explained<RollUp> => {
   const { memberMonths, cost, riskMonths } = rollUpSums(rule, cells, field)

@@ -38,7 +38,7 @@ export {
 export type { TrendSpec, TrendPolicy, ObservedGrowth, ConvergenceCaps, RiskCaps } from "./benchmarkTerms.js"
 
 // Experience roll-ups.
-export { pmpm, pooledCell, rollUp, peerRollUp, type ExperienceCell, type RollUp } from "./experience.js"
+export { cellSums, pmpm, pooledCell, pooledCellOfSums, rollUp, peerRollUp, type ExperienceCell, type PoolSums, type RollUp } from "./experience.js"
 
 // Historical baselines.
 export { weightedBaseline, weightedBaselineValue, type BaselineYearInput } from "./baseline.js"

@@ -23,7 +23,7 @@ import {
 import { partialRebaseExact, restateRiskExact, savingsCreditExact } from "@pbpsim/benchmark/compute"
 import type { Decimal } from "decimal.js"
 import type { ContractModel, YearTerms } from "../model.js"
-import { cellOf, observedGrowthOf, segmentView, type RealisedExperience } from "./realised.js"
+import { cellOf, observedGrowthOf, poolPeersAsMarketLess, segmentView, type RealisedExperience } from "./realised.js"
 import { moveBaseline, peerBaselineFrom, providerBaselineFrom, type Reference, type WeightedYears } from "./reference.js"
 
 /** One contract year: reference years, the explained benchmark, realised experience and the explained settlement. */
@@ -423,6 +423,7 @@ const segmentedBenchmark = (parts: ReadonlyArray<SegmentYearResult>, memberMonth
  * settlement (docs/model.md §3–§6); per segment where the benchmark is computed per segment.
  */
 export const runContract = (model: ContractModel, realised: RealisedExperience): ContractResult => {
+  poolPeersAsMarketLess(model.peers, model.entities, model.provider)
   const observed = lazyGrowth(
     () => observedGrowthOf(realised, model.peers),
     () => observedGrowthOf(realised, model.entities)

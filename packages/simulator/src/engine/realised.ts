@@ -1,4 +1,4 @@
-import { dec, invalid, ONE, pooledCell, type ExperienceCell } from "@pbpsim/benchmark"
+import { cellSums, dec, invalid, ONE, pooledCell, pooledCellOfSums, type ExperienceCell, type PoolSums } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ContractModel, ExperienceRecord } from "../model.js"
 
@@ -290,34 +290,52 @@ export const peersWithout = (group: ReadonlyArray<string>, entity: string): Read
   return peers
 }
 
-interface PoolSums {
-  readonly memberMonths: Decimal
-  readonly cost: Decimal
-  readonly riskMonths: Decimal
+const checkedPeers = new WeakSet<ReadonlyArray<string>>()
+
+/**
+ * Pools `peers` as `market` less `provider` when that is what they are, each member once (a
+ * contract's peers are often the whole market but the provider): one pass over the market's
+ * cells then gives both the market's pools (its observed trend) and the peers'.
+ */
+export const poolPeersAsMarketLess = (peers: ReadonlyArray<string>, market: ReadonlyArray<string>, provider: string): void => {
+  if (checkedPeers.has(peers)) return
+  checkedPeers.add(peers)
+  if (complements.has(peers) || peers.length !== market.length - 1) return
+  const members = membersOf(market)
+  if (members.size !== market.length || !members.has(provider)) return
+  const seen = new Set<string>()
+  for (const p of peers) {
+    if (p === provider || !members.has(p) || seen.has(p)) return
+    seen.add(p)
+  }
+  complements.set(peers, { group: market, without: provider })
+}
+
+interface GroupSums extends PoolSums {
   /** How many members have a cell that year. */
   readonly count: number
 }
 
-const sumsCache = new WeakMap<object, WeakMap<ReadonlyArray<string>, ReadonlyMap<number, PoolSums>>>()
+const sumsCache = new WeakMap<object, WeakMap<ReadonlyArray<string>, ReadonlyMap<number, GroupSums>>>()
 
-/** Σ member months, Σ cost and Σ risk × member months of a group's cells per calendar year (the sums pooledCell takes). */
-const groupSums = (realised: RealisedExperience, group: ReadonlyArray<string>): ReadonlyMap<number, PoolSums> => {
+/** A group's pool sums per calendar year, in one pass over its cells (years in the order the members first show them). */
+const groupSums = (realised: RealisedExperience, group: ReadonlyArray<string>): ReadonlyMap<number, GroupSums> => {
   const cache = cacheOf(sumsCache, realised)
   const known = cache.get(group)
   if (known) return known
-  const sums = new Map<number, PoolSums>()
-  for (const e of group) {
+  const sums = new Map<number, GroupSums>()
+  group.forEach((e, i) => {
     for (const [y, c] of realised.cells.get(e) ?? []) {
       const s = sums.get(y)
-      const riskMonths = c.riskScore.mul(c.memberMonths)
+      const own = cellSums(c, i)
       sums.set(
         y,
         s
-          ? { memberMonths: s.memberMonths.add(c.memberMonths), cost: s.cost.add(c.cost), riskMonths: s.riskMonths.add(riskMonths), count: s.count + 1 }
-          : { memberMonths: c.memberMonths, cost: c.cost, riskMonths, count: 1 }
+          ? { memberMonths: s.memberMonths.add(own.memberMonths), cost: s.cost.add(own.cost), riskMonths: s.riskMonths.add(own.riskMonths), count: s.count + 1 }
+          : { ...own, count: 1 }
       )
     }
-  }
+  })
   cache.set(group, sums)
   return sums
 }
@@ -329,23 +347,20 @@ const poolsWithout = (realised: RealisedExperience, group: ReadonlyArray<string>
   for (const [y, s] of groupSums(realised, group)) {
     const cell = own?.get(y)
     if (s.count - (cell ? 1 : 0) !== rest || rest === 0) continue
-    const memberMonths = cell ? s.memberMonths.sub(cell.memberMonths) : s.memberMonths
-    const cost = cell ? s.cost.sub(cell.cost) : s.cost
-    const riskMonths = cell ? s.riskMonths.sub(cell.riskScore.mul(cell.memberMonths)) : s.riskMonths
-    pools.set(y, { memberMonths, cost, riskScore: riskMonths.div(memberMonths) })
+    pools.set(
+      y,
+      pooledCellOfSums(
+        cell ? { memberMonths: s.memberMonths.sub(cell.memberMonths), cost: s.cost.sub(cell.cost), riskMonths: s.riskMonths.sub(cell.riskScore.mul(cell.memberMonths)) } : s
+      )
+    )
   }
   return pools
 }
 
+/** The pools of the years in which every member of `entities` has a cell. */
 const sumPools = (realised: RealisedExperience, entities: ReadonlyArray<string>): ReadonlyMap<number, ExperienceCell> => {
-  const years = new Set<number>()
-  for (const e of entities) for (const y of realised.cells.get(e)?.keys() ?? []) years.add(y)
   const pools = new Map<number, ExperienceCell>()
-  for (const y of years) {
-    const cells = entities.map((e) => realised.cells.get(e)?.get(y))
-    if (cells.some((c) => c === undefined)) continue
-    pools.set(y, pooledCell(cells as Array<ExperienceCell>))
-  }
+  for (const [y, s] of groupSums(realised, entities)) if (s.count === entities.length) pools.set(y, pooledCellOfSums(s))
   return pools
 }
 
