@@ -64,7 +64,7 @@ export const fastRow = (cells: Readonly<Record<string, string>>): ExperienceRowD
   }
 }
 
-interface CsvRecord {
+export interface CsvRecord {
   readonly record: ReadonlyArray<string>
   /** 1-based line the record ends on. */
   readonly lines: number
@@ -84,20 +84,67 @@ class CsvOrigin implements ExperienceOrigin {
   }
 }
 
+/**
+ * Text that csv-parse, with the options below, reads line by line: no quotes, no control
+ * character but the line feed, and no lone surrogate (csv-parse reads UTF-8 bytes, in which one
+ * becomes U+FFFD; a file's text never has one, a caller's string might).
+ */
+const PLAIN_CSV = /^[^"\u0000-\u0009\u000b-\u001f\ud800-\udfff]*$/u
+/** Longest line read directly: a UTF-8 byte per 3 UTF-16 units at most, so csv-parse's record limit cannot be near. */
+const MAX_PLAIN_LINE = Math.floor(MAX_CSV_RECORD_BYTES / 3)
+
+/** Leading spaces off (csv-parse's left trim, which for plain text is spaces only). */
+const trimLeadingSpaces = (text: string): string => {
+  let start = 0
+  while (start < text.length && text.charCodeAt(start) === 0x20) start++
+  return start === 0 ? text : text.slice(start)
+}
+
+/** A field as csv-parse trims it: spaces off the left, and off the right whatever JavaScript's trimEnd takes (it uses trimRight). */
+const trimField = (field: string): string => trimLeadingSpaces(field).trimEnd()
+
+/**
+ * The records csv-parse gives (bom, trim, skip_empty_lines, relax_column_count) for plain text,
+ * which is what experience CSVs are: a leading byte-order mark dropped, a line of spaces
+ * skipped, each line split at commas, each field trimmed as csv-parse trims it. Undefined for any other
+ * text (quotes, carriage returns, tabs, a line near the record limit), which csv-parse reads.
+ * csv-parse's per-character reading took a third of a cold start's CSV time; a test holds the
+ * two to the same records on generated text.
+ */
+export const plainCsvRecords = (text: string): ReadonlyArray<CsvRecord> | undefined => {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  if (!PLAIN_CSV.test(body)) return undefined
+  const lines = body.split("\n")
+  const records: Array<CsvRecord> = []
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    if (line.length > MAX_PLAIN_LINE) return undefined
+    // An empty line, or one of spaces only, is skipped (a line of other blanks is a record of one empty field).
+    if (trimLeadingSpaces(line) === "") continue
+    records.push({ record: line.split(",").map(trimField), lines: i + 1 })
+  }
+  return records
+}
+
+/** csv-parse's records: each record's fields and the 1-based line it ends on. */
+export const csvRecords = (text: string): ReadonlyArray<CsvRecord> => {
+  // Keep only each record and its line: csv-parse's full info object per record would triple the memory of a big file.
+  const options = {
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    bom: true,
+    // A row is tens of bytes; a "row" of megabytes is a binary or broken file, refused before it is held whole.
+    max_record_size: MAX_CSV_RECORD_BYTES,
+    on_record: (record: Array<string>, context: { readonly lines: number }) => ({ record, lines: context.lines })
+  }
+  return (parseCsv as unknown as (input: string, options: object) => ReadonlyArray<CsvRecord>)(text, options)
+}
+
 export const parseExperienceCsv = (text: string, file: string): Either.Either<ReadonlyArray<ExperienceEntry>, ReadonlyArray<ScenarioIssue>> => {
   let records: ReadonlyArray<CsvRecord>
   try {
-    // Keep only each record and its line: csv-parse's full info object per record would triple the memory of a big file.
-    const options = {
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-      bom: true,
-      // A row is tens of bytes; a "row" of megabytes is a binary or broken file, refused before it is held whole.
-      max_record_size: MAX_CSV_RECORD_BYTES,
-      on_record: (record: Array<string>, context: { readonly lines: number }) => ({ record, lines: context.lines })
-    }
-    records = (parseCsv as unknown as (input: string, options: object) => ReadonlyArray<CsvRecord>)(text, options)
+    records = plainCsvRecords(text) ?? csvRecords(text)
   } catch (error) {
     const line = typeof (error as { lines?: unknown }).lines === "number" ? (error as { lines: number }).lines : undefined
     const reason = (error instanceof Error ? error.message : String(error)).replace(/ at line \d+$/, "")

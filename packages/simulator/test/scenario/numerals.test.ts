@@ -5,7 +5,7 @@ import { deepMerge } from "../../src/scenario/overlay.js"
 import { parseScenarioText } from "../../src/scenario/parse.js"
 import { Decimal } from "decimal.js"
 import { Either, Schema } from "effect"
-import { fastRow } from "../../src/scenario/csv.js"
+import { csvRecords, fastRow, plainCsvRecords } from "../../src/scenario/csv.js"
 import { ExperienceRow } from "../../src/scenario/schema.js"
 import { describe, expect, it } from "vitest"
 
@@ -185,5 +185,29 @@ describe("the CSV row fast path", () => {
       expect(Either.isRight(slow)).toBe(true)
       expect(plain(fast)).toBe(plain(Either.getOrThrow(slow)))
     }
+  })
+})
+
+describe("plainCsvRecords", () => {
+  // Small pieces, so that every arrangement of spaces, commas, blank lines and a byte-order mark turns up; the
+  // characters plain text excludes are in too, to check they are left to csv-parse.
+  const piece = fc.constantFrom("a", "B7", "1", "0.5", ".", " ", "  ", ",", ", ", "\n", "\n\n", "\n \n", "\uFEFF", "é", "😀", "x y", "\t", "\r", "\r\n", '"', "\f", "\u00a0", "\u2028", "\ud800")
+  const text = fc.array(piece, { maxLength: 40 }).map((pieces) => pieces.join(""))
+
+  test.prop([text], { numRuns: 5000 })("gives csv-parse's records and lines for the text it reads, and leaves quotes and control characters to csv-parse", (t) => {
+    const plain = plainCsvRecords(t)
+    if (/["\r\t\f]/.test(t.replace(/^\uFEFF/, ""))) expect(plain).toBeUndefined()
+    if (plain !== undefined) expect(plain).toEqual(csvRecords(t))
+  })
+
+  it("reads an experience CSV as csv-parse does, and leaves a line near the record limit to it", () => {
+    const csv = "\uFEFFentity,year,memberMonths,cost\n\nE1 , 2024,12000,  4800000.00\n   \nE2,2024,1,2\n"
+    expect(plainCsvRecords(csv)).toEqual([
+      { record: ["entity", "year", "memberMonths", "cost"], lines: 1 },
+      { record: ["E1", "2024", "12000", "4800000.00"], lines: 3 },
+      { record: ["E2", "2024", "1", "2"], lines: 5 }
+    ])
+    expect(plainCsvRecords(csv)).toEqual(csvRecords(csv))
+    expect(plainCsvRecords(`a,b\n${"x".repeat(30_000)}\n`)).toBeUndefined()
   })
 })
