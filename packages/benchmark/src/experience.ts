@@ -1,5 +1,5 @@
 import type { Decimal } from "decimal.js"
-import { ZERO } from "./decimal.js"
+import { Dec, ZERO } from "./decimal.js"
 import { derive, explained, quantity, type Explained, type Quantity } from "./derivation.js"
 import { invalid } from "./errors.js"
 
@@ -107,14 +107,23 @@ export const pooledCellOfSums = ({ memberMonths, cost, riskMonths }: PoolSums): 
  * for the engine's pools of hundreds of peers, where an explanation listing every input would
  * cost more than the sums.
  */
-export const pooledCell = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell =>
-  pooledCellOfSums(
+export const pooledCell = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell => {
+  const only = cells.length === 1 ? cells[0]! : undefined
+  // One cell pools to its own values whenever the sums are exact in 40 digits (its cost, and risk ×
+  // member months, fit): the same values as summing, without the 40-digit division back to risk.
+  if (only !== undefined && only.cost.sd() <= Dec.precision && only.memberMonths.sd() + only.riskScore.sd() <= Dec.precision) {
+    validateCell("experience.rollUp", () => "cells[0] (cell 1)", only)
+    if (!only.memberMonths.gt(ZERO)) throw invalid("experience.rollUp", "cells member months", "sum to zero: nothing to roll up")
+    return only
+  }
+  return pooledCellOfSums(
     rollUpSums(
       "experience.rollUp",
       cells.map((cell, i) => ({ name: `cell ${i + 1}`, cell })),
       "cells"
     )
   )
+}
 
 const rollUpNamed = (rule: string, label: string, cells: ReadonlyArray<NamedCell>, field: string): Explained<RollUp> => {
   const { memberMonths, cost, riskMonths } = rollUpSums(rule, cells, field)

@@ -11,6 +11,7 @@ import {
   InvalidArgument,
   max,
   min,
+  pooledCell,
   riskRatio,
   rollUp,
   scheduleTrend,
@@ -91,6 +92,22 @@ describe("convergence", () => {
       expect(invalidThrown(() => convergence({ providerBaseline, peerBaseline, providerWeight, caps: { noNegative: false } }))).toBe(true)
     }
   )
+})
+
+describe("pooledCell", () => {
+  // Decimals of 1 to 45 significant digits: past the 40-digit precision the sums round and the cell is not its own pool.
+  const digits = fc
+    .tuple(
+      fc.integer({ min: 1, max: 45 }).chain((n) => fc.array(fc.constantFrom(..."123456789"), { minLength: n, maxLength: n }).map((d) => d.join(""))),
+      fc.integer({ min: 0, max: 20 })
+    )
+    .map(([d, point]) => dec(`${d.slice(0, Math.max(1, d.length - point))}${point > 0 && point < d.length ? `.${d.slice(d.length - point)}` : ""}`))
+  test.prop([digits, digits, digits])("pools one cell to what the roll-up's sums give, digit for digit", (memberMonths, cost, riskScore) => {
+    const cell: ExperienceCell = { memberMonths, cost, riskScore }
+    const pooled = pooledCell([cell])
+    const summed = rollUp("one", [cell]).value
+    expect([pooled.memberMonths, pooled.cost, pooled.riskScore].map((d) => d.toFixed())).toEqual([summed.memberMonths, summed.cost, summed.riskScore].map((d) => d.toFixed()))
+  })
 })
 
 describe("rollUp", () => {
