@@ -20,6 +20,7 @@ import { locateParseIssues } from "./schemaIssues.js"
 import { parseIdentifier, showActual } from "./numerals.js"
 import { deepMerge, isMapping, overlayTouches } from "./overlay.js"
 import { MAX_SCENARIO_BYTES, type ParsedScenarioText, parseScenarioText, shapeIssue } from "./parse.js"
+import { plainDocumentValue } from "./plainYaml.js"
 import type { ExperienceRecord } from "../model.js"
 import { type Scenario, type ScenarioPolicy, toExperienceRecords } from "./resolve.js"
 import { type ExperienceRowDocument, LIMITS, Policy, ScenarioBody, type ScenarioBodyDocument, type ScenarioDocument, ScenarioSchema } from "./schema.js"
@@ -258,6 +259,13 @@ interface Decoded {
 }
 
 const decodeText = (text: string, file: string, readCsv: ReadCsv): Decoded => {
+  // js-yaml's fast reading of a plain document stands only when the scenario is accepted without a
+  // word to say: every issue and warning comes from the `yaml` library's reading, with its lines.
+  const plain = plainDocumentValue(text)
+  if (plain !== undefined) {
+    const decoded = decodeParsed({ value: plain.value, lineOf: () => undefined }, file, readCsv)
+    if (Either.isRight(decoded.result) && decoded.warnings.length === 0) return decoded
+  }
   const parsedText = parseScenarioText(text, file)
   if (Either.isLeft(parsedText)) return { result: Either.left(scenarioError(parsedText.left)), warnings: [] }
   return decodeParsed(parsedText.right, file, readCsv)
