@@ -110,7 +110,8 @@ const projectEntity = (
     }
     const memberMonths = base.memberMonths.mul(memberPowers[k]!)
     const riskScore = base.riskScore.mul(riskPowers[k]!)
-    byYear.set(model.startYear + k, { memberMonths, cost: cf.mul(ONE.sub(savings)).mul(memberMonths), riskScore })
+    // Most entities save nothing: cf × (1 − 0) is cf, and skipping it keeps the same digits.
+    byYear.set(model.startYear + k, { memberMonths, cost: (savings.isZero() ? cf : cf.mul(ONE.sub(savings))).mul(memberMonths), riskScore })
   }
   return counterfactual
 }
