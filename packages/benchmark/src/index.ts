@@ -10,6 +10,7 @@ export { Dec, dec, ZERO, ONE, sum, min, max, type DecimalInput } from "./decimal
 
 // Rounding and money as text.
 export { CENTS, DOLLARS, ROUNDING_MODES, round, formatFixed, describeRounding, type Rounding, type RoundingMode } from "./rounding.js"
+export { groupThousands, showCount } from "./thousands.js"
 
 // Errors.
 export { InvalidArgument, invalid } from "./errors.js"

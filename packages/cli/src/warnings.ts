@@ -3,6 +3,7 @@ import type { ScenarioWarning } from "@pbpsim/simulator"
 import { clipText, escapeText, showText } from "@pbpsim/simulator/messageText"
 import { Effect, FiberRef, GlobalValue } from "effect"
 import type { CliIo } from "./io.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * A scenario's warnings (unusual figures, docs/scenario-reference.md#plausibility-checks) as
@@ -36,7 +37,7 @@ export const printWarnings =
   (warnings: ReadonlyArray<ScenarioWarning>): void => {
     const lines = warnings.slice(0, MAX_PRINTED_WARNINGS).map(warningLine)
     const more = warnings.length - lines.length
-    if (more > 0) lines.push(`… and ${more.toLocaleString("en-US")} more warnings (${warnings.length.toLocaleString("en-US")} in all)`)
+    if (more > 0) lines.push(`… and ${showCount(more)} more warnings (${showCount(warnings.length)} in all)`)
     if (lines.length > 0) io.err(`${lines.join("\n")}\n`)
   }
 

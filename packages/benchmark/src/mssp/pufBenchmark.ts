@@ -4,6 +4,7 @@ import { invalid } from "../errors.js"
 import { MSSP_RISK_MARGIN, msspRiskCap2024, riskRatio } from "../risk.js"
 import { formatFixed } from "../rounding.js"
 import { isAbsent, normalizeColumnName, parseNumberText, RULE } from "./pufColumns.js"
+import { groupThousands } from "../thousands.js"
 
 /**
  * Benchmark-side parity: CMS's benchmark figures in a Shared Savings Program results file (PUF)
@@ -276,7 +277,7 @@ const cellsOf = (row: Readonly<Record<string, string>>, columns: PufBenchmarkCol
 const n = (d: Decimal, places = Math.min(d.decimalPlaces(), 2)): string => {
   const [int, frac] = formatFixed(d, places).split(".")
   const sign = int!.startsWith("-") ? "−" : ""
-  const body = int!.replace("-", "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+  const body = groupThousands(int!.replace("-", ""))
   return `${sign}${body}${frac === undefined ? "" : `.${frac}`}`
 }
 

@@ -4,6 +4,7 @@ import { Io } from "../io.js"
 import { writeOutput } from "../output.js"
 import { load } from "../scenarioInput.js"
 import { printWarnings, withWarningsPrinted } from "../warnings.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * validate: decode the scenario and check it (schema, cross-checks, plausibility), then run
@@ -29,7 +30,7 @@ export const validateAction = (file: string) =>
       if (problems.length > 0) return yield* Effect.fail(scenarioError(problems))
     }
     const first = models[0]!
-    const verdict = warnings === 0 ? "valid" : `valid, ${warnings.toLocaleString("en-US")} warning${warnings === 1 ? "" : "s"}`
+    const verdict = warnings === 0 ? "valid" : `valid, ${showCount(warnings)} warning${warnings === 1 ? "" : "s"}`
     yield* writeOutput(
       `${file}: ${verdict}. ${loaded.name}: provider ${first.provider}, ${first.years}-year contract from ${first.startYear}, ` +
         `${loaded.experience.length} experience row${loaded.experience.length === 1 ? "" : "s"}, policies ${models.map((m) => m.policyName).join(", ")}`,

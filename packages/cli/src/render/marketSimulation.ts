@@ -5,6 +5,7 @@ import { pct } from "./comparisonTables.js"
 import type { MarketSimulatedDifference, MarketSimulatedPolicy, MarketSimulationView, MergedMarketSimulationView } from "./marketSimulationView.js"
 import type { DistributionView } from "./simulationView.js"
 import { grouped, renderCsv, renderText, right, TABLE_WIDTH, type Table } from "./table.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * The market's simulation in the text formats (`market --simulate`, and `merge` of its shards):
@@ -13,7 +14,7 @@ import { grouped, renderCsv, renderText, right, TABLE_WIDTH, type Table } from "
  * other tables; CSV keeps the view's plain strings.
  */
 
-const trialsText = (sim: MarketSimulationView): string => `${sim.trials.toLocaleString("en-US")} trial${sim.trials === 1 ? "" : "s"}`
+const trialsText = (sim: MarketSimulationView): string => `${showCount(sim.trials)} trial${sim.trials === 1 ? "" : "s"}`
 
 /** One policy, each year and the contract: the programme cost's distribution, savings paid and losses collected means. */
 export const simulatedPolicyTable = (sim: MarketSimulationView, p: MarketSimulatedPolicy, show: (money: string) => string = grouped): Table => {

@@ -4,6 +4,7 @@ import type { DistributionView, SimulationView } from "./simulationView.js"
 import { renderAlignedMarkdown } from "./comparisonFormats.js"
 import { wrapText } from "../text.js"
 import { grouped, left, renderCsv, renderText, right, TABLE_WIDTH, type Table } from "./table.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * simulate and merge output: JSON is the view itself; the table, CSV and Markdown forms are
@@ -22,7 +23,7 @@ const policyTables = (view: SimulationView, money: Money): ReadonlyArray<Table> 
     const rows = [...p.years, p.contract]
     return [
       {
-        title: `${p.name}: benchmark and actual PMPM over ${view.trials.toLocaleString("en-US")} trials`,
+        title: `${p.name}: benchmark and actual PMPM over ${showCount(view.trials)} trials`,
         columns: [left("Year"), right("Benchmark PMPM mean ($)"), right("Benchmark P5 – P95 ($)"), right("Actual PMPM mean ($)"), right("Actual P5 – P95 ($)")],
         rows: p.years.map((r) => [r.label, money(r.benchmarkPmpm?.mean ?? ""), band(r.benchmarkPmpm, money), money(r.actualPmpm?.mean ?? ""), band(r.actualPmpm, money)])
       },
@@ -114,7 +115,7 @@ export const renderSimulation = (view: SimulationView, format: Format, width: nu
   if (format === "json") return JSON.stringify(view, null, 2)
   if (format === "csv")
     return renderCsv(["section", "name", "year", "metric", "mean", "sd", "p5", "p25", "p50", "p75", "p95", "probability"], csvRows(view))
-  const header = `${view.scenario.name} — provider ${view.provider}: Monte Carlo, ${view.trials.toLocaleString("en-US")} trials, seed ${view.seed}`
+  const header = `${view.scenario.name} — provider ${view.provider}: Monte Carlo, ${showCount(view.trials)} trials, seed ${view.seed}`
   const notes = [
     `Quantiles from a log-bucket sketch, each within ${Number(view.quantileRelativeAccuracy) * 100} % of a sample quantile; means and sds exact over all trials.`,
     `Draws: ${view.generator}. Same seed, same numbers, whatever the number of workers or shards.`,

@@ -1,4 +1,5 @@
 import { wrapText } from "../text.js"
+import { groupThousands } from "@pbpsim/benchmark"
 
 /**
  * A titled table of already-formatted cells, rendered as an aligned terminal table, CSV or
@@ -24,7 +25,7 @@ export interface Table {
  */
 export const grouped = (money: string): string => {
   const [, sign = "", whole = "", fraction = ""] = /^([-\u2212+]?)(\d+)(\.\d+)?$/.exec(money) ?? []
-  return whole === "" ? money : `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`
+  return whole === "" ? money : `${sign}${groupThousands(whole)}${fraction}`
 }
 
 export const left = (header: string): Column => ({ header, align: "left" })

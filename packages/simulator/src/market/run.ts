@@ -1,4 +1,4 @@
-import { ONE, settle, sum, ZERO } from "@pbpsim/benchmark"
+import { ONE, settle, sum, ZERO, showCount } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { runContract, type ContractYearResult } from "../engine/contract.js"
 import { incentivePower } from "../engine/incentive.js"
@@ -50,7 +50,7 @@ const marketIssues = (scenario: Scenario, names: ReadonlyArray<string>, options:
     if (seen.has(p)) issues.push(flag("each provider once", `${showActual(p)} again`))
     seen.add(p)
     if (!isEntity.has(p)) {
-      const expected = `entities of the market (${entities.length.toLocaleString("en-US")}: ${entities.slice(0, 8).join(", ")}${entities.length > 8 ? ", …" : ""})`
+      const expected = `entities of the market (${showCount(entities.length)}: ${entities.slice(0, 8).join(", ")}${entities.length > 8 ? ", …" : ""})`
       issues.push({ file: scenario.file, path: "--providers", expected, actual: showActual(p), message: `expected one of the ${expected}, got ${showActual(p)}` })
     }
   }

@@ -1,4 +1,4 @@
-import { invalid } from "@pbpsim/benchmark"
+import { invalid, showCount } from "@pbpsim/benchmark"
 import type { ContractModel } from "../model.js"
 import { runCountProblems, shardBlocks, trialsInBlocks } from "../montecarlo/blocks.js"
 import { compileSimulation } from "../montecarlo/compile.js"
@@ -199,7 +199,7 @@ const summarizeMarket = (layout: MarketSimulationLayout, acc: SlotStatistics): M
     throw invalid(
       "float range",
       describeSlot(layout, acc.nonFiniteSlot),
-      `is not a finite number in ${acc.nonFinite.toLocaleString("en-US")} value${acc.nonFinite === 1 ? "" : "s"} over ${n.toLocaleString("en-US")} trials: the scenario's amounts, growth (projection) or noise (stochastic) are too large for float arithmetic`
+      `is not a finite number in ${showCount(acc.nonFinite)} value${acc.nonFinite === 1 ? "" : "s"} over ${showCount(n)} trials: the scenario's amounts, growth (projection) or noise (stochastic) are too large for float arithmetic`
     )
   }
   const l = marketLayout(layout.policies)

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os"
 import { drawTrial, kernelScratch, runTrial } from "./kernel.js"
 import { drawLength, type SimulationPlan } from "./plan.js"
 import { accumulatorState, emptyAccumulator, foldBlock, recordTrial, type Accumulator, type AccumulatorState } from "./statistics.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * Trials run in fixed blocks of BLOCK_TRIALS by trial index: block b holds trials
@@ -61,9 +62,9 @@ export const runCountProblems = (
   const trialsOk = Number.isSafeInteger(trials) && trials >= 1 && trials <= MAX_TRIALS
   if (!trialsOk) {
     problems.push(
-      `${names.trials} must be a whole number from 1 to ${MAX_TRIALS.toLocaleString("en-US")}, got ${trials}` +
+      `${names.trials} must be a whole number from 1 to ${showCount(MAX_TRIALS)}, got ${trials}` +
         (Number.isFinite(trials) && trials > MAX_TRIALS
-          ? ` (${MAX_TRIALS.toLocaleString("en-US")} trials are ${blockCount(MAX_TRIALS).toLocaleString("en-US")} blocks of ${BLOCK_TRIALS.toLocaleString("en-US")}; beyond, a run takes hours and its sampling error is already below the quantiles' 0.1 % accuracy)`
+          ? ` (${showCount(MAX_TRIALS)} trials are ${showCount(blockCount(MAX_TRIALS))} blocks of ${showCount(BLOCK_TRIALS)}; beyond, a run takes hours and its sampling error is already below the quantiles' 0.1 % accuracy)`
           : "")
     )
   }
@@ -80,7 +81,7 @@ export const runCountProblems = (
       problems.push(`${names.shard} must be i/n with whole numbers 1 ≤ i ≤ n, got ${shard.index}/${shard.count}`)
     } else if (trialsOk && blockCount(trials) < shard.count) {
       problems.push(
-        `${names.shard} ${shard.index}/${shard.count}: ${trials} trials make ${blockCount(trials)} block${blockCount(trials) === 1 ? "" : "s"} of ${BLOCK_TRIALS.toLocaleString("en-US")}, fewer than ${shard.count} shards`
+        `${names.shard} ${shard.index}/${shard.count}: ${trials} trials make ${blockCount(trials)} block${blockCount(trials) === 1 ? "" : "s"} of ${showCount(BLOCK_TRIALS)}, fewer than ${shard.count} shards`
       )
     }
   }

@@ -1,4 +1,4 @@
-import { invalid } from "@pbpsim/benchmark"
+import { invalid, showCount } from "@pbpsim/benchmark"
 import { exactSumValue, mergeExact } from "./exactSum.js"
 import { mergeSketch, sketchFromState, sketchQuantile } from "./sketch.js"
 import { describeSlot, type Accumulator, type AccumulatorState, type SlotStatistics } from "./statistics.js"
@@ -97,7 +97,7 @@ export const slotDistribution = (acc: SlotStatistics, slot: number, describe: (s
   // The last guard: a statistic that is not a finite number is refused, never printed as NaN or Infinity.
   for (const [name, value] of Object.entries(d)) {
     if (!Number.isFinite(value)) {
-      throw invalid("float range", describe(slot), `has a ${name} that is not a finite number (${value}) over ${n.toLocaleString("en-US")} trials: the figures are too large for float arithmetic`)
+      throw invalid("float range", describe(slot), `has a ${name} that is not a finite number (${value}) over ${showCount(n)} trials: the figures are too large for float arithmetic`)
     }
   }
   return d
@@ -110,7 +110,7 @@ export const summarize = (acc: Accumulator): SimulationSummary => {
     throw invalid(
       "float range",
       describeSlot(plan, acc.nonFiniteSlot),
-      `is not a finite number in ${acc.nonFinite.toLocaleString("en-US")} value${acc.nonFinite === 1 ? "" : "s"} over ${n.toLocaleString("en-US")} trials: the scenario's amounts, growth (projection) or noise (stochastic) are too large for float arithmetic`
+      `is not a finite number in ${showCount(acc.nonFinite)} value${acc.nonFinite === 1 ? "" : "s"} over ${showCount(n)} trials: the scenario's amounts, growth (projection) or noise (stochastic) are too large for float arithmetic`
     )
   }
   const policies = plan.policies.map((p, i) => {

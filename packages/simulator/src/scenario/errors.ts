@@ -1,6 +1,7 @@
 import { Data } from "effect"
 // The dependency-free helpers, not numerals.js (which loads the rules): the CLI formats warnings at start-up.
 import { clipText, escapeText, showText } from "./messageText.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * One problem in a scenario file (or a file it reads), addressed so a person can find it:
@@ -60,7 +61,7 @@ export class ScenarioError extends Data.TaggedError("ScenarioError")<{
 export const scenarioError = (issues: ReadonlyArray<ScenarioIssue>): ScenarioError => {
   const listed = issues.slice(0, MAX_LISTED_ISSUES).map(formatIssue)
   const more = issues.length - listed.length
-  if (more > 0) listed.push(`${showText(issues[0]?.file ?? "", 160)}: … and ${more.toLocaleString("en-US")} more problems (${issues.length.toLocaleString("en-US")} in all)`)
+  if (more > 0) listed.push(`${showText(issues[0]?.file ?? "", 160)}: … and ${showCount(more)} more problems (${showCount(issues.length)} in all)`)
   return new ScenarioError({ issues, message: listed.join("\n") })
 }
 

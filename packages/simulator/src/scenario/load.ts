@@ -28,6 +28,7 @@ import { checkPolicyNames, checkScenario } from "./validate.js"
 import { checkCoverage } from "./coverage.js"
 import { checkPlausibility, rowsRefusedBy } from "./plausibility.js"
 import { reportScenarioWarnings } from "./warnings.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * Reading a scenario: parse (numbers kept as written), decode against the schema, read the
@@ -50,7 +51,7 @@ export type ReadCsv = (path: string) => string
 export const MAX_CSV_BYTES = 32 * 1024 * 1024
 
 const MIB = 1024 * 1024
-const size = (bytes: number): string => (bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${bytes.toLocaleString("en-US")} bytes`)
+const size = (bytes: number): string => (bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${showCount(bytes)} bytes`)
 
 /** What a path that is not a regular file is, for the message. */
 const kindOf = (stats: Stats): string =>

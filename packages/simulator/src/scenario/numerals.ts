@@ -1,4 +1,4 @@
-import { dec } from "@pbpsim/benchmark"
+import { dec, showCount } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { clipText, escapeText, showText } from "./messageText.js"
 
@@ -142,7 +142,7 @@ export const showList = (items: ReadonlyArray<string>, max = 10): string =>
     : `${items
         .slice(0, max)
         .map((item) => showText(item, 40))
-        .join(", ")}, … (${items.length.toLocaleString("en-US")} in all)`
+        .join(", ")}, … (${showCount(items.length)} in all)`
 
 const MAX_SHOWN = 60
 

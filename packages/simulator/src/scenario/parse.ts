@@ -3,6 +3,7 @@ import { Either } from "effect"
 import { isAlias, isNode, LineCounter, parseDocument, visit, type Document } from "yaml"
 import type { PathSegment, ScenarioIssue } from "./errors.js"
 import { Numeral, showText } from "./numerals.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * A scenario file's text as plain data, with every number kept as written (a Numeral), and
@@ -103,7 +104,7 @@ export const shapeIssue = (value: unknown): { readonly path: ReadonlyArray<PathS
   const walk = (u: unknown, path: Array<PathSegment>): { path: ReadonlyArray<PathSegment>; reason: string } | undefined => {
     values++
     if (values > MAX_VALUES) {
-      return { path: [...path], reason: `more than ${MAX_VALUES.toLocaleString("en-US")} values once aliases are expanded` }
+      return { path: [...path], reason: `more than ${showCount(MAX_VALUES)} values once aliases are expanded` }
     }
     if (u === null || typeof u !== "object" || u instanceof Numeral || Decimal.isDecimal(u)) return undefined
     if (path.length >= MAX_DEPTH) {
@@ -125,14 +126,14 @@ export const shapeIssue = (value: unknown): { readonly path: ReadonlyArray<PathS
 
 export const parseScenarioText = (text: string, file: string): Either.Either<ParsedScenarioText, ReadonlyArray<ScenarioIssue>> => {
   if (text.length > MAX_SCENARIO_BYTES) {
-    const size = `${text.length.toLocaleString("en-US")} characters`
+    const size = `${showCount(text.length)} characters`
     return Either.left([
       {
         file,
         path: "",
-        expected: `a scenario of at most ${MAX_SCENARIO_BYTES.toLocaleString("en-US")} characters`,
+        expected: `a scenario of at most ${showCount(MAX_SCENARIO_BYTES)} characters`,
         actual: size,
-        message: `the scenario is ${size}, over the limit of ${MAX_SCENARIO_BYTES.toLocaleString("en-US")} (16 MiB; put experience rows in a CSV file)`
+        message: `the scenario is ${size}, over the limit of ${showCount(MAX_SCENARIO_BYTES)} (16 MiB; put experience rows in a CSV file)`
       }
     ])
   }

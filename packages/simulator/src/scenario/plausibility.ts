@@ -1,4 +1,4 @@
-import { dec, ZERO } from "@pbpsim/benchmark"
+import { dec, ZERO, groupThousands } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import type { ExperienceEntry } from "./csv.js"
 import { type LocatedIssue, type PathSegment, type ScenarioIssue, located } from "./errors.js"
@@ -132,7 +132,7 @@ const { warnBelow: _partWarn, ...MEMBER_MONTHS_OF_A_PART } = MEMBER_MONTHS
 const grouped = (text: string): string => {
   const [whole = "", fraction] = text.split(".")
   const sign = whole.startsWith("-") ? "-" : ""
-  const digits = whole.replace("-", "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+  const digits = groupThousands(whole.replace("-", ""))
   return `${sign}${digits}${fraction === undefined ? "" : `.${fraction}`}`
 }
 

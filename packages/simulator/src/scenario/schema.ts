@@ -1,4 +1,4 @@
-import { dec, ONE, ZERO } from "@pbpsim/benchmark"
+import { dec, ONE, ZERO, showCount } from "@pbpsim/benchmark"
 import type { Decimal } from "decimal.js"
 import { Schema } from "effect"
 import {
@@ -65,7 +65,7 @@ const nonEmpty = <A, I>(schema: Schema.Schema<A, I>, what: string, max: number):
   Schema.NonEmptyArray(schema)
     .annotations(label(`a non-empty list of ${what}`))
     .pipe(Schema.filter((list) => list.length <= max, { jsonSchema: { maxItems: max } }))
-    .annotations({ ...label(`a non-empty list of ${what}`), [TooManyId]: `at most ${max.toLocaleString("en-US")} ${what}` })
+    .annotations({ ...label(`a non-empty list of ${what}`), [TooManyId]: `at most ${showCount(max)} ${what}` })
 
 /** A Monte Carlo sd from 0 to `max`. */
 const sdAtMost = (max: number) =>

@@ -3,6 +3,7 @@ import { SchemaAST } from "effect"
 import { located, type LocatedIssue, type PathSegment } from "./errors.js"
 import { isLeaf, labelAnnotation } from "./fields.js"
 import { isNumeral, parseDecimal, showActual, showText } from "./numerals.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * Effect Schema's parse issues turned into pbpsim's located issues: the field path, what the
@@ -173,7 +174,7 @@ export const locateParseIssues = (root: ParseResult.ParseIssue): ReadonlyArray<L
       case "Refinement": {
         const tooMany = issue.ast.annotations[TooManyId]
         if (issue.kind === "Predicate" && typeof tooMany === "string" && Array.isArray(issue.actual)) {
-          out.push(located(path, tooMany, `${issue.actual.length.toLocaleString("en-US")} of them`))
+          out.push(located(path, tooMany, `${showCount(issue.actual.length)} of them`))
           return
         }
         if (isLeaf(issue.ast) || issue.kind === "Predicate") report(path, issue.ast, issue.actual)

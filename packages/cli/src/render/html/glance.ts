@@ -5,6 +5,7 @@ import { chartFigure, inOrder } from "./figure.js"
 import { cents, dollars, fromCents, roundHalfUp, scaled } from "./numbers.js"
 import { ACTUAL_COLOR } from "./policy.js"
 import { column, figure, label, renderTable, type Cell, type HtmlTable } from "./tables.js"
+import { showCount } from "@pbpsim/benchmark"
 
 /**
  * The report at a glance, before anything else: each policy's contract totals for both
@@ -263,7 +264,7 @@ const waterfall = (view: ComparisonView) => () => {
     `Built from the figures compare prints for ${y.year}: each running figure is the printed figures multiplied out and rounded half-up to the cent, ` +
     `and "Discount (and rounding)" is what remains to the printed benchmark (the discount or premium, if the policy has one, plus the cents from printing the trend factor and risk ratio to 6 places), so the steps add up to the benchmark exactly. ` +
     (y.segments ? `This benchmark is computed per segment: the year's baseline, trend factor and risk ratio summarise the segments, so the remainder also carries the difference between the segments' own products and that summary. ` : "") +
-    `The y axis starts at $${floor.toLocaleString("en-US")}, not at zero, so that the steps can be seen; the two total bars are cut at the axis.`
+    `The y axis starts at $${showCount(floor)}, not at zero, so that the steps can be seen; the two total bars are cut at the axis.`
   return chartFigure({
     id: "glance-waterfall",
     text,

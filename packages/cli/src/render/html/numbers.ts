@@ -1,3 +1,5 @@
+import { groupThousands } from "@pbpsim/benchmark"
+
 /**
  * How the report shows a view string: the same digits, never rounded. Money, PMPM and counts
  * get thousands separators ("4226205.90" → "4,226,205.90"); rates and probabilities are shown
@@ -13,7 +15,7 @@ export const grouped = (text: string): string => {
   const m = DECIMAL.exec(text)
   if (!m) return text
   const [, sign, int, frac] = m
-  return `${sign}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${frac === undefined ? "" : `.${frac}`}`
+  return `${sign}${groupThousands(int!)}${frac === undefined ? "" : `.${frac}`}`
 }
 
 /** A share as a percentage, the decimal point moved two places: "0.027500" → "2.7500 %", "-0.5" → "-50 %". */
