@@ -90,15 +90,23 @@ export interface PoolSums {
   readonly riskMonths: Decimal
 }
 
-/** One cell's part of a pool's sums, checked as a roll-up checks it (`index`: its place in the pool, as pooledCell names it). */
+/** A pool's cell checked as a roll-up checks it, named by its place in the pool as pooledCell names it. */
+const checkPoolCell = (cell: ExperienceCell, index: number): void => validateCell("experience.rollUp", () => `cells[${index}] (cell ${index + 1})`, cell)
+
+/** A pool needs member months to weight its risk by. */
+const checkPoolMemberMonths = (memberMonths: Decimal): void => {
+  if (!memberMonths.gt(ZERO)) throw invalid("experience.rollUp", "cells member months", "sum to zero: nothing to roll up")
+}
+
+/** One cell's part of a pool's sums, checked as a roll-up checks it (`index`: its place in the pool). */
 export const cellSums = (cell: ExperienceCell, index: number): PoolSums => {
-  validateCell("experience.rollUp", () => `cells[${index}] (cell ${index + 1})`, cell)
+  checkPoolCell(cell, index)
   return { memberMonths: cell.memberMonths, cost: cell.cost, riskMonths: cell.riskScore.mul(cell.memberMonths) }
 }
 
 /** The pooled cell of a pool's sums: member months and cost summed, risk the member-month weighted mean. */
 export const pooledCellOfSums = ({ memberMonths, cost, riskMonths }: PoolSums): ExperienceCell => {
-  if (!memberMonths.gt(ZERO)) throw invalid("experience.rollUp", "cells member months", "sum to zero: nothing to roll up")
+  checkPoolMemberMonths(memberMonths)
   return { memberMonths, cost, riskScore: riskMonths.div(memberMonths) }
 }
 
@@ -112,8 +120,8 @@ export const pooledCell = (cells: ReadonlyArray<ExperienceCell>): ExperienceCell
   // One cell pools to its own values whenever the sums are exact in 40 digits (its cost, and risk ×
   // member months, fit): the same values as summing, without the 40-digit division back to risk.
   if (only !== undefined && only.cost.sd() <= Dec.precision && only.memberMonths.sd() + only.riskScore.sd() <= Dec.precision) {
-    validateCell("experience.rollUp", () => "cells[0] (cell 1)", only)
-    if (!only.memberMonths.gt(ZERO)) throw invalid("experience.rollUp", "cells member months", "sum to zero: nothing to roll up")
+    checkPoolCell(only, 0)
+    checkPoolMemberMonths(only.memberMonths)
     return only
   }
   return pooledCellOfSums(
