@@ -49,37 +49,48 @@ const issue = (file: string, line: number | undefined, column: number | undefine
   ...(line === undefined ? {} : { line })
 })
 
+/** What scanning a scenario's text finds before any parser sees it (scanText). */
+export interface TextScan {
+  /** Nesting deeper than a parser's recursion can take, and where. */
+  readonly tooDeep?: { readonly line: number; readonly column?: number; readonly reason: string }
+  /** A line break inside brackets: a flow collection over several lines (or a bracket in a quoted string). */
+  readonly multiLineFlow: boolean
+}
+
 /**
- * Refuses, before the YAML parser sees it, text nested deeper than the parser's recursion can
+ * Finds, before the YAML parser sees it, text nested deeper than the parser's recursion can
  * take (tens of thousands of `[` or `- ` would overflow its stack, and a stack overflow deep in
  * a regular expression can abort the process). Counts flow brackets anywhere (a quoted `[`
  * counts too: no real file has a hundred unclosed ones) and each line's indentation plus its
- * leading `- `, `? ` and `: ` indicators.
+ * leading `- `, `? ` and `: ` indicators. Notes a line break inside brackets on the way (a
+ * layout plainYaml.ts leaves to `yaml`).
  */
-const nestingIssue = (text: string, file: string): ScenarioIssue | undefined => {
+export const scanText = (text: string): TextScan => {
   let depth = 0
   let line = 1
   let lineStart = 0
+  let multiLineFlow = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === 0x5b || c === 0x7b) {
       depth++
       if (depth > MAX_TEXT_NESTING) {
-        return issue(file, line, i - lineStart + 1, "valid YAML", `lists or mappings nested more than ${MAX_TEXT_NESTING} deep`)
+        return { tooDeep: { line, column: i - lineStart + 1, reason: `lists or mappings nested more than ${MAX_TEXT_NESTING} deep` }, multiLineFlow }
       }
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--
     else if (c === 0x0a) {
+      if (depth > 0) multiLineFlow = true
       line++
       lineStart = i + 1
       const indent = /^[ \t]*(?:[-?:][ \t]+)*/y
       indent.lastIndex = lineStart
       const match = indent.exec(text)
       if (match !== null && match[0].length > MAX_INDENT) {
-        return issue(file, line, undefined, "valid YAML", `a line indented or nested more than ${MAX_INDENT} columns deep`)
+        return { tooDeep: { line, reason: `a line indented or nested more than ${MAX_INDENT} columns deep` }, multiLineFlow }
       }
     }
   }
-  return undefined
+  return { multiLineFlow }
 }
 
 /** The line of the first alias to `anchor` (or of any alias), for an alias error. */
@@ -137,8 +148,8 @@ export const parseScenarioText = (text: string, file: string): Either.Either<Par
       }
     ])
   }
-  const tooDeep = nestingIssue(text, file)
-  if (tooDeep !== undefined) return Either.left([tooDeep])
+  const { tooDeep } = scanText(text)
+  if (tooDeep !== undefined) return Either.left([issue(file, tooDeep.line, tooDeep.column, "valid YAML", tooDeep.reason)])
   const lineCounter = new LineCounter()
   let doc: Document.Parsed
   try {

@@ -11,7 +11,7 @@ import {
   type Event
 } from "js-yaml"
 import { Numeral } from "./numerals.js"
-import { MAX_SCENARIO_BYTES, MAX_TEXT_NESTING, shapeIssue } from "./parse.js"
+import { MAX_SCENARIO_BYTES, MAX_TEXT_NESTING, scanText, shapeIssue } from "./parse.js"
 
 /**
  * A fast first reading of a scenario file, for the common case: a plain YAML document (no
@@ -25,19 +25,6 @@ import { MAX_SCENARIO_BYTES, MAX_TEXT_NESTING, shapeIssue } from "./parse.js"
  * scalars as `yaml`'s does, and a test holds the two readings to the same value on generated
  * and mutated documents (test/yaml-readings.test.ts).
  */
-
-/** A line break inside brackets: a flow collection over several lines (or a bracket in a quoted string), left to `yaml`. */
-const multiLineFlow = (text: string): boolean => {
-  let depth = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_TEXT_NESTING) return true
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--
-    else if (c === 0x0a && depth > 0) return true
-  }
-  return false
-}
 
 /**
  * Layouts js-yaml reads where `yaml` refuses them (found by comparing the two on mutated
@@ -56,7 +43,9 @@ const LENIENT = /^[ \t]*(?:-[ \t]+)*[:?]|^(?:---|\.\.\.|%)|\t|\r(?!\n)|[|>][-+]?
  * of parse.ts (its depth and value count).
  */
 export const plainDocumentValue = (text: string): { readonly value: unknown } | undefined => {
-  if (text.length > MAX_SCENARIO_BYTES || multiLineFlow(text) || text.indexOf("\ufeff", 1) !== -1) return undefined
+  if (text.length > MAX_SCENARIO_BYTES || text.indexOf("\ufeff", 1) !== -1) return undefined
+  const scan = scanText(text)
+  if (scan.tooDeep !== undefined || scan.multiLineFlow) return undefined
   if (LENIENT.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) return undefined
   let events: Array<Event>
   try {
