@@ -1,6 +1,7 @@
-import { readFileSync, readdirSync } from "node:fs"
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { loadScenario } from "@pbpsim/simulator"
+import { decodeScenario, loadScenario, onScenarioWarnings, type ScenarioWarning } from "@pbpsim/simulator"
 import { Effect, Either } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -161,13 +162,46 @@ describe("loadScenario", () => {
     }
   })
 
+  it("decodes a plain document with a warning once, and places the warning on `yaml`'s line", async () => {
+    const text = [
+      "name: Small",
+      "market:",
+      "  entities: [{ id: A }, { id: B }]",
+      "experience: { csv: data.csv }",
+      'contract: { provider: A, peers: [A, B], startYear: 2025, years: 2, baseline: { years: [2024], weights: ["1"] } }',
+      "benchmark:",
+      '  trend: { kind: fixed, rate: "0.2" }',
+      "settlement: { preset: mssp-enhanced }",
+      'projection: { marketTrend: "0.05" }',
+      "policies: [{ name: trending }]",
+      ""
+    ].join("\n")
+    const csv = ["entity,year,memberMonths,cost", "A,2024,120000,48000000.00", "B,2024,240000,103200000.00"].join("\n")
+    expect(plainDocumentValue(text)).toBeDefined()
+    // A trend of 20 % a year is a warning (docs/scenario-reference.md, plausibility): the scenario loads, its CSV read once.
+    let reads = 0
+    const decoded = decodeScenario(text, "small.yaml", () => {
+      reads++
+      return csv
+    })
+    expect(Either.isRight(decoded)).toBe(true)
+    expect(reads).toBe(1)
+    const folder = mkdtempSync(join(tmpdir(), "pbpsim-yaml-readings-"))
+    writeFileSync(join(folder, "small.yaml"), text)
+    writeFileSync(join(folder, "data.csv"), csv)
+    const warnings: Array<ScenarioWarning> = []
+    await Effect.runPromise(loadScenario(join(folder, "small.yaml")).pipe(onScenarioWarnings((found) => warnings.push(...found))))
+    // The rate is on line 7 of the text above.
+    expect(warnings.map((w) => [w.path, w.line])).toEqual([["benchmark.trend.rate", 7]])
+  })
+
   it("reports a plain document's issues with `yaml`'s lines", async () => {
     // A plain document that js-yaml reads: its issue (an unknown field) still names the line, which only `yaml`'s reading gives.
     const text = readFileSync(join(ROOT, "scenarios/issue-brief.yaml"), "utf8").replace("contract:\n", "contract:\n  colour: blue\n")
     expect(plainDocumentValue(text)).toBeDefined()
     const lines = text.split("\n")
     const line = lines.indexOf("  colour: blue") + 1
-    const decoded = await import("@pbpsim/simulator").then(({ decodeScenario }) => decodeScenario(text, "issue-brief.yaml"))
+    const decoded = decodeScenario(text, "issue-brief.yaml")
     if (Either.isRight(decoded)) throw new Error("an unknown field was accepted")
     expect(decoded.left.issues.map((i) => i.line)).toContain(line)
   })

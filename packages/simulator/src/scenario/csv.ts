@@ -25,7 +25,7 @@ export interface ExperienceOrigin {
   readonly path: string
   /** The path of one of the row's fields: `experience[3].entity`, `line 5, entity`. */
   readonly field: (name: string) => string
-  readonly line?: number
+  readonly line?: number | undefined
 }
 
 export interface ExperienceEntry {

@@ -207,14 +207,16 @@ const loadExperience = (
   if (Array.isArray(experience)) {
     const entries = (experience as ReadonlyArray<ExperienceRowDocument>).map((row, i): ExperienceEntry => {
       const rowPath = [...at, i]
-      const line = parsed.lineOf(rowPath)
       return {
         row,
         origin: {
           file,
           path: formatPath(rowPath),
           field: (name) => formatPath([...rowPath, name]),
-          ...(line === undefined ? {} : { line })
+          // Looked up only when an issue names the row (a file js-yaml read has its lines from a `yaml` parse made then).
+          get line() {
+            return parsed.lineOf(rowPath)
+          }
         }
       }
     })
@@ -260,12 +262,21 @@ interface Decoded {
 }
 
 const decodeText = (text: string, file: string, readCsv: ReadCsv): Decoded => {
-  // js-yaml's fast reading of a plain document stands only when the scenario is accepted without a
-  // word to say: every issue and warning comes from the `yaml` library's reading, with its lines.
   const plain = plainDocumentValue(text)
   if (plain !== undefined) {
-    const decoded = decodeParsed({ value: plain.value, lineOf: () => undefined }, file, readCsv)
+    // js-yaml's reading of a plain document, with `yaml`'s reading made only when something is to be
+    // reported: its lines place every issue and warning, and a text it refuses is reported as it is.
+    // Where `yaml` accepts the text its value is js-yaml's (test/yaml-readings.test.ts), so nothing is decoded twice.
+    let byYaml: Either.Either<ParsedScenarioText, ReadonlyArray<ScenarioIssue>> | undefined
+    const yamlReading = () => (byYaml ??= parseScenarioText(text, file))
+    const lineOf = (path: ReadonlyArray<PathSegment>): number | undefined => {
+      const reading = yamlReading()
+      return Either.isRight(reading) ? reading.right.lineOf(path) : undefined
+    }
+    const decoded = decodeParsed({ value: plain.value, lineOf }, file, readCsv)
     if (Either.isRight(decoded.result) && decoded.warnings.length === 0) return decoded
+    const reading = yamlReading()
+    return Either.isLeft(reading) ? { result: Either.left(scenarioError(reading.left)), warnings: [] } : decoded
   }
   const parsedText = parseScenarioText(text, file)
   if (Either.isLeft(parsedText)) return { result: Either.left(scenarioError(parsedText.left)), warnings: [] }
