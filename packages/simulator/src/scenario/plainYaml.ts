@@ -19,9 +19,9 @@ import { MAX_SCENARIO_BYTES, MAX_TEXT_NESTING, scanText, shapeIssue } from "./pa
  * js-yaml's event parser, which takes a quarter of the `yaml` library's time on a cold start
  * (about 0.04 s against 0.15 s for the 1,000-entity bench market).
  *
- * `yaml` (parse.ts) stays the parser that decides. This reading is kept only when the scenario
- * it gives decodes and checks without an issue or a warning (load.ts); anything to report is
- * reported from `yaml`'s reading, with its lines and messages. The core schema below resolves
+ * `yaml` (parse.ts) stays the parser that decides. When the scenario this reading gives has an
+ * issue or a warning, load.ts reads the text with `yaml` too: a text `yaml` refuses is reported
+ * with its messages, and otherwise `yaml`'s lines place every issue and warning. The core schema below resolves
  * scalars as `yaml`'s does, and a test holds the two readings to the same value on generated
  * and mutated documents (test/yaml-readings.test.ts).
  */
